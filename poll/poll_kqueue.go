@@ -1,0 +1,175 @@
+//go:build darwin || freebsd || netbsd || openbsd
+
+package poll
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// sysEvent is the record kevent fills.
+type sysEvent = unix.Kevent_t
+
+// Poller is an event queue over kqueue(2).
+//
+// kqueue reports a descriptor's read and write readiness as two events, one
+// per filter; Wait reports them as two Events with the same token.
+type Poller struct {
+	kq       int
+	wake     kqWake      // EVFILT_USER, or a pipe where that is missing
+	notified atomic.Bool // a wakeup is pending; see Wake
+	closed   atomic.Bool
+
+	// tokens maps each registered descriptor to its token. The token is not
+	// carried in kevent's udata because udata is a pointer on most BSDs, and
+	// an integer there could be taken by the garbage collector for a bad
+	// pointer. The ident of an event is its descriptor.
+	mu     sync.RWMutex
+	tokens map[int]Token // guarded by mu
+}
+
+func openPoller() (*Poller, error) {
+	kq, err := unix.Kqueue()
+	if err != nil {
+		return nil, err
+	}
+	unix.CloseOnExec(kq)
+	p := &Poller{kq: kq, tokens: make(map[int]Token)}
+	if err := p.wake.open(kq); err != nil {
+		unix.Close(kq)
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Poller) ctl(op ctlOp, fd int, tok Token, in Interest, mode Mode) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, known := p.tokens[fd]
+	switch {
+	case op == opAdd && known:
+		return ErrAlreadyRegistered
+	case op != opAdd && !known:
+		return ErrNotRegistered
+	}
+
+	flags := unix.EV_ADD | unix.EV_RECEIPT
+	switch mode {
+	case Edge:
+		flags |= unix.EV_CLEAR
+	case Oneshot:
+		flags |= unix.EV_ONESHOT
+	}
+	var changes [2]unix.Kevent_t
+	for i, filter := range [2]int{unix.EVFILT_READ, unix.EVFILT_WRITE} {
+		want := op != opDelete && in&(Readable<<i) != 0
+		f := unix.EV_DELETE | unix.EV_RECEIPT
+		if want {
+			f = flags
+		}
+		unix.SetKevent(&changes[i], fd, filter, f)
+	}
+	var receipts [2]unix.Kevent_t
+	if err := p.kevent(changes[:], receipts[:]); err != nil {
+		return err
+	}
+	// EV_RECEIPT reports each change's errno in data. Deleting a filter
+	// that was never added fails with ENOENT, which is harmless here.
+	for i := range receipts {
+		r := &receipts[i]
+		if r.Flags&unix.EV_ERROR != 0 && r.Data != 0 && unix.Errno(r.Data) != unix.ENOENT {
+			return unix.Errno(r.Data)
+		}
+	}
+	if op == opDelete {
+		delete(p.tokens, fd)
+	} else {
+		p.tokens[fd] = tok
+	}
+	return nil
+}
+
+// kevent submits changes and collects their receipts, retrying EINTR.
+func (p *Poller) kevent(changes, receipts []unix.Kevent_t) error {
+	for {
+		_, err := unix.Kevent(p.kq, changes, receipts, nil)
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
+func (p *Poller) wait(ev *Events, timeout time.Duration) error {
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = time.Now().Add(timeout)
+	}
+	for {
+		var ts *unix.Timespec
+		if timeout >= 0 {
+			t := unix.NsecToTimespec(int64(timeout))
+			ts = &t
+		}
+		n, err := unix.Kevent(p.kq, nil, ev.sys, ts)
+		if err == unix.EINTR {
+			timeout = deadlineLeft(timeout, deadline)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		p.decode(ev, n)
+		return nil
+	}
+}
+
+// decode turns the kernel's records into Events, consuming the wakeup and
+// dropping events of descriptors deregistered since the kernel queued them.
+func (p *Poller) decode(ev *Events, n int) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	for i := range n {
+		e := &ev.sys[i]
+		if p.wake.owns(e) {
+			p.notified.Store(false)
+			continue
+		}
+		tok, ok := p.tokens[int(e.Ident)]
+		if !ok {
+			continue
+		}
+		ev.list = append(ev.list, Event{Token: tok, flags: kqueueFlags(e)})
+	}
+}
+
+func kqueueFlags(e *unix.Kevent_t) eventFlags {
+	var f eventFlags
+	eof := e.Flags&unix.EV_EOF != 0
+	switch e.Filter {
+	case unix.EVFILT_READ:
+		f |= flagReadable
+		if eof {
+			f |= flagReadClosed
+		}
+	case unix.EVFILT_WRITE:
+		f |= flagWritable
+		if eof {
+			f |= flagWriteClosed
+		}
+	}
+	// With EV_EOF, fflags holds the socket's pending error, if any.
+	if e.Flags&unix.EV_ERROR != 0 || (eof && e.Fflags != 0) {
+		f |= flagError
+	}
+	return f
+}
+
+func (p *Poller) notify() error { return p.wake.trigger(p.kq) }
+
+func (p *Poller) closeBackend() error {
+	return errors.Join(p.wake.close(), unix.Close(p.kq))
+}
