@@ -57,32 +57,31 @@ func (p *Poller) ctl(op ctlOp, fd int, tok Token, in Interest, mode Mode) error 
 		return ErrNotRegistered
 	}
 
-	flags := unix.EV_ADD | unix.EV_RECEIPT
+	flags := unix.EV_ADD
 	switch mode {
 	case Edge:
 		flags |= unix.EV_CLEAR
 	case Oneshot:
 		flags |= unix.EV_ONESHOT
 	}
-	var changes [2]unix.Kevent_t
-	for i, filter := range [2]int{unix.EVFILT_READ, unix.EVFILT_WRITE} {
-		want := op != opDelete && in&(Readable<<i) != 0
-		f := unix.EV_DELETE | unix.EV_RECEIPT
-		if want {
-			f = flags
-		}
-		unix.SetKevent(&changes[i], fd, filter, f)
-	}
-	var receipts [2]unix.Kevent_t
-	if err := p.kevent(changes[:], receipts[:]); err != nil {
-		return err
-	}
-	// EV_RECEIPT reports each change's errno in data. Deleting a filter
+	// One change per filter and per call, so that each error is known:
+	// EV_RECEIPT would batch them, but NetBSD lacks it. Deleting a filter
 	// that was never added fails with ENOENT, which is harmless here.
-	for i := range receipts {
-		r := &receipts[i]
-		if r.Flags&unix.EV_ERROR != 0 && r.Data != 0 && unix.Errno(r.Data) != unix.ENOENT {
-			return unix.Errno(r.Data)
+	for i, filter := range [2]int{unix.EVFILT_READ, unix.EVFILT_WRITE} {
+		var change [1]unix.Kevent_t
+		if op != opDelete && in&(Readable<<i) != 0 {
+			unix.SetKevent(&change[0], fd, filter, flags)
+			if err := p.kevent(change[:]); err != nil {
+				return err
+			}
+			continue
+		}
+		if op == opAdd {
+			continue
+		}
+		unix.SetKevent(&change[0], fd, filter, unix.EV_DELETE)
+		if err := p.kevent(change[:]); err != nil && err != unix.ENOENT {
+			return err
 		}
 	}
 	if op == opDelete {
@@ -93,10 +92,10 @@ func (p *Poller) ctl(op ctlOp, fd int, tok Token, in Interest, mode Mode) error 
 	return nil
 }
 
-// kevent submits changes and collects their receipts, retrying EINTR.
-func (p *Poller) kevent(changes, receipts []unix.Kevent_t) error {
+// kevent submits changes, retrying EINTR.
+func (p *Poller) kevent(changes []unix.Kevent_t) error {
 	for {
-		_, err := unix.Kevent(p.kq, changes, receipts, nil)
+		_, err := unix.Kevent(p.kq, changes, nil, nil)
 		if err != unix.EINTR {
 			return err
 		}
