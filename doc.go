@@ -1,0 +1,47 @@
+// Package async is the contract of the async runtime: futures, the Context
+// a future is polled with, wakers, tasks, and the combinators that compose
+// futures. It is the runtime that "Asynchronous Programming in Rust"
+// (C. F. Samson) builds, chapter by chapter, made into real software in Go.
+//
+// # The contract
+//
+// A Future is a value that an executor polls. Poll either returns the
+// future's value and true (ready), or false (pending). A future that returns
+// pending has arranged for the Context's Waker to be called when it can make
+// progress: a socket that returned EAGAIN stored the waker with the I/O
+// driver; a timer stored it in the timer wheel; a channel stored it in its
+// queue. When the waker is called, the executor polls the future again.
+//
+// A Go function can be blocked in a goroutine; a future cannot block: Poll
+// must return promptly. That is what lets one goroutine run a million tasks.
+//
+// # Cancellation
+//
+// Go has no destructors, so cancellation is a method: Cancel releases
+// everything the future holds (a registration, a timer, a queue slot, a
+// stored waker). Combinators forward it: the losing branches of Select and a
+// Timeout's inner future are cancelled; an aborted task's future is
+// cancelled; an executor that shuts down cancels every task it owns. The
+// book's leaf future leaks its waker when dropped early; ours never does.
+//
+// # Tasks
+//
+// A Task is a future spawned onto an executor, with its state word, its
+// output and its join waker in one allocation (see task.go and
+// task_state.go). Its JoinHandle awaits the output, aborts the task, or
+// detaches from it. A panic inside a task is caught and becomes the error of
+// its JoinHandle; the executor and its other tasks carry on.
+//
+// The executors live in package executor; the I/O driver and timers they
+// turn live in package reactor, which the Context hands to leaf futures, so
+// no future ever reaches for a global.
+//
+// # Layers
+//
+// poll (the kernel's event queue) → reactor (readiness, wakers, timer
+// wheel) → async (this package) → executor → leaf resources (tcp, udp,
+// timer, mpsc, ...) → protocols → programs. The reactor sits below this
+// package, not above as the design sketch first had it: it stores wakers
+// but needs nothing else of futures, and so the Context can hold the reactor
+// itself instead of an opaque handle that every leaf future must unwrap.
+package async

@@ -1,0 +1,392 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/poll"
+	"github.com/asyncgo/async/reactor"
+)
+
+// EventInterval is how many tasks the executor runs between two looks at
+// the event queue when tasks are always ready. 61, as in tokio and Go's
+// scheduler: a prime, so it does not fall into step with periodic work.
+const EventInterval = 61
+
+// ErrClosed is returned by an executor that was closed.
+var ErrClosed = errors.New("executor: closed")
+
+// ErrBusy is returned by BlockOn when another BlockOn is running on the
+// same executor.
+var ErrBusy = errors.New("executor: BlockOn already running")
+
+// Option configures an executor.
+type Option func(*config)
+
+type config struct {
+	paused         bool
+	reactorRoutine bool
+	shared         *reactor.Reactor
+}
+
+// WithPausedClock makes the executor's clock stand still until every task
+// is idle, and then jump to the next timer's deadline (tokio's
+// start_paused): tests of timeouts and intervals run at once and always the
+// same way.
+func WithPausedClock() Option { return func(c *config) { c.paused = true } }
+
+// WithReactorGoroutine runs the reactor on a goroutine of its own, which
+// wakes the executor through wakers, as the book's chapter 8 does. By
+// default the executor turns the reactor itself when it is idle, which
+// saves a goroutine switch per event.
+func WithReactorGoroutine() Option { return func(c *config) { c.reactorRoutine = true } }
+
+// WithSharedReactor makes the executor use r, which the caller turns on a
+// goroutine of its own (see reactor.Reactor.Turn) and closes. Several
+// executors may share one reactor this way.
+func WithSharedReactor(r *reactor.Reactor) Option { return func(c *config) { c.shared = r } }
+
+// CurrentThread is an executor that runs all its tasks on the goroutine
+// that calls BlockOn. It is safe to spawn onto and to wake its tasks from
+// any goroutine.
+type CurrentThread struct {
+	reactor   *reactor.Reactor
+	ownsIO    bool          // the executor created the reactor and closes it
+	turnsIO   bool          // the executor turns the reactor when idle
+	ioStopped chan struct{} // closed when the reactor goroutine exits
+
+	queue  *async.Queue // wakes from anywhere
+	local  ring         // runnable tasks; executor goroutine only
+	live   async.TaskList
+	cx     *async.Context
+	unpark chan struct{} // parks on this when it does not turn the reactor
+
+	mainWoken atomic.Bool // the BlockOn future's waker was called
+	running   atomic.Bool // a BlockOn is in progress
+
+	mu      sync.Mutex
+	spawned []*async.Task // spawned from other goroutines; guarded by mu
+	closed  bool          // guarded by mu
+
+	stats Stats // executor goroutine only
+}
+
+// Stats counts what an executor did, for tests and tuning.
+type Stats struct {
+	Polls  uint64 // task polls
+	Parks  uint64 // times it slept for lack of work
+	Turns  uint64 // reactor turns
+	Spawns uint64 // tasks taken in
+}
+
+// NewCurrentThread returns an executor with its own reactor.
+func NewCurrentThread(opts ...Option) (*CurrentThread, error) {
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	ex := &CurrentThread{unpark: make(chan struct{}, 1)}
+	switch {
+	case c.shared != nil:
+		ex.reactor = c.shared
+	default:
+		clock := reactor.NewClock()
+		if c.paused {
+			clock = reactor.NewPausedClock()
+		}
+		r, err := reactor.New(clock)
+		if err != nil {
+			return nil, fmt.Errorf("executor: %w", err)
+		}
+		ex.reactor, ex.ownsIO = r, true
+		ex.turnsIO = !c.reactorRoutine
+	}
+	wake := func() { ex.reactor.Wake() }
+	if !ex.turnsIO {
+		wake = ex.signal
+	}
+	ex.queue = async.NewQueue(wake)
+	ex.cx = async.NewContext(ex, ex.reactor)
+	if ex.ownsIO && !ex.turnsIO {
+		ex.ioStopped = make(chan struct{})
+		go ex.runReactor()
+	}
+	return ex, nil
+}
+
+// Reactor returns the executor's reactor.
+func (ex *CurrentThread) Reactor() *reactor.Reactor { return ex.reactor }
+
+// Stats returns the executor's counters. Call it from the goroutine that
+// runs BlockOn, or after BlockOn returned.
+func (ex *CurrentThread) Stats() Stats { return ex.stats }
+
+// Spawn implements async.Executor: it takes a task spawned from inside a
+// future this executor polls.
+func (ex *CurrentThread) Spawn(t *async.Task) {
+	t.Bind(ex.queue)
+	ex.live.Add(t)
+	ex.local.push(t)
+	ex.stats.Spawns++
+}
+
+// Spawn starts f as a task on ex from any goroutine and returns its handle.
+// The task runs when a BlockOn runs the executor. Spawning onto a closed
+// executor returns a handle whose result is async.ErrShutdown.
+func Spawn[T any](ex *CurrentThread, f async.Future[T]) async.JoinHandle[T] {
+	t, h := async.NewTask(f)
+	t.Bind(ex.queue)
+	ex.mu.Lock()
+	if ex.closed {
+		ex.mu.Unlock()
+		t.Shutdown(async.NewContext(ex, ex.reactor))
+		return h
+	}
+	ex.spawned = append(ex.spawned, t)
+	ex.mu.Unlock()
+	ex.queue.Notify()
+	return h
+}
+
+// BlockOn runs the executor on the calling goroutine until f is ready, and
+// returns f's value. Tasks spawned meanwhile run too; those still alive
+// when f is ready are cancelled. The error is ErrClosed or ErrBusy if the
+// executor cannot run, a *async.PanicError if f panicked, or an error of the
+// reactor.
+func BlockOn[T any](ex *CurrentThread, f async.Future[T]) (v T, err error) {
+	if !ex.running.CompareAndSwap(false, true) {
+		return v, ErrBusy
+	}
+	defer ex.running.Store(false)
+	if ex.isClosed() {
+		return v, ErrClosed
+	}
+	defer ex.shutdownTasks()
+	main := mainFuture[T]{f: f}
+	err = ex.run(&main)
+	return main.v, err
+}
+
+// Run creates an executor, runs f on it, and closes it.
+func Run[T any](f async.Future[T], opts ...Option) (T, error) {
+	ex, err := NewCurrentThread(opts...)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := BlockOn(ex, f)
+	return v, errors.Join(err, ex.Close())
+}
+
+// mainFuture adapts the future given to BlockOn to the loop, which polls it
+// without knowing its type.
+type mainFuture[T any] struct {
+	f async.Future[T]
+	v T
+}
+
+func (m *mainFuture[T]) poll(cx *async.Context) (done bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &async.PanicError{Value: r, Stack: debug.Stack()}
+			done = true
+			m.f.Cancel()
+		}
+	}()
+	v, ok := m.f.Poll(cx)
+	if ok {
+		m.v = v
+	}
+	return ok, nil
+}
+
+type mainPoller interface {
+	poll(cx *async.Context) (done bool, err error)
+}
+
+// mainWaker is the waker of the future given to BlockOn.
+type mainWaker struct{ ex *CurrentThread }
+
+func (w mainWaker) Wake() {
+	w.ex.mainWoken.Store(true)
+	w.ex.queue.Notify()
+}
+
+// run is the executor's loop.
+func (ex *CurrentThread) run(main mainPoller) error {
+	ex.mainWoken.Store(true)
+	for {
+		if ex.mainWoken.Swap(false) {
+			ex.cx.SetWaker(mainWaker{ex})
+			ex.cx.ResetBudget()
+			if done, err := main.poll(ex.cx); done {
+				return err
+			}
+		}
+		n := ex.runTasks()
+		if ex.mainWoken.Load() {
+			continue
+		}
+		var err error
+		if n == EventInterval && ex.turnsIO {
+			// Another goroutine turns a reactor the executor does not
+			// own, so only an executor that turns it looks here.
+			err = ex.turn(0)
+		} else if n == 0 {
+			err = ex.park()
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// runTasks runs up to EventInterval ready tasks and reports how many ran.
+func (ex *CurrentThread) runTasks() int {
+	ex.adopt()
+	n := 0
+	for n < EventInterval && !ex.mainWoken.Load() {
+		t := ex.next()
+		if t == nil {
+			break
+		}
+		n++
+		ex.stats.Polls++
+		switch t.Run(ex.cx) {
+		case async.Reschedule:
+			ex.local.push(t)
+		case async.Done:
+			ex.live.Remove(t)
+		}
+	}
+	return n
+}
+
+// next returns the oldest ready task: from the local ring, refilled from
+// the shared queue when it runs dry.
+func (ex *CurrentThread) next() *async.Task {
+	if t := ex.local.pop(); t != nil {
+		return t
+	}
+	for t := ex.queue.Pop(); t != nil; t = ex.queue.Pop() {
+		ex.local.push(t)
+	}
+	return ex.local.pop()
+}
+
+// adopt takes in the tasks spawned from other goroutines.
+func (ex *CurrentThread) adopt() {
+	ex.mu.Lock()
+	spawned := ex.spawned
+	ex.spawned = nil
+	ex.mu.Unlock()
+	for _, t := range spawned {
+		ex.live.Add(t)
+		ex.local.push(t)
+		ex.stats.Spawns++
+	}
+}
+
+// park sleeps until there is work: in the reactor if the executor turns it,
+// else on the unpark channel.
+func (ex *CurrentThread) park() error {
+	if !ex.queue.Park() {
+		return nil
+	}
+	// Check what Park cannot see: the main waker and remote spawns set
+	// their flag, then Notify; we set parked, then look at their flags.
+	if ex.mainWoken.Load() || ex.hasSpawned() {
+		ex.queue.Unpark()
+		return nil
+	}
+	ex.stats.Parks++
+	var err error
+	if ex.turnsIO {
+		err = ex.turn(poll.Forever)
+	} else {
+		<-ex.unpark
+	}
+	ex.queue.Unpark()
+	return err
+}
+
+func (ex *CurrentThread) turn(maxWait time.Duration) error {
+	ex.stats.Turns++
+	_, err := ex.reactor.Turn(maxWait)
+	return err
+}
+
+func (ex *CurrentThread) hasSpawned() bool {
+	ex.mu.Lock()
+	defer ex.mu.Unlock()
+	return len(ex.spawned) > 0
+}
+
+// signal wakes an executor parked on its channel.
+func (ex *CurrentThread) signal() {
+	select {
+	case ex.unpark <- struct{}{}:
+	default:
+	}
+}
+
+// runReactor turns the reactor on its own goroutine until it is closed:
+// the book's shape.
+func (ex *CurrentThread) runReactor() {
+	defer close(ex.ioStopped)
+	for {
+		if _, err := ex.reactor.Turn(poll.Forever); err != nil {
+			return
+		}
+	}
+}
+
+// shutdownTasks cancels every live task: those waiting in queues are
+// cancelled as they are popped, the idle ones directly.
+func (ex *CurrentThread) shutdownTasks() {
+	ex.adopt()
+	for t := ex.next(); t != nil; t = ex.next() {
+		t.Shutdown(ex.cx)
+		ex.live.Remove(t)
+		ex.adopt()
+	}
+	for t := ex.live.First(); t != nil; t = ex.live.First() {
+		t.Shutdown(ex.cx)
+		ex.live.Remove(t)
+	}
+}
+
+func (ex *CurrentThread) isClosed() bool {
+	ex.mu.Lock()
+	defer ex.mu.Unlock()
+	return ex.closed
+}
+
+// Close cancels the tasks that are still alive and releases the reactor (if
+// the executor created it). It must not be called during BlockOn.
+func (ex *CurrentThread) Close() error {
+	if ex.running.Load() {
+		return ErrBusy
+	}
+	ex.mu.Lock()
+	if ex.closed {
+		ex.mu.Unlock()
+		return ErrClosed
+	}
+	ex.closed = true
+	ex.mu.Unlock()
+	ex.shutdownTasks()
+	if !ex.ownsIO {
+		return nil
+	}
+	err := ex.reactor.Close()
+	if ex.ioStopped != nil {
+		<-ex.ioStopped
+	}
+	return err
+}

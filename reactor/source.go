@@ -1,0 +1,247 @@
+package reactor
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/asyncgo/async/poll"
+)
+
+// Ready is a set of readiness bits.
+type Ready uint8
+
+// The readiness bits of a source.
+const (
+	Readable Ready = 1 << iota
+	Writable
+	ReadClosed
+	WriteClosed
+	Error
+
+	// closed are the bits a clear never removes: end of stream, hang-up
+	// and a pending error last for the source's life.
+	closed = ReadClosed | WriteClosed | Error
+)
+
+// String names the bits, for logs and tests.
+func (r Ready) String() string {
+	var names []string
+	for i, name := range []string{"readable", "writable", "read-closed", "write-closed", "error"} {
+		if r&(1<<i) != 0 {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, "|")
+}
+
+// Direction is the side of a source a future waits on.
+type Direction uint8
+
+// The two directions. Each has its own waker slot.
+const (
+	Read Direction = iota
+	Write
+)
+
+// mask is the readiness that ends a wait in direction d: data or room, or
+// the end, or an error, which the operation will then report.
+func (d Direction) mask() Ready {
+	if d == Read {
+		return Readable | ReadClosed | Error
+	}
+	return Writable | WriteClosed | Error
+}
+
+// The readiness word of a source:
+//
+//	bit  63        32 31            16 15       5 4                 0
+//	   +------------+----------------+----------+--------------------+
+//	   | unused     | tick           | unused   | readiness (Ready)  |
+//	   +------------+----------------+----------+--------------------+
+//	   bit 62: SHUTDOWN, the source was deregistered or the reactor closed.
+//
+// Every event adds its readiness and bumps the tick. ClearReady removes the
+// readiness an operation saw only if the tick is still the one it saw.
+const (
+	readyMask     = 0x1f
+	tickShift     = 16
+	tickMask      = 0xffff << tickShift
+	shutdownBit   = 1 << 62
+	wakeBatchSize = 32
+)
+
+// ErrClosed is returned for I/O on a source that was deregistered, or whose
+// reactor was closed, while a future waited on it.
+var ErrClosed = errors.New("reactor: source closed")
+
+// ReadyEvent is the readiness a PollReady observed, and when: pass it to
+// ClearReady when the operation it allowed hit EAGAIN.
+type ReadyEvent struct {
+	Ready Ready
+	tick  uint16
+}
+
+// Source is a file descriptor registered with the reactor: its readiness
+// and the wakers of the futures waiting to read and to write it.
+type Source struct {
+	readiness atomic.Uint64 // see the layout above
+	fd        int
+	token     poll.Token // slab index and generation
+	r         *Reactor
+
+	mu     sync.Mutex
+	reader Waker // guarded by mu
+	writer Waker // guarded by mu
+}
+
+// FD returns the registered file descriptor.
+func (s *Source) FD() int { return s.fd }
+
+// PollReady reports whether the source is ready in direction d. If it is
+// not, it stores w, which is woken when an event arrives, and returns false.
+// A source that is shut down is always ready: the caller's operation then
+// fails (see Closed).
+func (s *Source) PollReady(d Direction, w Waker) (ReadyEvent, bool) {
+	if ev, ok := s.readyIn(d); ok {
+		return ev, true
+	}
+	s.mu.Lock()
+	// Check again under the lock: dispatch sets readiness before it takes
+	// the lock to collect wakers, so either we see the event now or it
+	// sees our waker.
+	ev, ok := s.readyIn(d)
+	if !ok {
+		if d == Read {
+			s.reader = w
+		} else {
+			s.writer = w
+		}
+	}
+	s.mu.Unlock()
+	return ev, ok
+}
+
+func (s *Source) readyIn(d Direction) (ReadyEvent, bool) {
+	cur := s.readiness.Load()
+	ev := ReadyEvent{Ready: Ready(cur & readyMask), tick: uint16(cur >> tickShift)}
+	if cur&shutdownBit != 0 {
+		ev.Ready |= d.mask()
+		return ev, true
+	}
+	ev.Ready &= d.mask()
+	return ev, ev.Ready != 0
+}
+
+// ClearReady removes the readiness ev reported, after an operation hit
+// EAGAIN, unless an event arrived since PollReady observed it. End of
+// stream, hang-up and errors are never cleared.
+func (s *Source) ClearReady(ev ReadyEvent) {
+	clear := uint64(ev.Ready &^ closed)
+	for {
+		cur := s.readiness.Load()
+		if uint16(cur>>tickShift) != ev.tick || cur&clear == 0 {
+			return
+		}
+		if s.readiness.CompareAndSwap(cur, cur&^clear) {
+			return
+		}
+	}
+}
+
+// Ready returns the source's current readiness.
+func (s *Source) Ready() Ready { return Ready(s.readiness.Load() & readyMask) }
+
+// Closed reports whether the source was deregistered or its reactor closed.
+// Operations on a closed source fail with ErrClosed.
+func (s *Source) Closed() bool { return s.readiness.Load()&shutdownBit != 0 }
+
+// CancelWait removes the waker stored for direction d, for a future that is
+// cancelled while it waits: the source then holds no reference to its task.
+func (s *Source) CancelWait(d Direction) {
+	s.mu.Lock()
+	if d == Read {
+		s.reader = nil
+	} else {
+		s.writer = nil
+	}
+	s.mu.Unlock()
+}
+
+// Deregister removes the source from the reactor and wakes the futures
+// waiting on it, which then see Closed. The caller closes the descriptor
+// afterwards. Deregistering twice returns an error.
+func (s *Source) Deregister() error {
+	if !s.shutdown() {
+		return fmt.Errorf("reactor: deregister fd %d: %w", s.fd, ErrClosed)
+	}
+	return s.r.remove(s)
+}
+
+// shutdown sets SHUTDOWN and wakes both waiters. It reports false if the
+// source was shut down already.
+func (s *Source) shutdown() bool {
+	if s.readiness.Or(shutdownBit)&shutdownBit != 0 {
+		return false
+	}
+	s.wake(Readable | Writable)
+	return true
+}
+
+// setReadiness records an event and bumps the tick.
+func (s *Source) setReadiness(r Ready) {
+	for {
+		cur := s.readiness.Load()
+		tick := (cur>>tickShift + 1) << tickShift & tickMask
+		next := cur&^tickMask | tick | uint64(r)
+		if s.readiness.CompareAndSwap(cur, next) {
+			return
+		}
+	}
+}
+
+// wake takes the wakers of the directions r makes ready and calls them,
+// after releasing the lock.
+func (s *Source) wake(r Ready) {
+	var reader, writer Waker
+	s.mu.Lock()
+	if r&Read.mask() != 0 {
+		reader, s.reader = s.reader, nil
+	}
+	if r&Write.mask() != 0 {
+		writer, s.writer = s.writer, nil
+	}
+	s.mu.Unlock()
+	if reader != nil {
+		reader.Wake()
+	}
+	if writer != nil {
+		writer.Wake()
+	}
+}
+
+// readyFromEvent translates the event queue's report into readiness bits.
+func readyFromEvent(e poll.Event) Ready {
+	var r Ready
+	if e.Readable() {
+		r |= Readable
+	}
+	if e.Writable() {
+		r |= Writable
+	}
+	if e.ReadClosed() {
+		r |= ReadClosed
+	}
+	if e.WriteClosed() {
+		r |= WriteClosed
+	}
+	if e.Error() {
+		r |= Error
+	}
+	return r
+}

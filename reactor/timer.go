@@ -1,0 +1,137 @@
+package reactor
+
+import (
+	"math"
+	"time"
+
+	"github.com/asyncgo/async/internal/wheel"
+)
+
+// Resolution is the length of one tick of the timer wheel. A deadline is
+// rounded up to the next tick, so a timer never fires early.
+const Resolution = time.Millisecond
+
+// Timer is one deadline in the reactor's wheel. The zero value is ready to
+// use; a future that sleeps embeds one, so arming a timer allocates
+// nothing. A Timer must not be copied while it is armed.
+type Timer struct {
+	entry wheel.Entry // guarded by the reactor's tmu
+}
+
+// StartTimer arms t to wake w at deadline and reports false, or reports
+// true without arming it if the deadline has passed. A timer that is armed
+// is re-armed with the new deadline.
+func (r *Reactor) StartTimer(t *Timer, deadline time.Time, w Waker) (expired bool) {
+	if !deadline.After(r.clock.Now()) {
+		r.StopTimer(t)
+		return true
+	}
+	tick := r.tickAt(deadline)
+	r.tmu.Lock()
+	r.wheel.Remove(&t.entry)
+	t.entry.Waker = w
+	// The wheel refuses a tick it has passed; a deadline still ahead of
+	// the clock is never behind the wheel, so this is a broken invariant.
+	if !r.wheel.Insert(&t.entry, tick) {
+		r.tmu.Unlock()
+		panic("reactor: timer deadline behind the wheel")
+	}
+	r.tmu.Unlock()
+	// A goroutine blocked in Turn computed its timeout before this timer
+	// existed; if the new deadline is sooner, make it look again.
+	if tick < r.sleepUntil.Load() {
+		r.poller.Wake()
+	}
+	return false
+}
+
+// PollTimer reports whether t has fired. If it has not, w replaces the
+// waker it will wake.
+func (r *Reactor) PollTimer(t *Timer, w Waker) (fired bool) {
+	r.tmu.Lock()
+	defer r.tmu.Unlock()
+	if !t.entry.Pending() {
+		return true
+	}
+	t.entry.Waker = w
+	return false
+}
+
+// StopTimer disarms t, releasing its waker. Stopping a timer that fired or
+// was never armed does nothing.
+func (r *Reactor) StopTimer(t *Timer) {
+	r.tmu.Lock()
+	r.wheel.Remove(&t.entry)
+	t.entry.Waker = nil
+	r.tmu.Unlock()
+}
+
+// Timers returns the number of armed timers.
+func (r *Reactor) Timers() int {
+	r.tmu.Lock()
+	defer r.tmu.Unlock()
+	return r.wheel.Len()
+}
+
+// NextDeadline returns when the earliest timer must be looked at, and
+// false if no timer is armed.
+func (r *Reactor) NextDeadline() (time.Time, bool) { return r.nextTimer() }
+
+func (r *Reactor) nextTimer() (time.Time, bool) {
+	r.tmu.Lock()
+	tick, ok := r.wheel.NextDeadline()
+	r.tmu.Unlock()
+	if !ok {
+		return time.Time{}, false
+	}
+	return r.origin.Add(time.Duration(tick) * Resolution), true
+}
+
+// tickAt returns the first tick at or after t.
+func (r *Reactor) tickAt(t time.Time) uint64 {
+	d := t.Sub(r.origin)
+	if d <= 0 {
+		return 0
+	}
+	ticks := (d + Resolution - 1) / Resolution
+	return uint64(min(ticks, math.MaxInt64/Resolution))
+}
+
+// nowTick returns the last whole tick that has passed.
+func (r *Reactor) nowTick() uint64 {
+	d := r.clock.Now().Sub(r.origin)
+	if d <= 0 {
+		return 0
+	}
+	return uint64(d / Resolution)
+}
+
+// fireTimers wakes the wakers of every timer that expired, in batches, with
+// the lock released while they run.
+func (r *Reactor) fireTimers() int {
+	now := r.nowTick()
+	woken := 0
+	for {
+		r.expired = r.expired[:0]
+		r.tmu.Lock()
+		for len(r.expired) < cap(r.expired) {
+			e := r.wheel.Poll(now)
+			if e == nil {
+				break
+			}
+			r.expired = append(r.expired, e.Waker)
+			e.Waker = nil
+		}
+		r.tmu.Unlock()
+		for i, w := range r.expired {
+			if w != nil {
+				w.Wake()
+				woken++
+			}
+			r.expired[i] = nil
+		}
+		if len(r.expired) < cap(r.expired) {
+			return woken
+		}
+	}
+}

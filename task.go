@@ -1,0 +1,227 @@
+package async
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Errors a JoinHandle reports instead of a task's output.
+var (
+	// ErrAborted is the error of a task cancelled by JoinHandle.Abort.
+	ErrAborted = errors.New("async: task aborted")
+	// ErrShutdown is the error of a task cancelled because its executor
+	// shut down before the task completed.
+	ErrShutdown = errors.New("async: executor shut down")
+)
+
+// PanicError is the error of a task whose future panicked. The executor
+// recovers the panic, so the runtime and the other tasks carry on.
+type PanicError struct {
+	Value any    // what the future panicked with
+	Stack []byte // the goroutine's stack where it panicked
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("async: task panicked: %v", e.Value) }
+
+// Unwrap returns the panic value if it is an error.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// Task is a spawned future: the unit an executor schedules. It is the
+// header of one allocation that also holds the future and its output (see
+// task[T]), so spawning costs one allocation besides the future itself.
+//
+// Tasks are made by NewTask (or Spawn) and run by executors; its exported
+// methods are the contract between a task and the executor that owns it.
+// A *Task is the Waker of its own future.
+type Task struct {
+	state atomic.Uint64 // see task_state.go
+
+	// next links the task into a Queue; it belongs to the queue that holds
+	// the task, and a task is in at most one queue at a time.
+	next atomic.Pointer[Task]
+
+	// queue is where Wake sends the task: its executor's queue. Set once by
+	// the executor (Bind) before the task can be woken.
+	queue *Queue
+
+	// step polls or cancels the future; it is the one place that knows the
+	// output's type (see stepTask).
+	step func(t *Task, cx *Context, cancel bool)
+
+	// joiner is the waker of the JoinHandle awaiting the output, if any.
+	joiner atomic.Pointer[joinWaiter]
+
+	// failure says why the task has no output: aborted, shut down or
+	// panicked. Written before COMPLETED is set, read after.
+	failure error
+
+	// prevLive and nextLive link the task into its executor's TaskList of
+	// live tasks, so that shutdown can cancel tasks that wait on nothing
+	// the executor can see. Only the executor's goroutine touches them.
+	prevLive, nextLive *Task
+}
+
+// task is a Task with its future and output. Task must stay its first field:
+// stepTask converts a *Task back to the *task that contains it.
+type task[T any] struct {
+	Task
+	future Future[T]
+	output T
+}
+
+type joinWaiter struct{ w Waker }
+
+// NewTask wraps f in a task and returns it with its JoinHandle. The task
+// does nothing until an executor takes it (Executor.Spawn), binds it to a
+// queue (Bind) and runs it. Most code calls Spawn instead.
+func NewTask[T any](f Future[T]) (*Task, JoinHandle[T]) {
+	t := &task[T]{future: f}
+	t.step = stepTask[T]
+	t.state.Store(scheduled) // a new task is due for its first poll
+	return &t.Task, JoinHandle[T]{t}
+}
+
+// Spawn starts f as a new task on the executor polling cx and returns its
+// JoinHandle. The task runs concurrently with the caller; awaiting the handle
+// gives its output.
+func Spawn[T any](cx *Context, f Future[T]) JoinHandle[T] {
+	t, h := NewTask(f)
+	cx.executor.Spawn(t)
+	return h
+}
+
+// stepTask polls t's future once and stores the output if it is ready, or
+// cancels the future. Either way a finished future is released.
+func stepTask[T any](h *Task, cx *Context, cancel bool) {
+	// The conversion is valid: every *Task with this step function was made
+	// by NewTask[T] as the first field of a task[T], so h points to the
+	// start of that task[T], and the GC sees a pointer to its allocation.
+	t := (*task[T])(unsafe.Pointer(h))
+	f := t.future
+	if f == nil {
+		return
+	}
+	if cancel {
+		t.future = nil
+		f.Cancel()
+		return
+	}
+	if v, ok := f.Poll(cx); ok {
+		t.future = nil
+		if h.state.Load()&detached == 0 {
+			t.output = v
+		}
+		h.complete()
+	}
+}
+
+// RunResult is what an executor must do with a task after Run.
+type RunResult uint8
+
+const (
+	// Idle: the task waits for a waker; the executor forgets it until then.
+	Idle RunResult = iota
+	// Reschedule: the task was woken while it ran; queue it again.
+	Reschedule
+	// Done: the task is complete; remove it from the executor's live tasks.
+	Done
+)
+
+// Bind sets the queue that wakes send t to. An executor calls it once,
+// when it takes the task, before the task can be woken.
+func (t *Task) Bind(q *Queue) { t.queue = q }
+
+// Wake schedules the task to be polled again. It is safe from any
+// goroutine, and it never allocates.
+func (t *Task) Wake() {
+	if t.transitionToScheduled() {
+		t.queue.Push(t)
+	}
+}
+
+// Run polls the task once on the executor's goroutine, or cancels it if it
+// was aborted, with cx's waker set to the task. A panic in the future is
+// recovered and becomes the task's failure.
+func (t *Task) Run(cx *Context) RunResult {
+	cx.waker = t
+	cx.budget = Budget
+	if t.transitionToRunning() {
+		t.cancel(cx, t.abortError())
+		return Done
+	}
+	if !t.poll(cx) || t.state.Load()&completed != 0 {
+		return Done
+	}
+	switch t.transitionToIdle() {
+	case actionReschedule:
+		return Reschedule
+	case actionCancel:
+		t.cancel(cx, t.abortError())
+		return Done
+	}
+	return Idle
+}
+
+// Shutdown cancels the task because its executor is shutting down: unless
+// it is complete, its future is cancelled and its handle reports
+// ErrShutdown. The executor calls it on its own goroutine, for live tasks
+// that are neither queued nor running.
+func (t *Task) Shutdown(cx *Context) {
+	if !t.transitionToAborted(shutdown) && t.state.Load()&completed != 0 {
+		return
+	}
+	cx.waker = t
+	t.cancel(cx, ErrShutdown)
+}
+
+// Completed reports whether the task is complete.
+func (t *Task) Completed() bool { return t.state.Load()&completed != 0 }
+
+func (t *Task) abortError() error {
+	if t.state.Load()&shutdown != 0 {
+		return ErrShutdown
+	}
+	return ErrAborted
+}
+
+// poll runs one step of the future and reports false if it panicked, in
+// which case the future is cancelled (Go's analogue of Rust dropping a
+// future that panicked) and the task completes with a PanicError.
+func (t *Task) poll(cx *Context) (ok bool) {
+	defer func() {
+		if !ok {
+			err := &PanicError{Value: recover(), Stack: debug.Stack()}
+			t.cancel(cx, err)
+		}
+	}()
+	t.step(t, cx, false)
+	return true
+}
+
+// cancel cancels the future and completes the task with err. A panic in
+// the future's Cancel is recovered: the task still completes, with err.
+func (t *Task) cancel(cx *Context, err error) {
+	defer func() {
+		recover()
+		t.failure = err
+		t.complete()
+	}()
+	t.step(t, cx, true)
+}
+
+// complete marks the task complete and wakes its JoinHandle. The output or
+// failure must be stored before.
+func (t *Task) complete() {
+	t.transitionToCompleted()
+	// The JoinHandle stores its waiter and then checks COMPLETED; we set
+	// COMPLETED and then take the waiter. One of the two sees the other.
+	if w := t.joiner.Swap(nil); w != nil {
+		w.w.Wake()
+	}
+}
