@@ -100,6 +100,11 @@ func (r *Reactor) Now() time.Time { return r.clock.Now() }
 // non-blocking, and calls Source.Deregister before closing it.
 func (r *Reactor) Register(fd int) (*Source, error) {
 	s := &Source{fd: fd, r: r}
+	// A new source is assumed ready both ways, so the first operation is
+	// tried at once (Go's netpoller does the same): a socket just accepted
+	// usually has data, and a connected one has room. The first EAGAIN
+	// clears the assumption.
+	s.readiness.Store(uint64(Readable | Writable))
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
