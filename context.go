@@ -69,14 +69,19 @@ func (cx *Context) Reactor() *reactor.Reactor { return cx.reactor }
 // Executor returns the executor polling the future.
 func (cx *Context) Executor() Executor { return cx.executor }
 
-// WithWaker returns a copy of cx whose waker is w: a combinator that polls
-// several futures gives each its own waker, so that it knows which to poll
-// again. Keep the copy where it lives as long as the combinator, so polling
-// allocates nothing.
-func (cx *Context) WithWaker(w Waker) Context {
-	c := *cx
-	c.waker = w
-	return c
+// PollWith polls f as a child of the future being polled with cx, but with
+// its own waker w: a combinator that polls several futures gives each its
+// own waker, so that it knows which to poll again. scratch is a Context the
+// combinator keeps in its state, so that polling allocates nothing; it is
+// refreshed from cx on every call (the runtime and the budget may change
+// between polls), and the budget the child spends is handed back to cx.
+func PollWith[T any](cx, scratch *Context, w Waker, f Future[T]) (T, bool) {
+	*scratch = *cx
+	scratch.waker = w
+	v, ok := f.Poll(scratch)
+	cx.budget = scratch.budget
+	scratch.waker = nil
+	return v, ok
 }
 
 // Proceed takes one unit of the polled task's budget and reports whether

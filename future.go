@@ -14,8 +14,9 @@ package async
 // complete: it releases whatever it holds (I/O registrations, timers, queue
 // slots, stored wakers) and cancels the futures it owns. Cancel is called at
 // most once, on the goroutine that polls the future, never concurrently
-// with Poll, and never after Poll returned true. Futures that hold nothing
-// implement it as a no-op.
+// with Poll, and never after Poll returned true; it is called after a Poll
+// that panicked (Go's analogue of Rust dropping a future that panicked).
+// Futures that hold nothing implement it as a no-op.
 type Future[T any] interface {
 	Poll(cx *Context) (T, bool)
 	Cancel()

@@ -149,8 +149,13 @@ func (t *Task) Wake() {
 // was aborted, with cx's waker set to the task. A panic in the future is
 // recovered and becomes the task's failure.
 func (t *Task) Run(cx *Context) RunResult {
-	cx.waker = t
-	cx.budget = Budget
+	cx.waker, cx.budget = t, Budget
+	r := t.run(cx)
+	cx.waker = nil // the executor's Context must not keep the task alive
+	return r
+}
+
+func (t *Task) run(cx *Context) RunResult {
 	if t.transitionToRunning() {
 		t.cancel(cx, t.abortError())
 		return Done

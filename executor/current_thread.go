@@ -248,9 +248,12 @@ func (ex *CurrentThread) run(main mainPoller) error {
 
 // runTasks runs up to EventInterval ready tasks and reports how many ran.
 func (ex *CurrentThread) runTasks() int {
+	// Queue the tasks woken from elsewhere behind the local ones at every
+	// tick, so a task that keeps rescheduling itself cannot keep them out.
 	ex.adopt()
+	ex.drainQueue()
 	n := 0
-	for n < EventInterval && !ex.mainWoken.Load() {
+	for n < EventInterval {
 		t := ex.next()
 		if t == nil {
 			break
@@ -273,10 +276,15 @@ func (ex *CurrentThread) next() *async.Task {
 	if t := ex.local.pop(); t != nil {
 		return t
 	}
+	ex.drainQueue()
+	return ex.local.pop()
+}
+
+// drainQueue moves the tasks woken from anywhere into the local ring.
+func (ex *CurrentThread) drainQueue() {
 	for t := ex.queue.Pop(); t != nil; t = ex.queue.Pop() {
 		ex.local.push(t)
 	}
-	return ex.local.pop()
 }
 
 // adopt takes in the tasks spawned from other goroutines.

@@ -1,0 +1,576 @@
+package executor_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/reactor"
+	"github.com/asyncgo/async/timer"
+	"golang.org/x/sys/unix"
+)
+
+// shapes are the ways an executor can be set up; most tests run in each.
+var shapes = []struct {
+	name string
+	opts []executor.Option
+}{
+	{"turns-reactor", nil},
+	{"reactor-goroutine", []executor.Option{executor.WithReactorGoroutine()}},
+	{"paused-clock", []executor.Option{executor.WithPausedClock()}},
+}
+
+func newExecutor(t *testing.T, opts ...executor.Option) *executor.CurrentThread {
+	t.Helper()
+	ex, err := executor.NewCurrentThread(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if r := ex.Reactor(); r.Timers() != 0 || r.Sources() != 0 {
+			t.Errorf("leaked %d timers and %d sources", r.Timers(), r.Sources())
+		}
+		if err := ex.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return ex
+}
+
+func TestBlockOnReturnsValue(t *testing.T) {
+	for _, s := range shapes {
+		t.Run(s.name, func(t *testing.T) {
+			ex := newExecutor(t, s.opts...)
+			v, err := executor.BlockOn(ex, async.Ready(42))
+			if v != 42 || err != nil {
+				t.Fatalf("BlockOn = %d, %v; want 42, nil", v, err)
+			}
+		})
+	}
+}
+
+func TestSpawnedTasksRunAndJoin(t *testing.T) {
+	for _, s := range shapes {
+		t.Run(s.name, func(t *testing.T) {
+			ex := newExecutor(t, s.opts...)
+			const n = 1000
+			var handles []async.JoinHandle[int]
+			sum := 0
+			main := run(
+				do(func(cx *async.Context) {
+					for i := range n {
+						handles = append(handles, async.Spawn(cx, async.Future[int](&countdown{n: i % 7, v: i})))
+					}
+				}),
+				func(cx *async.Context) bool {
+					for len(handles) > 0 {
+						r, ok := handles[0].Poll(cx)
+						if !ok {
+							return false
+						}
+						if r.Err != nil {
+							t.Errorf("task: %v", r.Err)
+						}
+						sum += r.Value
+						handles = handles[1:]
+					}
+					return true
+				},
+			)
+			if _, err := executor.BlockOn(ex, main); err != nil {
+				t.Fatal(err)
+			}
+			if want := n * (n - 1) / 2; sum != want {
+				t.Fatalf("sum = %d, want %d", sum, want)
+			}
+		})
+	}
+}
+
+// countdown yields n times, then is ready with v.
+type countdown struct{ n, v int }
+
+func (c *countdown) Poll(cx *async.Context) (int, bool) {
+	if c.n > 0 {
+		c.n--
+		cx.Waker().Wake()
+		return 0, false
+	}
+	return c.v, true
+}
+
+func (c *countdown) Cancel() {}
+
+func TestPanickingTaskIsContained(t *testing.T) {
+	ex := newExecutor(t)
+	bad := &gate{panicMsg: "boom"}
+	good := &gate{}
+	var badResult, goodResult async.Result[int]
+	var hb, hg async.JoinHandle[int]
+	main := run(
+		do(func(cx *async.Context) {
+			hb = async.Spawn[int](cx, bad)
+			hg = async.Spawn[int](cx, good)
+		}),
+		func(cx *async.Context) bool {
+			_, ok := hb.Poll(cx)
+			if ok {
+				good.Open(7)
+			}
+			return ok
+		},
+		await[async.Result[int]](&hb, &badResult),
+		await[async.Result[int]](&hg, &goodResult),
+	)
+	if _, err := executor.BlockOn(ex, main); err != nil {
+		t.Fatal(err)
+	}
+	var pe *async.PanicError
+	if !errors.As(badResult.Err, &pe) || pe.Value != "boom" || !strings.Contains(string(pe.Stack), "gate") {
+		t.Fatalf("panicking task: %v; want PanicError boom with a stack", badResult.Err)
+	}
+	if bad.cancels.Load() != 1 {
+		t.Errorf("the panicked future was cancelled %d times, want 1", bad.cancels.Load())
+	}
+	if goodResult.Value != 7 || goodResult.Err != nil {
+		t.Fatalf("other task: %+v, want 7", goodResult)
+	}
+	// The executor is still usable.
+	if v, err := executor.BlockOn(ex, async.Ready(1)); v != 1 || err != nil {
+		t.Fatalf("BlockOn after a panic = %d, %v", v, err)
+	}
+}
+
+func TestPanicInBlockOnFutureIsAnError(t *testing.T) {
+	ex := newExecutor(t)
+	_, err := executor.BlockOn[int](ex, &gate{panicMsg: "main boom"})
+	var pe *async.PanicError
+	if !errors.As(err, &pe) || pe.Value != "main boom" {
+		t.Fatalf("BlockOn = %v, want PanicError", err)
+	}
+}
+
+func TestAbortIdleTaskReleasesItsTimer(t *testing.T) {
+	for _, s := range shapes {
+		t.Run(s.name, func(t *testing.T) {
+			ex := newExecutor(t, s.opts...)
+			var h async.JoinHandle[struct{}]
+			var res async.Result[struct{}]
+			main := run(
+				do(func(cx *async.Context) { h = async.Spawn[struct{}](cx, timer.Sleep(time.Hour)) }),
+				await[struct{}](async.Yield(), nil),
+				do(func(cx *async.Context) {
+					if n := cx.Reactor().Timers(); n != 1 {
+						t.Errorf("armed timers = %d, want 1", n)
+					}
+					h.Abort()
+				}),
+				await[async.Result[struct{}]](&h, &res),
+			)
+			if _, err := executor.BlockOn(ex, main); err != nil {
+				t.Fatal(err)
+			}
+			if !errors.Is(res.Err, async.ErrAborted) {
+				t.Fatalf("aborted task: %v, want ErrAborted", res.Err)
+			}
+			if n := ex.Reactor().Timers(); n != 0 {
+				t.Fatalf("abort left %d timers armed", n)
+			}
+		})
+	}
+}
+
+func TestAbortFromAnotherGoroutine(t *testing.T) {
+	ex := newExecutor(t)
+	g := &gate{}
+	h := executor.Spawn[int](ex, g)
+	go func() {
+		for g.polls.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		h.Abort()
+	}()
+	res, err := executor.BlockOn[async.Result[int]](ex, h)
+	if err != nil || !errors.Is(res.Err, async.ErrAborted) {
+		t.Fatalf("result %v, %v; want ErrAborted", res.Err, err)
+	}
+	if g.cancels.Load() != 1 || g.holdsWaker() {
+		t.Fatalf("aborted future: %d cancels, holds waker %v", g.cancels.Load(), g.holdsWaker())
+	}
+}
+
+func TestTaskAbortingItselfIsCancelledAfterItsPoll(t *testing.T) {
+	ex := newExecutor(t)
+	var h async.JoinHandle[int]
+	self := async.PollFunc[int](func(cx *async.Context) (int, bool) {
+		h.Abort()
+		return 0, false
+	})
+	var res async.Result[int]
+	main := run(
+		do(func(cx *async.Context) { h = async.Spawn[int](cx, self) }),
+		await[async.Result[int]](&h, &res),
+	)
+	if _, err := executor.BlockOn(ex, main); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(res.Err, async.ErrAborted) {
+		t.Fatalf("self-aborted task: %v", res.Err)
+	}
+}
+
+func TestWakeFromPlainGoroutine(t *testing.T) {
+	for _, s := range shapes {
+		t.Run(s.name, func(t *testing.T) {
+			ex := newExecutor(t, s.opts...)
+			g := &gate{}
+			go func() {
+				for !g.holdsWaker() {
+					time.Sleep(time.Millisecond)
+				}
+				g.Open(99)
+			}()
+			// The executor has nothing else to do: it parks in the event
+			// queue, and the goroutine's wake must interrupt that.
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				v, err := executor.BlockOn[int](ex, g)
+				if v != 99 || err != nil {
+					t.Errorf("BlockOn = %d, %v", v, err)
+				}
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("a wake from another goroutine did not reach the parked executor")
+			}
+		})
+	}
+}
+
+func TestSpawnFromAnotherGoroutineWhileParked(t *testing.T) {
+	ex := newExecutor(t)
+	finish := &gate{}
+	go func() {
+		for !finish.holdsWaker() {
+			time.Sleep(time.Millisecond)
+		}
+		// The executor is parked with nothing to do: this spawn must wake
+		// it, and the task must run.
+		h := executor.Spawn(ex, async.Ready(5))
+		for !h.Finished() {
+			time.Sleep(time.Millisecond)
+		}
+		res, _ := h.Poll(async.NewContext(nil, nil))
+		finish.Open(res.Value)
+	}()
+	done := make(chan error, 1)
+	go func() {
+		v, err := executor.BlockOn[int](ex, finish)
+		if v != 5 && err == nil {
+			err = fmt.Errorf("BlockOn = %d, want 5", v)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a task spawned from another goroutine never ran")
+	}
+}
+
+// TestSelfWakingTaskDoesNotStarveIOOrOthers runs a task that wakes itself
+// forever beside a task waiting on a socket, a task waiting on a timer and a
+// task that yields a few times; all three must finish while it spins.
+//
+// A paused clock is left out: it advances only when every task is idle,
+// which a spinner never is, so the sleeping task would rightly wait forever.
+func TestSelfWakingTaskDoesNotStarveIOOrOthers(t *testing.T) {
+	for _, s := range shapes[:2] {
+		t.Run(s.name, func(t *testing.T) {
+			ex := newExecutor(t, s.opts...)
+			fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer unix.Close(fds[0])
+			defer unix.Close(fds[1])
+			go func() {
+				time.Sleep(20 * time.Millisecond)
+				unix.Write(fds[1], []byte("ping"))
+			}()
+
+			spin := &spinner{}
+			var hs async.JoinHandle[int]
+			var reader, sleeper, yielder async.JoinHandle[int]
+			var got [3]async.Result[int]
+			main := run(
+				do(func(cx *async.Context) {
+					hs = async.Spawn[int](cx, spin)
+					reader = async.Spawn[int](cx, &readOnce{fd: fds[0]})
+					sleeper = async.Spawn(cx, async.Future[int](&sleepThen{d: 30 * time.Millisecond, v: 2}))
+					yielder = async.Spawn[int](cx, &countdown{n: 100, v: 3})
+				}),
+				await[async.Result[int]](&reader, &got[0]),
+				await[async.Result[int]](&sleeper, &got[1]),
+				await[async.Result[int]](&yielder, &got[2]),
+				do(func(*async.Context) { hs.Abort() }),
+			)
+			if _, err := executor.BlockOn(ex, main); err != nil {
+				t.Fatal(err)
+			}
+			for i, want := range []int{4, 2, 3} {
+				if got[i].Value != want || got[i].Err != nil {
+					t.Errorf("task %d: %+v, want %d", i, got[i], want)
+				}
+			}
+			if spin.polls.Load() == 0 {
+				t.Error("the spinner never ran")
+			}
+		})
+	}
+}
+
+// readOnce reads a socket once through the reactor and returns the count.
+type readOnce struct {
+	fd  int
+	src *reactor.Source
+	buf [16]byte
+}
+
+func (r *readOnce) Poll(cx *async.Context) (int, bool) {
+	if r.src == nil {
+		src, err := cx.Reactor().Register(r.fd)
+		if err != nil {
+			panic(err)
+		}
+		r.src = src
+	}
+	res, ok := async.PollIO(cx, r.src, reactor.Read, func() (int, error) { return unix.Read(r.fd, r.buf[:]) })
+	if !ok {
+		return 0, false
+	}
+	r.src.Deregister()
+	return res.Value, true
+}
+
+func (r *readOnce) Cancel() {
+	if r.src != nil {
+		r.src.Deregister()
+	}
+}
+
+// sleepThen sleeps for d, then is ready with v.
+type sleepThen struct {
+	d     time.Duration
+	v     int
+	sleep *timer.SleepFuture
+}
+
+func (s *sleepThen) Poll(cx *async.Context) (int, bool) {
+	if s.sleep == nil {
+		s.sleep = timer.Sleep(s.d)
+	}
+	_, ok := s.sleep.Poll(cx)
+	return s.v, ok
+}
+
+func (s *sleepThen) Cancel() {
+	if s.sleep != nil {
+		s.sleep.Cancel()
+	}
+}
+
+func TestBlockOnReturnCancelsRemainingTasks(t *testing.T) {
+	for _, s := range shapes {
+		t.Run(s.name, func(t *testing.T) {
+			ex := newExecutor(t, s.opts...)
+			fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer unix.Close(fds[0])
+			defer unix.Close(fds[1])
+			g := &gate{}
+			var hs []async.JoinHandle[int]
+			main := run(
+				do(func(cx *async.Context) {
+					hs = append(hs,
+						async.Spawn[int](cx, g),
+						async.Spawn[int](cx, &readOnce{fd: fds[0]}),
+						async.Spawn(cx, async.Future[int](&sleepThen{d: time.Hour})),
+						async.Spawn[int](cx, &spinner{}))
+				}),
+				await[struct{}](async.Yield(), nil),
+				await[struct{}](async.Yield(), nil),
+			)
+			if _, err := executor.BlockOn(ex, main); err != nil {
+				t.Fatal(err)
+			}
+			for i, h := range hs {
+				if !h.Finished() {
+					t.Fatalf("task %d still alive after BlockOn returned", i)
+				}
+				res, _ := h.Poll(async.NewContext(nil, nil))
+				if !errors.Is(res.Err, async.ErrShutdown) {
+					t.Errorf("task %d: %v, want ErrShutdown", i, res.Err)
+				}
+			}
+			if g.cancels.Load() != 1 || g.holdsWaker() {
+				t.Errorf("gate: %d cancels, holds waker %v", g.cancels.Load(), g.holdsWaker())
+			}
+			// newExecutor's cleanup checks that no timer or source is left.
+		})
+	}
+}
+
+func TestSpawnOntoClosedExecutor(t *testing.T) {
+	ex, err := executor.NewCurrentThread()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ex.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h := executor.Spawn(ex, async.Ready(1))
+	res, ok := h.Poll(async.NewContext(nil, nil))
+	if !ok || !errors.Is(res.Err, async.ErrShutdown) {
+		t.Fatalf("spawn onto closed executor: %v, %v", ok, res.Err)
+	}
+	if _, err := executor.BlockOn(ex, async.Ready(1)); !errors.Is(err, executor.ErrClosed) {
+		t.Fatalf("BlockOn on closed executor: %v", err)
+	}
+	if err := ex.Close(); !errors.Is(err, executor.ErrClosed) {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+func TestPausedClockRunsAnHourAtOnce(t *testing.T) {
+	start := time.Now()
+	var order []int
+	var hs []async.JoinHandle[int]
+	m := run(
+		do(func(cx *async.Context) {
+			for i, d := range []time.Duration{time.Hour, time.Minute, time.Second, 2 * time.Hour} {
+				hs = append(hs, async.Spawn(cx, async.Future[int](&recordAfter{d: d, i: i, order: &order})))
+			}
+		}),
+		func(cx *async.Context) bool {
+			for _, h := range hs {
+				if _, ok := h.Poll(cx); !ok {
+					return false
+				}
+			}
+			return true
+		},
+	)
+	ex := newExecutor(t, executor.WithPausedClock())
+	before := ex.Reactor().Now()
+	if _, err := executor.BlockOn(ex, m); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(order); got != "[2 1 0 3]" {
+		t.Fatalf("wake order %s, want [2 1 0 3]", got)
+	}
+	if virtual := ex.Reactor().Now().Sub(before); virtual < 2*time.Hour {
+		t.Fatalf("virtual time advanced %v, want at least 2h", virtual)
+	}
+	if real := time.Since(start); real > 5*time.Second {
+		t.Fatalf("two virtual hours took %v of real time", real)
+	}
+}
+
+type recordAfter struct {
+	d     time.Duration
+	i     int
+	order *[]int
+	sleep *timer.SleepFuture
+}
+
+func (r *recordAfter) Poll(cx *async.Context) (int, bool) {
+	if r.sleep == nil {
+		r.sleep = timer.Sleep(r.d)
+	}
+	if _, ok := r.sleep.Poll(cx); !ok {
+		return 0, false
+	}
+	*r.order = append(*r.order, r.i)
+	return r.i, true
+}
+
+func (r *recordAfter) Cancel() { r.sleep.Cancel() }
+
+func TestSharedReactorServesSeveralExecutors(t *testing.T) {
+	r, err := reactor.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			if _, err := r.Turn(-1); err != nil {
+				return
+			}
+		}
+	}()
+	const executors = 4
+	var finished atomic.Int32
+	errs := make(chan error, executors)
+	for i := range executors {
+		go func() {
+			ex, err := executor.NewCurrentThread(executor.WithSharedReactor(r))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer ex.Close()
+			_, err = executor.BlockOn(ex, async.Future[int](&sleepThen{d: time.Duration(i+1) * 10 * time.Millisecond, v: i}))
+			finished.Add(1)
+			errs <- err
+		}()
+	}
+	for range executors {
+		select {
+		case err := <-errs:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("an executor on the shared reactor never finished")
+		}
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-stopped
+	if finished.Load() != executors {
+		t.Fatalf("%d executors finished", finished.Load())
+	}
+}
+
+func TestBlockOnTwiceConcurrentlyIsBusy(t *testing.T) {
+	ex := newExecutor(t)
+	g := &gate{}
+	done := make(chan error, 1)
+	go func() { _, err := executor.BlockOn[int](ex, g); done <- err }()
+	for !g.holdsWaker() {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := executor.BlockOn(ex, async.Ready(1)); !errors.Is(err, executor.ErrBusy) {
+		t.Errorf("second BlockOn: %v, want ErrBusy", err)
+	}
+	g.Open(1)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,33 @@
+package testfut
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestWakerCountsFromManyGoroutines(t *testing.T) {
+	var w Waker
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 100 {
+				w.Wake()
+			}
+		})
+	}
+	wg.Wait()
+	if w.Wakes() != 800 {
+		t.Errorf("Wakes() = %d, want 800", w.Wakes())
+	}
+}
+
+func TestNewContext(t *testing.T) {
+	var w Waker
+	cx := NewContext(&w)
+	if cx.Waker() != &w {
+		t.Errorf("Waker() = %v, want %v", cx.Waker(), &w)
+	}
+	if cx.Reactor() != nil || cx.Executor() != nil {
+		t.Error("NewContext gave a runtime to a context that should have none")
+	}
+}
