@@ -1,0 +1,43 @@
+package oneshot
+
+import (
+	"testing"
+
+	"github.com/asyncgo/async"
+)
+
+// BenchmarkSendRecv is one channel's life, polled by hand: New, a receiver
+// that waits, a Send that wakes it, the value taken.
+func BenchmarkSendRecv(b *testing.B) {
+	b.ReportAllocs()
+	cx := handContext(async.NoopWaker())
+	var keep *Receiver[int] // the channel escapes, as a real one does
+	b.Cleanup(func() { _ = keep })
+	for i := range b.N {
+		cx.ResetBudget()
+		tx, rx := New[int]()
+		keep = rx
+		if _, ok := rx.Poll(cx); ok {
+			b.Fatal("ready before Send")
+		}
+		if err := tx.Send(i); err != nil {
+			b.Fatal(err)
+		}
+		if r, ok := rx.Poll(cx); !ok || r.Value != i {
+			b.Fatalf("Poll = %+v, %v", r, ok)
+		}
+	}
+}
+
+// BenchmarkGoroutineToGoroutine is a reply across goroutines: Send on one,
+// Wait on the other.
+func BenchmarkGoroutineToGoroutine(b *testing.B) {
+	b.ReportAllocs()
+	for i := range b.N {
+		tx, rx := New[int]()
+		go tx.Send(i)
+		if v, err := rx.Wait(); v != i || err != nil {
+			b.Fatalf("Wait = %d, %v", v, err)
+		}
+	}
+}
