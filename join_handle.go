@@ -54,7 +54,7 @@ func (h JoinHandle[T]) Finished() bool { return h.t.Completed() }
 
 func (h JoinHandle[T]) result() Result[T] {
 	if err := h.t.failure; err != nil {
-		return Result[T]{Err: err}
+		return Result[T]{Err: *err}
 	}
 	return Result[T]{Value: h.t.output}
 }

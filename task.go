@@ -58,8 +58,10 @@ type Task struct {
 	joiner atomic.Pointer[joinWaiter]
 
 	// failure says why the task has no output: aborted, shut down or
-	// panicked. Written before COMPLETED is set, read after.
-	failure error
+	// panicked. Written before COMPLETED is set, read after. A pointer to
+	// the error, not the error, keeps the task eight bytes smaller: it is
+	// the common case that pays, and failing is rare.
+	failure *error
 
 	// prevLive and nextLive link the task into its executor's TaskList of
 	// live tasks, so that shutdown can cancel tasks that wait on nothing
@@ -71,8 +73,8 @@ type Task struct {
 // stepTask converts a *Task back to the *task that contains it.
 type task[T any] struct {
 	Task
+	output T // before future: a zero-size last field would be padded
 	future Future[T]
-	output T
 }
 
 type joinWaiter struct{ w Waker }
@@ -214,7 +216,7 @@ func (t *Task) poll(cx *Context) (ok bool) {
 func (t *Task) cancel(cx *Context, err error) {
 	defer func() {
 		recover()
-		t.failure = err
+		t.failure = &err
 		t.complete()
 	}()
 	t.step(t, cx, true)
