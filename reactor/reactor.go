@@ -187,6 +187,11 @@ func (r *Reactor) Turn(maxWait time.Duration) (int, error) {
 	}
 	err := r.poller.Wait(r.events, wait)
 	r.sleepUntil.Store(0)
+	if r.closing.Load() {
+		// Close woke us and waits for this turn to end: say so now, so a
+		// reactor goroutine stops without turning a closed reactor again.
+		return 0, ErrReactorClosed
+	}
 	if err != nil {
 		if errors.Is(err, poll.ErrClosed) {
 			return 0, ErrReactorClosed
@@ -195,9 +200,7 @@ func (r *Reactor) Turn(maxWait time.Duration) (int, error) {
 	}
 	woken := r.dispatch()
 	if r.clock.paused && maxWait != 0 && woken == 0 {
-		if next, ok := r.nextTimer(); ok {
-			r.clock.advanceTo(next)
-		}
+		return r.advanceToTimer(), nil
 	}
 	return woken + r.fireTimers(), nil
 }

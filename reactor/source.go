@@ -98,6 +98,11 @@ type Source struct {
 	mu     sync.Mutex
 	reader Waker // guarded by mu
 	writer Waker // guarded by mu
+
+	// deregistered is set by the first Deregister. It is apart from the
+	// SHUTDOWN bit, which Close sets too: the owner of a source whose
+	// reactor closed still deregisters it once, without an error.
+	deregistered atomic.Bool
 }
 
 // FD returns the registered file descriptor.
@@ -175,22 +180,21 @@ func (s *Source) CancelWait(d Direction) {
 
 // Deregister removes the source from the reactor and wakes the futures
 // waiting on it, which then see Closed. The caller closes the descriptor
-// afterwards. Deregistering twice returns an error.
+// afterwards. Deregistering twice returns an error; deregistering once
+// after the reactor was closed does not.
 func (s *Source) Deregister() error {
-	if !s.shutdown() {
+	if s.deregistered.Swap(true) {
 		return fmt.Errorf("reactor: deregister fd %d: %w", s.fd, ErrClosed)
 	}
+	s.shutdown()
 	return s.r.remove(s)
 }
 
-// shutdown sets SHUTDOWN and wakes both waiters. It reports false if the
-// source was shut down already.
-func (s *Source) shutdown() bool {
-	if s.readiness.Or(shutdownBit)&shutdownBit != 0 {
-		return false
+// shutdown sets SHUTDOWN and wakes both waiters, the first time only.
+func (s *Source) shutdown() {
+	if s.readiness.Or(shutdownBit)&shutdownBit == 0 {
+		s.wake(Readable | Writable)
 	}
-	s.wake(Readable | Writable)
-	return true
 }
 
 // setReadiness records an event and bumps the tick.

@@ -29,13 +29,15 @@ func (r *Reactor) StartTimer(t *Timer, deadline time.Time, w Waker) (expired boo
 	tick := r.tickAt(deadline)
 	r.tmu.Lock()
 	r.wheel.Remove(&t.entry)
-	t.entry.Waker = w
-	// The wheel refuses a tick it has passed; a deadline still ahead of
-	// the clock is never behind the wheel, so this is a broken invariant.
+	// The wheel refuses a tick it has passed. That happens when a Turn on
+	// another goroutine read the clock after we did and moved the wheel
+	// past the deadline: the deadline has passed, so the timer expired.
 	if !r.wheel.Insert(&t.entry, tick) {
+		t.entry.Waker = nil
 		r.tmu.Unlock()
-		panic("reactor: timer deadline behind the wheel")
+		return true
 	}
+	t.entry.Waker = w
 	r.tmu.Unlock()
 	// A goroutine blocked in Turn computed its timeout before this timer
 	// existed; if the new deadline is sooner, make it look again.
@@ -93,7 +95,12 @@ func (r *Reactor) tickAt(t time.Time) uint64 {
 	if d <= 0 {
 		return 0
 	}
-	ticks := (d + Resolution - 1) / Resolution
+	// Round up without adding first: d may be the largest Duration (a
+	// deadline centuries away), and d+Resolution-1 would wrap negative.
+	ticks := d / Resolution
+	if d%Resolution != 0 {
+		ticks++
+	}
 	return uint64(min(ticks, math.MaxInt64/Resolution))
 }
 
@@ -104,6 +111,24 @@ func (r *Reactor) nowTick() uint64 {
 		return 0
 	}
 	return uint64(d / Resolution)
+}
+
+// advanceToTimer moves a paused clock forward until a timer fires, and
+// fires it: the wheel's next deadline may be the start of a slot that only
+// cascades its timers to lower levels, so one step does not always reach
+// a real deadline. It reports how many wakers it called; zero when no timer
+// is armed.
+func (r *Reactor) advanceToTimer() int {
+	for {
+		if n := r.fireTimers(); n > 0 {
+			return n
+		}
+		next, ok := r.nextTimer()
+		if !ok {
+			return 0
+		}
+		r.clock.advanceTo(next)
+	}
 }
 
 // fireTimers wakes the wakers of every timer that expired, in batches, with

@@ -19,7 +19,9 @@ const (
 	// caught up with the schedule.
 	Burst
 	// Delay restarts the schedule: the next tick comes one period after the
-	// late tick was delivered.
+	// late tick was delivered. A tick counts as late only when the one
+	// after it is already due; a smaller delay keeps the schedule, so that
+	// timer and scheduling jitter do not make the ticks drift.
 	Delay
 )
 

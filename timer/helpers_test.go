@@ -1,0 +1,108 @@
+package timer_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/asyncgo/async"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(fdCheck{m}) }
+
+// fdCheck runs the tests and fails them if they leave more or fewer open
+// descriptors than they found: every executor's reactor must be closed.
+type fdCheck struct{ m *testing.M }
+
+func (c fdCheck) Run() int {
+	// The Go runtime opens its own poller's descriptors on first use of a
+	// timer; do that before counting.
+	time.Sleep(time.Millisecond)
+	before := countFDs()
+	code := c.m.Run()
+	if after := countFDs(); after != before {
+		fmt.Fprintf(os.Stderr, "timer tests: %d open descriptors before, %d after\n", before, after)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+// countFDs returns the number of open descriptors, or -1 where
+// /proc/self/fd does not exist.
+func countFDs() int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
+}
+
+// patience bounds real time in these tests: far above what a correct run
+// needs, so only a hang or a clock that does not jump reaches it.
+const patience = 10 * time.Second
+
+// steps is a hand-written state machine in a compact form: it runs its
+// functions in order, one per state, and is pending while the current one
+// reports false.
+type steps struct {
+	fns    []func(cx *async.Context) bool
+	i      int
+	cancel func()
+}
+
+func (s *steps) Poll(cx *async.Context) (struct{}, bool) {
+	for s.i < len(s.fns) {
+		if !s.fns[s.i](cx) {
+			return struct{}{}, false
+		}
+		s.i++
+	}
+	return struct{}{}, true
+}
+
+func (s *steps) Cancel() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+}
+
+// await returns a step that polls f until it is ready and stores its value
+// in *out (if out is not nil).
+func await[T any](f async.Future[T], out *T) func(cx *async.Context) bool {
+	return func(cx *async.Context) bool {
+		v, ok := f.Poll(cx)
+		if ok && out != nil {
+			*out = v
+		}
+		return ok
+	}
+}
+
+// do returns a step that runs fn and goes on.
+func do(fn func(cx *async.Context)) func(cx *async.Context) bool {
+	return func(cx *async.Context) bool { fn(cx); return true }
+}
+
+// slowValue is a future that is ready with v once its sleep ends, and
+// counts its cancellations.
+type slowValue struct {
+	sleep   async.Future[struct{}]
+	v       int
+	cancels int
+}
+
+func (f *slowValue) Poll(cx *async.Context) (int, bool) {
+	if _, ok := f.sleep.Poll(cx); !ok {
+		return 0, false
+	}
+	return f.v, true
+}
+
+func (f *slowValue) Cancel() {
+	f.cancels++
+	f.sleep.Cancel()
+}
