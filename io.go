@@ -1,6 +1,7 @@
 package async
 
 import (
+	"errors"
 	"syscall"
 
 	"github.com/asyncgo/async/reactor"
@@ -39,10 +40,12 @@ func PollIO[T any](cx *Context, s *reactor.Source, d reactor.Direction, op func(
 			return Result[T]{Err: reactor.ErrClosed}, true
 		}
 		v, err := op()
-		switch err {
-		case syscall.EAGAIN:
+		switch {
+		case err == nil:
+			return Result[T]{Value: v}, true
+		case errors.Is(err, syscall.EAGAIN):
 			s.ClearReady(ev)
-		case syscall.EINTR:
+		case errors.Is(err, syscall.EINTR):
 		default:
 			return Result[T]{Value: v, Err: err}, true
 		}

@@ -90,6 +90,12 @@ func NewCurrentThread(opts ...Option) (*CurrentThread, error) {
 	for _, o := range opts {
 		o(&c)
 	}
+	if c.paused && (c.reactorRoutine || c.shared != nil) {
+		// A paused clock jumps to the next timer when every task is idle,
+		// and only the executor knows when that is: it must turn the
+		// reactor itself.
+		return nil, errors.New("executor: WithPausedClock needs the executor to turn its own reactor; it cannot be combined with WithReactorGoroutine or WithSharedReactor")
+	}
 	ex := &CurrentThread{unpark: make(chan struct{}, 1)}
 	switch {
 	case c.shared != nil:

@@ -574,3 +574,10 @@ func TestBlockOnTwiceConcurrentlyIsBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPausedClockNeedsTheExecutorToTurnTheReactor(t *testing.T) {
+	_, err := executor.NewCurrentThread(executor.WithPausedClock(), executor.WithReactorGoroutine())
+	if err == nil || !strings.Contains(err.Error(), "WithPausedClock") {
+		t.Fatalf("paused clock with a reactor goroutine: %v, want an error naming the conflict", err)
+	}
+}

@@ -273,6 +273,13 @@ func (p *Poller) Wake() error {
 	if !p.notified.CompareAndSwap(false, true) {
 		return nil
 	}
+	// Close must not release the wakeup descriptor while we write to it:
+	// its number could already belong to another file.
+	p.closeMu.RLock()
+	defer p.closeMu.RUnlock()
+	if p.closed.Load() {
+		return ErrClosed
+	}
 	if err := p.notify(); err != nil {
 		p.notified.Store(false)
 		return fmt.Errorf("poll: wake: %w", err)
@@ -283,6 +290,8 @@ func (p *Poller) Wake() error {
 // Close releases the kernel's event queue and the wakeup source. The
 // registered descriptors stay open: they belong to the caller.
 func (p *Poller) Close() error {
+	p.closeMu.Lock()
+	defer p.closeMu.Unlock()
 	if !p.closed.CompareAndSwap(false, true) {
 		return ErrClosed
 	}

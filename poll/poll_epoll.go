@@ -5,6 +5,7 @@ package poll
 import (
 	"errors"
 	"math"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -21,6 +22,7 @@ type Poller struct {
 	wake     wakeFD      // an eventfd, or a pipe under the pollpipe tag
 	notified atomic.Bool // a wakeup is pending; see Wake
 	closed   atomic.Bool
+	closeMu  sync.RWMutex // held by Wake while it writes, by Close to close
 
 	// noPwait2 is set when the kernel lacks epoll_pwait2 (before Linux
 	// 5.11), after which timeouts are rounded up to milliseconds. Only the

@@ -23,6 +23,7 @@ type Poller struct {
 	wake     kqWake      // EVFILT_USER, or a pipe where that is missing
 	notified atomic.Bool // a wakeup is pending; see Wake
 	closed   atomic.Bool
+	closeMu  sync.RWMutex // held by Wake while it writes, by Close to close
 
 	// tokens maps each registered descriptor to its token. The token is not
 	// carried in kevent's udata because udata is a pointer on most BSDs, and
