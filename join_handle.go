@@ -10,29 +10,64 @@ type JoinHandle[T any] struct {
 	t *task[T]
 }
 
+// joinSlot is what Task.join points to: while the task runs, the waker of
+// the handle awaiting it; once it is complete, nil for success or its
+// failure. The handle replaces a waker slot only by compare-and-swap, so it
+// can never overwrite the failure that complete swapped in.
+type joinSlot struct {
+	waker Waker // set while waiting
+	err   error // set once complete and failed
+}
+
+// The failures every task can have share their slots; they never change.
+var (
+	abortedSlot  = &joinSlot{err: ErrAborted}
+	shutdownSlot = &joinSlot{err: ErrShutdown}
+)
+
+func failed(err error) *joinSlot {
+	switch err {
+	case ErrAborted:
+		return abortedSlot
+	case ErrShutdown:
+		return shutdownSlot
+	}
+	return &joinSlot{err: err}
+}
+
 // Poll returns the task's result once it is complete: its output, or an
 // error if it was aborted (ErrAborted), its executor shut down (ErrShutdown)
 // or its future panicked (*PanicError).
 func (h JoinHandle[T]) Poll(cx *Context) (Result[T], bool) {
 	t := h.t
-	if t.state.Load()&completed != 0 {
-		return h.result(), true
+	for t.state.Load()&completed == 0 {
+		cur := t.join.Load()
+		switch {
+		case cur != nil && cur.err != nil:
+			// complete has stored the failure and is about to set
+			// COMPLETED: the result is known.
+			return Result[T]{Err: cur.err}, true
+		case cur != nil && sameWaker(cur.waker, cx.waker):
+			return Result[T]{}, false
+		case t.join.CompareAndSwap(cur, &joinSlot{waker: cx.waker}):
+			// A successful task completes with a nil slot, so a swap of
+			// nil for nil cannot fail this CAS: look at the state again.
+			if t.state.Load()&completed != 0 {
+				return h.result(), true
+			}
+			return Result[T]{}, false
+		}
 	}
-	if w := t.joiner.Load(); w == nil || !sameWaker(w.w, cx.waker) {
-		t.joiner.Store(&joinWaiter{cx.waker})
-	}
-	// Check again: the task may have completed before it could see the
-	// waiter (see Task.complete).
-	if t.state.Load()&completed != 0 {
-		t.joiner.Store(nil)
-		return h.result(), true
-	}
-	return Result[T]{}, false
+	return h.result(), true
 }
 
 // Cancel stops awaiting the task and releases the stored waker. The task
 // itself runs on; use Abort to cancel it.
-func (h JoinHandle[T]) Cancel() { h.t.joiner.Store(nil) }
+func (h JoinHandle[T]) Cancel() {
+	if cur := h.t.join.Load(); cur != nil && cur.waker != nil {
+		h.t.join.CompareAndSwap(cur, nil)
+	}
+}
 
 // Abort requests the task's cancellation, from any goroutine. The task's
 // executor cancels its future before it is polled again (a task being polled
@@ -53,8 +88,8 @@ func (h JoinHandle[T]) Detach() { h.t.transitionToDetached() }
 func (h JoinHandle[T]) Finished() bool { return h.t.Completed() }
 
 func (h JoinHandle[T]) result() Result[T] {
-	if err := h.t.failure; err != nil {
-		return Result[T]{Err: *err}
+	if s := h.t.join.Load(); s != nil && s.err != nil {
+		return Result[T]{Err: s.err}
 	}
 	return Result[T]{Value: h.t.output}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync/atomic"
-	"unsafe"
 )
 
 // Errors a JoinHandle reports instead of a task's output.
@@ -50,18 +49,16 @@ type Task struct {
 	// the executor (Bind) before the task can be woken.
 	queue *Queue
 
-	// step polls or cancels the future; it is the one place that knows the
-	// output's type (see stepTask).
-	step func(t *Task, cx *Context, cancel bool)
+	// body is the task[T] that contains this header: the one place that
+	// knows the output's type. An interface, not a func value: a generic
+	// func value made per spawn would cost an allocation.
+	body taskBody
 
-	// joiner is the waker of the JoinHandle awaiting the output, if any.
-	joiner atomic.Pointer[joinWaiter]
-
-	// failure says why the task has no output: aborted, shut down or
-	// panicked. Written before COMPLETED is set, read after. A pointer to
-	// the error, not the error, keeps the task eight bytes smaller: it is
-	// the common case that pays, and failing is rare.
-	failure *error
+	// join is the waker of the JoinHandle awaiting the output while the
+	// task runs, and why it has no output once it is complete (aborted,
+	// shut down, panicked). One slot for both keeps the task in the 80-byte
+	// size class; see join_handle.go for how the two uses hand over.
+	join atomic.Pointer[joinSlot]
 
 	// prevLive and nextLive link the task into its executor's TaskList of
 	// live tasks, so that shutdown can cancel tasks that wait on nothing
@@ -69,22 +66,26 @@ type Task struct {
 	prevLive, nextLive *Task
 }
 
-// task is a Task with its future and output. Task must stay its first field:
-// stepTask converts a *Task back to the *task that contains it.
+// task is a Task with its future and output.
 type task[T any] struct {
 	Task
 	output T // before future: a zero-size last field would be padded
 	future Future[T]
 }
 
-type joinWaiter struct{ w Waker }
+// taskBody is implemented by every task[T].
+type taskBody interface {
+	// step polls the future once and stores the output if it is ready,
+	// or cancels it. Either way a finished future is released.
+	step(cx *Context, cancel bool)
+}
 
 // NewTask wraps f in a task and returns it with its JoinHandle. The task
 // does nothing until an executor takes it (Executor.Spawn), binds it to a
 // queue (Bind) and runs it. Most code calls Spawn instead.
 func NewTask[T any](f Future[T]) (*Task, JoinHandle[T]) {
 	t := &task[T]{future: f}
-	t.step = stepTask[T]
+	t.body = t
 	t.state.Store(scheduled) // a new task is due for its first poll
 	return &t.Task, JoinHandle[T]{t}
 }
@@ -98,13 +99,7 @@ func Spawn[T any](cx *Context, f Future[T]) JoinHandle[T] {
 	return h
 }
 
-// stepTask polls t's future once and stores the output if it is ready, or
-// cancels the future. Either way a finished future is released.
-func stepTask[T any](h *Task, cx *Context, cancel bool) {
-	// The conversion is valid: every *Task with this step function was made
-	// by NewTask[T] as the first field of a task[T], so h points to the
-	// start of that task[T], and the GC sees a pointer to its allocation.
-	t := (*task[T])(unsafe.Pointer(h))
+func (t *task[T]) step(cx *Context, cancel bool) {
 	f := t.future
 	if f == nil {
 		return
@@ -116,10 +111,10 @@ func stepTask[T any](h *Task, cx *Context, cancel bool) {
 	}
 	if v, ok := f.Poll(cx); ok {
 		t.future = nil
-		if h.state.Load()&detached == 0 {
+		if t.state.Load()&detached == 0 {
 			t.output = v
 		}
-		h.complete()
+		t.complete(nil)
 	}
 }
 
@@ -207,7 +202,7 @@ func (t *Task) poll(cx *Context) (ok bool) {
 			t.cancel(cx, err)
 		}
 	}()
-	t.step(t, cx, false)
+	t.body.step(cx, false)
 	return true
 }
 
@@ -216,19 +211,23 @@ func (t *Task) poll(cx *Context) (ok bool) {
 func (t *Task) cancel(cx *Context, err error) {
 	defer func() {
 		recover()
-		t.failure = &err
-		t.complete()
+		t.complete(err)
 	}()
-	t.step(t, cx, true)
+	t.body.step(cx, true)
 }
 
-// complete marks the task complete and wakes its JoinHandle. The output or
-// failure must be stored before.
-func (t *Task) complete() {
+// complete records err (nil for success) in the join slot, marks the task
+// complete and wakes its JoinHandle. The output must be stored before.
+func (t *Task) complete(err error) {
+	var final *joinSlot
+	if err != nil {
+		final = failed(err)
+	}
+	// The handle reads the slot only after it sees COMPLETED, so the
+	// failure goes in first; the waiter it displaces is woken after.
+	prev := t.join.Swap(final)
 	t.transitionToCompleted()
-	// The JoinHandle stores its waiter and then checks COMPLETED; we set
-	// COMPLETED and then take the waiter. One of the two sees the other.
-	if w := t.joiner.Swap(nil); w != nil {
-		w.w.Wake()
+	if prev != nil && prev.waker != nil {
+		prev.waker.Wake()
 	}
 }
