@@ -38,30 +38,26 @@ func (w *Wheel) Len() int { return w.n }
 // fires it itself. A deadline beyond the wheel's span (64^6 ticks) is
 // accepted; it is held in the top level and never fires early.
 //
-// Insert panics if e is already pending, in this or another wheel: the caller
-// must Remove it first.
+// Insert panics if e is already pending: the caller must Remove it first.
 func (w *Wheel) Insert(e *Entry, deadline uint64) bool {
-	if e.wheel != nil {
+	if e.pending {
 		panic("wheel: Insert of an entry that is already pending")
 	}
 	e.deadline = deadline
 	if deadline <= w.elapsed {
 		return false
 	}
-	e.wheel = w
+	e.pending = true
 	w.place(e)
 	w.n++
 	return true
 }
 
 // Remove takes e out of the wheel in O(1). It does nothing if e is not
-// pending. It panics if e is pending in another wheel.
+// pending. e must not be pending in another wheel.
 func (w *Wheel) Remove(e *Entry) {
-	if e.wheel == nil {
+	if !e.pending {
 		return
-	}
-	if e.wheel != w {
-		panic("wheel: Remove of an entry pending in another wheel")
 	}
 	w.unlink(e)
 	w.n--
@@ -176,5 +172,5 @@ func (w *Wheel) unlink(e *Entry) {
 	if s.head == nil {
 		l.occupied &^= 1 << e.slot
 	}
-	e.wheel = nil
+	e.pending = false
 }
