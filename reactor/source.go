@@ -179,7 +179,9 @@ func (s *Source) CancelWait(d Direction) {
 }
 
 // Deregister removes the source from the reactor and wakes the futures
-// waiting on it, which then see Closed. The caller closes the descriptor
+// waiting on it, which then see Closed. A future that deregisters its own
+// source (when it completes or is cancelled) calls CancelWait for both
+// directions first, so that it does not wake its own task for nothing. The caller closes the descriptor
 // afterwards. Deregistering twice returns an error; deregistering once
 // after the reactor was closed does not.
 func (s *Source) Deregister() error {

@@ -15,6 +15,20 @@
 //     waits for them on one goroutine with one poll.Poller. It takes about
 //     five seconds, the longest delay, rather than the fifteen the delays
 //     add up to.
+//  2. Tasks and the executor (book chapters 7 and 8): executor.Run polls a
+//     hand-written main future (tasks.go) that spawns five tasks, each a
+//     book.Get (internal/book/get.go) with a delay of 500 down to 100 ms,
+//     and prints each answer as its task finishes: about 0.5 s in all, on
+//     one goroutine, with the main future polled only when a task wakes it.
+//  3. Timers and timeouts: timer.Timeout gives up on a request the server
+//     answers after 2 s once 300 ms have passed, and the reactor's count of
+//     sources shows that cancelling the request closed its socket; then a
+//     timer.Sleep of an hour on an executor made WithPausedClock completes
+//     at once, the virtual and the real elapsed times side by side.
+//  4. Select: async.Select2 races a request against a sleep, once won by
+//     each; the loser is cancelled and leaves no socket or timer behind.
+//
+// The whole tour takes about seven seconds, most of it section 1.
 //
 // Tour exits with status 1 and the error on standard error if a section
 // fails, after closing the server.

@@ -27,6 +27,9 @@ type section struct {
 func sections() []section {
 	return []section{
 		{"The event queue (book chapter 4)", eventQueue},
+		{"Tasks and the executor (book chapters 7 and 8)", tasksAndExecutor},
+		{"Timers and timeouts", timersAndTimeouts},
+		{"Select", selectFirst},
 	}
 }
 

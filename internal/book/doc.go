@@ -17,4 +17,10 @@
 //     HTTP requests on non-blocking sockets, one event queue (package
 //     poll), one goroutine; the responses arrive in the order their delays
 //     end, not the order they were sent.
+//   - Chapters 7 and 8, Http::get: get.go, [Get]. A leaf future over the
+//     reactor: non-blocking connect, the request, the response parsed by
+//     Content-Length or end of stream, the socket released when the
+//     response is complete or the future is cancelled. The book returns
+//     the raw bytes; Get parses them and turns malformed responses into
+//     errors.
 package book
