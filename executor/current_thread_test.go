@@ -378,7 +378,7 @@ type sleepThen struct {
 
 func (s *sleepThen) Poll(cx *async.Context) (int, bool) {
 	if s.sleep == nil {
-		s.sleep = timer.Sleep(s.d)
+		s.sleep = timer.NewSleep(s.d)
 	}
 	_, ok := s.sleep.Poll(cx)
 	return s.v, ok
@@ -498,7 +498,7 @@ type recordAfter struct {
 
 func (r *recordAfter) Poll(cx *async.Context) (int, bool) {
 	if r.sleep == nil {
-		r.sleep = timer.Sleep(r.d)
+		r.sleep = timer.NewSleep(r.d)
 	}
 	if _, ok := r.sleep.Poll(cx); !ok {
 		return 0, false

@@ -206,7 +206,7 @@ type sleepThen struct {
 
 func (s *sleepThen) Poll(cx *async.Context) (struct{}, bool) {
 	if s.sleep == nil {
-		s.sleep = timer.Sleep(s.d)
+		s.sleep = timer.NewSleep(s.d)
 	}
 	if _, ok := s.sleep.Poll(cx); !ok {
 		return struct{}{}, false

@@ -58,7 +58,7 @@ func (k *ticker) Poll(cx *async.Context) ([]tickAt, bool) {
 			if k.advance {
 				cx.Reactor().Clock().Advance(k.late)
 			} else {
-				k.sleep = timer.Sleep(k.late)
+				k.sleep = timer.NewSleep(k.late)
 			}
 		}
 	}

@@ -22,12 +22,20 @@ type SleepFuture struct {
 
 // Sleep returns a future that is ready d after its first poll. It never
 // completes early; it completes up to one timer tick (reactor.Resolution)
-// late, plus scheduling delay.
-func Sleep(d time.Duration) *SleepFuture { return &SleepFuture{at: int64(d)} }
+// late, plus scheduling delay. It returns the Future interface so that
+// type arguments are inferred at call sites (async.Spawn, async.Await);
+// NewSleep returns the concrete type, with Reset and Deadline.
+func Sleep(d time.Duration) async.Future[struct{}] { return NewSleep(d) }
 
 // SleepUntil returns a future that is ready at deadline, a wall-clock
 // instant (its monotonic reading is not kept).
-func SleepUntil(deadline time.Time) *SleepFuture {
+func SleepUntil(deadline time.Time) async.Future[struct{}] { return NewSleepUntil(deadline) }
+
+// NewSleep is Sleep, returning the concrete future.
+func NewSleep(d time.Duration) *SleepFuture { return &SleepFuture{at: int64(d)} }
+
+// NewSleepUntil is SleepUntil, returning the concrete future.
+func NewSleepUntil(deadline time.Time) *SleepFuture {
 	return &SleepFuture{at: deadline.UnixNano(), until: true}
 }
 

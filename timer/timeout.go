@@ -28,13 +28,13 @@ type TimeoutFuture[T any] struct {
 
 // Timeout returns a future that is f's value if f completes within d of the
 // first poll, or ErrTimeout if not; then f is cancelled.
-func Timeout[T any](f async.Future[T], d time.Duration) *TimeoutFuture[T] {
+func Timeout[T any](f async.Future[T], d time.Duration) async.Future[async.Result[T]] {
 	return &TimeoutFuture[T]{f: f, sleep: SleepFuture{at: int64(d)}}
 }
 
 // Deadline returns a future that is f's value if f completes by deadline,
 // or ErrTimeout if not; then f is cancelled.
-func Deadline[T any](f async.Future[T], deadline time.Time) *TimeoutFuture[T] {
+func Deadline[T any](f async.Future[T], deadline time.Time) async.Future[async.Result[T]] {
 	return &TimeoutFuture[T]{f: f, sleep: SleepFuture{at: deadline.UnixNano(), until: true}}
 }
 

@@ -165,7 +165,7 @@ func timersAsync(n int) error {
 		s := &sleeper{c: c}
 		// A SleepFuture that was never polled holds no timer yet, so it
 		// may be copied into the task's future: one allocation, not two.
-		s.sleep = *timer.Sleep(timerDelay(i))
+		s.sleep = *timer.NewSleep(timerDelay(i))
 		async.Spawn[struct{}](cx, s)
 	}})
 }
