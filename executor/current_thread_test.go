@@ -298,12 +298,7 @@ func TestSelfWakingTaskDoesNotStarveIOOrOthers(t *testing.T) {
 	for _, s := range shapes[:2] {
 		t.Run(s.name, func(t *testing.T) {
 			ex := newExecutor(t, s.opts...)
-			fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer unix.Close(fds[0])
-			defer unix.Close(fds[1])
+			fds := socketPair(t)
 			go func() {
 				time.Sleep(20 * time.Millisecond)
 				unix.Write(fds[1], []byte("ping"))
@@ -394,12 +389,7 @@ func TestBlockOnReturnCancelsRemainingTasks(t *testing.T) {
 	for _, s := range shapes {
 		t.Run(s.name, func(t *testing.T) {
 			ex := newExecutor(t, s.opts...)
-			fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer unix.Close(fds[0])
-			defer unix.Close(fds[1])
+			fds := socketPair(t)
 			g := &gate{}
 			var hs []async.JoinHandle[int]
 			main := run(

@@ -3,9 +3,30 @@ package executor_test
 import (
 	"sync"
 	"sync/atomic"
+	"testing"
 
 	"github.com/asyncgo/async"
+	"golang.org/x/sys/unix"
 )
+
+// socketPair returns a connected pair of non-blocking Unix stream sockets,
+// closed when the test ends. (SOCK_NONBLOCK is Linux's; this builds on
+// every system the event queue supports.)
+func socketPair(t *testing.T) [2]int {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fd := range fds {
+		unix.CloseOnExec(fd)
+		if err := unix.SetNonblock(fd, true); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { unix.Close(fd) })
+	}
+	return fds
+}
 
 // gate is a future that becomes ready when opened, from any goroutine. It
 // counts polls and cancels, and keeps the waker it was last given, so tests

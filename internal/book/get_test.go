@@ -430,7 +430,7 @@ func fullListener(t *testing.T) (string, func()) {
 	if runtime.GOOS != "linux" {
 		t.Skip("relies on Linux dropping handshakes to a listener with a full accept queue")
 	}
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
