@@ -198,13 +198,27 @@ func (t *Task) abortError() error {
 func (t *Task) poll(cx *Context) (ok bool) {
 	defer func() {
 		if !ok {
-			err := &PanicError{Value: recover(), Stack: debug.Stack()}
+			err := asPanicError(recover())
 			t.cancel(cx, err)
 		}
 	}()
 	t.body.step(cx, false)
 	return true
 }
+
+// asPanicError wraps a recovered panic value with the stack, unless it is a
+// PanicError already: a coroutine re-panics its own, whose stack is the
+// coroutine's, deeper than ours.
+func asPanicError(v any) *PanicError {
+	if pe, ok := v.(*PanicError); ok {
+		return pe
+	}
+	return &PanicError{Value: v, Stack: debug.Stack()}
+}
+
+// AsPanicError is asPanicError for executors, which poll futures outside a
+// task (the future given to BlockOn).
+func AsPanicError(v any) *PanicError { return asPanicError(v) }
 
 // cancel cancels the future and completes the task with err. A panic in
 // the future's Cancel is recovered: the task still completes, with err.

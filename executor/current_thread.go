@@ -3,7 +3,6 @@ package executor
 import (
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -174,7 +173,11 @@ func BlockOn[T any](ex *CurrentThread, f async.Future[T]) (v T, err error) {
 	}
 	defer ex.shutdownTasks()
 	main := mainFuture[T]{f: f}
-	err = ex.run(&main)
+	if err = ex.run(&main); err != nil && !main.done {
+		// The loop stopped without the value (the reactor failed): f must
+		// still release what it holds.
+		f.Cancel()
+	}
 	return main.v, err
 }
 
@@ -192,21 +195,22 @@ func Run[T any](f async.Future[T], opts ...Option) (T, error) {
 // mainFuture adapts the future given to BlockOn to the loop, which polls it
 // without knowing its type.
 type mainFuture[T any] struct {
-	f async.Future[T]
-	v T
+	f    async.Future[T]
+	v    T
+	done bool // f returned its value, or panicked and was cancelled
 }
 
 func (m *mainFuture[T]) poll(cx *async.Context) (done bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &async.PanicError{Value: r, Stack: debug.Stack()}
-			done = true
+			err = async.AsPanicError(r)
+			done, m.done = true, true
 			m.f.Cancel()
 		}
 	}()
 	v, ok := m.f.Poll(cx)
 	if ok {
-		m.v = v
+		m.v, m.done = v, true
 	}
 	return ok, nil
 }
