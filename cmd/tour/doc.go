@@ -27,8 +27,11 @@
 //     at once, the virtual and the real elapsed times side by side.
 //  4. Select: async.Select2 races a request against a sleep, once won by
 //     each; the loser is cancelled and leaves no socket or timer behind.
+//  5. Coroutines: async.Go runs a plain function that awaits a request and
+//     then a timer with async.Await, the book's async/await without a
+//     hand-written state machine.
 //
-// The whole tour takes about seven seconds, most of it section 1.
+// The whole tour takes about eight seconds, most of it section 1.
 //
 // Tour exits with status 1 and the error on standard error if a section
 // fails, after closing the server.

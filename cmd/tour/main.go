@@ -30,6 +30,7 @@ func sections() []section {
 		{"Tasks and the executor (book chapters 7 and 8)", tasksAndExecutor},
 		{"Timers and timeouts", timersAndTimeouts},
 		{"Select", selectFirst},
+		{"Coroutines: async/await the Go way (book chapters 5 and 7)", coroutines},
 	}
 }
 
