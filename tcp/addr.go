@@ -1,0 +1,86 @@
+package tcp
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// defaultBacklog is the accept queue asked for when the kernel's limit is
+// not known.
+const defaultBacklog = 1024
+
+// endpoint is an address resolved for the socket calls.
+type endpoint struct {
+	domain int
+	sa     unix.Sockaddr
+	addr   *net.TCPAddr
+}
+
+// resolve parses "host:port", where host is an IP address, "localhost"
+// (127.0.0.1) or, when listening, empty (every IPv4 address). No name is
+// looked up: a lookup would block, and this package does only what the
+// reactor can wait for.
+func resolve(op, addr string, listening bool) (endpoint, error) {
+	host, portText, err := net.SplitHostPort(addr)
+	if err != nil {
+		return endpoint{}, fmt.Errorf("tcp: %s %q: %w", op, addr, err)
+	}
+	port, err := strconv.ParseUint(portText, 10, 16)
+	if err != nil || (port == 0 && !listening) {
+		return endpoint{}, fmt.Errorf("tcp: %s %q: port %q is not a number from 1 to 65535", op, addr, portText)
+	}
+	ipText := host
+	switch {
+	case strings.EqualFold(host, "localhost"):
+		ipText = "127.0.0.1"
+	case host == "" && listening:
+		ipText = "0.0.0.0"
+	}
+	ip, err := netip.ParseAddr(ipText)
+	if err != nil {
+		return endpoint{}, fmt.Errorf("tcp: %s %q: host %q is not an IP address or localhost (names are not looked up)", op, addr, host)
+	}
+	if ip.Zone() != "" {
+		return endpoint{}, fmt.Errorf("tcp: %s %q: IPv6 zones are not supported", op, addr)
+	}
+	// An IPv4 address written as IPv6 (::ffff:127.0.0.1) goes over IPv4,
+	// which works whether or not the host has IPv6.
+	ip = ip.Unmap()
+	ap := netip.AddrPortFrom(ip, uint16(port))
+	if ip.Is4() {
+		return endpoint{unix.AF_INET, &unix.SockaddrInet4{Port: int(port), Addr: ip.As4()}, net.TCPAddrFromAddrPort(ap)}, nil
+	}
+	return endpoint{unix.AF_INET6, &unix.SockaddrInet6{Port: int(port), Addr: ip.As16()}, net.TCPAddrFromAddrPort(ap)}, nil
+}
+
+// tcpAddr converts a socket address from the kernel; nil if it is not an
+// internet address.
+func tcpAddr(sa unix.Sockaddr) *net.TCPAddr {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return &net.TCPAddr{IP: net.IPv4(sa.Addr[0], sa.Addr[1], sa.Addr[2], sa.Addr[3]), Port: sa.Port}
+	case *unix.SockaddrInet6:
+		a := &net.TCPAddr{IP: append(net.IP(nil), sa.Addr[:]...), Port: sa.Port}
+		if sa.ZoneId != 0 {
+			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
+				a.Zone = ifi.Name
+			}
+		}
+		return a
+	}
+	return nil
+}
+
+// localAddr returns the address fd is bound to, or nil.
+func localAddr(fd int) *net.TCPAddr {
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return nil
+	}
+	return tcpAddr(sa)
+}

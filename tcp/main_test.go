@@ -1,0 +1,120 @@
+package tcp
+
+import (
+	"errors"
+	"io"
+	"os"
+	"runtime"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/executor"
+)
+
+func TestMain(m *testing.M) {
+	// The first look at /proc may set up the Go runtime's own poller, which
+	// holds descriptors for the life of the process: do it before any test
+	// counts.
+	openFDs()
+	goleak.VerifyTestMain(m)
+}
+
+// openFDs counts the process's open descriptors, or -1 where /proc is not
+// there to count them.
+func openFDs() int {
+	if runtime.GOOS != "linux" {
+		return -1
+	}
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
+}
+
+// checkFDs fails t if it ends with more or fewer descriptors open than it
+// began with: every socket, listener and event queue must be closed.
+func checkFDs(t *testing.T) {
+	t.Helper()
+	before := openFDs()
+	t.Cleanup(func() {
+		if after := openFDs(); after != before {
+			t.Errorf("open descriptors: %d before the test, %d after", before, after)
+		}
+	})
+}
+
+// run runs fn as the main coroutine of a new executor and fails t with
+// what it returns.
+func run(t *testing.T, fn func(co *async.Co) error) {
+	t.Helper()
+	err, runErr := executor.Run(async.Go(fn))
+	if runErr != nil {
+		t.Fatalf("executor: %v", runErr)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pair returns both ends of a new loopback connection, and the listener.
+func pair(co *async.Co, addr string) (client, server *Conn, l *Listener, err error) {
+	l, err = Listen(addr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	client, err = async.Await(co, Connect(l.Addr().String())).Get()
+	if err != nil {
+		l.Close()
+		return nil, nil, nil, err
+	}
+	// The kernel completes the handshake without waiting for accept, so one
+	// task may connect and then accept.
+	server, err = async.Await(co, l.Accept()).Get()
+	if err != nil {
+		client.Close()
+		l.Close()
+		return nil, nil, nil, err
+	}
+	return client, server, l, nil
+}
+
+// readAll reads c to end of stream.
+func readAll(co *async.Co, c *Conn) ([]byte, error) {
+	var got []byte
+	buf := make([]byte, 512)
+	for {
+		n, err := async.Await(co, c.Read(buf)).Get()
+		got = append(got, buf[:n]...)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return got, nil
+			}
+			return got, err
+		}
+	}
+}
+
+// echo copies c back to itself until end of stream, then closes it.
+func echo(c *Conn) async.Future[error] {
+	return async.Go(func(co *async.Co) error {
+		defer c.Close()
+		buf := make([]byte, 256)
+		for {
+			n, err := async.Await(co, c.Read(buf)).Get()
+			if n > 0 {
+				if _, werr := async.Await(co, c.WriteAll(buf[:n])).Get(); werr != nil {
+					return werr
+				}
+			}
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				return err
+			}
+		}
+	})
+}
