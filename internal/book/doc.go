@@ -17,10 +17,36 @@
 //     HTTP requests on non-blocking sockets, one event queue (package
 //     poll), one goroutine; the responses arrive in the order their delays
 //     end, not the order they were sent.
+//   - Chapter 5, "Creating Our Own Fibers": ch05_fibers.go,
+//     [Chapter5Fibers]. Two green threads that print and yield to each
+//     other in turn: coroutines (async.Go) spawned as tasks on one
+//     executor, yielding with async.Await(co, async.Yield()).
+//   - Chapter 7, "Coroutines and async/await": ch07_coroutine.go,
+//     [Chapter7Coroutine]. A coroutine written by hand as a state machine
+//     with one state per wait point, awaiting two requests one after the
+//     other while a timer prints "Schedule other tasks" beside it.
+//   - Chapter 7, async/await: ch07_async_await.go, [Chapter7AsyncAwait].
+//     Five requests awaited one after another in a coroutine (the sum of
+//     the delays), then five coroutines awaited with async.JoinAll (the
+//     longest delay).
 //   - Chapters 7 and 8, Http::get: get.go, [Get]. A leaf future over the
 //     reactor: non-blocking connect, the request, the response parsed by
 //     Content-Length or end of stream, the socket released when the
 //     response is complete or the future is cancelled. The book returns
 //     the raw bytes; Get parses them and turns malformed responses into
 //     errors.
+//   - Chapter 8, "Runtimes, Wakers, and the Reactor-Executor Pattern":
+//     ch08_runtime.go, [Chapter8Runtime]. A main future spawns five tasks
+//     and reports the pending ones each time it waits, run once with the
+//     executor turning the reactor and once with a reactor goroutine.
+//   - Chapter 8, several executors: ch08_multiexec.go, [Chapter8Multiexec].
+//     Executors on goroutines locked to OS threads, sharing one reactor
+//     turned on a goroutine of its own.
+//   - Chapter 10, "Creating Your Own Runtime": ch10_join_all.go,
+//     [Chapter10JoinAll]. A hundred tasks awaited with async.JoinAll, done
+//     in about the longest delay.
+//
+// The programs of chapters 5 to 10 write through a printer (ch05_fibers.go)
+// that keeps lines whole across goroutines and reports the first failed
+// write.
 package book

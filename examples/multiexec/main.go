@@ -1,0 +1,30 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/asyncgo/async/internal/book"
+)
+
+func main() {
+	server := flag.String("server", "127.0.0.1:8080", "the delayserver's `host:port`; host is an IP address or localhost")
+	executors := flag.Int("executors", book.Chapter8Executors, "how many executors to run, each on an OS thread of its own (at least 1)")
+	flag.Usage = usage
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "multiexec: unexpected arguments %q\n", flag.Args())
+		usage()
+		os.Exit(2)
+	}
+	if err := book.Chapter8Multiexec(os.Stdout, *server, *executors); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: multiexec [-server host:port] [-executors n]")
+	flag.PrintDefaults()
+}

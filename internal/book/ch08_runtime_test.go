@@ -1,0 +1,81 @@
+package book
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// TestChapter8Runtime checks both runs: the bodies in the order of their
+// delays, a pending-tasks line whenever the main future waits, each with
+// the number of tasks whose bodies are not printed yet (a task prints its
+// body just before it finishes), the final line, and a run shorter than
+// the sum of the delays.
+func TestChapter8Runtime(t *testing.T) {
+	const step = 30 * time.Millisecond
+	defer goleak.VerifyNone(t)
+	defer checkFDs(t)()
+	srv := startServer(t, "127.0.0.1:0")
+	defer closeServer(t, srv)
+
+	var out strings.Builder
+	if err := Chapter8RuntimeDelays(&out, srv.Addr(), step); err != nil {
+		t.Fatalf("Chapter8RuntimeDelays(%s, %v): %v", srv.Addr(), step, err)
+	}
+	sections := strings.Split(out.String(), "\n\n")
+	if len(sections) != 2 || !strings.Contains(sections[1], "WithReactorGoroutine") {
+		t.Fatalf("want two sections, the second for WithReactorGoroutine; output:\n%s", out.String())
+	}
+	for _, s := range sections {
+		checkChapter8Run(t, s)
+	}
+	for i, d := range elapsedTimes(t, out.String(), 2) {
+		if longest, sum := 4*step, 10*step; d < longest || d >= sum {
+			t.Errorf("run %d took %v; want at least the longest delay %v and less than the sum %v", i, d, longest, sum)
+		}
+	}
+}
+
+// checkChapter8Run checks the lines of one run.
+func checkChapter8Run(t *testing.T, run string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(run, "\n"), "\n")
+	n := len(lines)
+	if n < 5 || lines[1] != "Program starting" || lines[n-2] != "main: All tasks are finished" {
+		t.Fatalf("want a heading, Program starting, ..., main: All tasks are finished, ELAPSED TIME; got:\n%s", run)
+	}
+	if want := fmt.Sprintf("main: %d pending tasks. Sleep until notified.", chapter8Requests); lines[2] != want {
+		t.Errorf("after the spawns: %q; want %q", lines[2], want)
+	}
+	bodies := 0
+	for _, l := range lines[2 : n-2] {
+		var pending int
+		if _, err := fmt.Sscanf(l, "main: %d pending tasks. Sleep until notified.", &pending); err == nil {
+			if pending != chapter8Requests-bodies {
+				t.Errorf("%q after %d bodies; want %d pending", l, bodies, chapter8Requests-bodies)
+			}
+			continue
+		}
+		if want := fmt.Sprintf("HelloWorld%d", bodies); l != want {
+			t.Errorf("line %q; want %q", l, want)
+		}
+		bodies++
+	}
+	if bodies != chapter8Requests {
+		t.Errorf("%d bodies; want %d; run:\n%s", bodies, chapter8Requests, run)
+	}
+}
+
+func TestChapter8RuntimeErrors(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer checkFDs(t)()
+	addr := refusedAddr(t)
+	checkRefused(t, Chapter8RuntimeDelays(io.Discard, addr, time.Millisecond), addr)
+	if err := Chapter8RuntimeDelays(io.Discard, addr, -time.Second); err == nil || !strings.Contains(err.Error(), "-1s") {
+		t.Errorf("negative step: error %v; want one naming the step", err)
+	}
+}
