@@ -80,7 +80,7 @@ func (r *coReadOnce) Poll(cx *async.Context) (int, bool) {
 		}
 		r.src = src
 	}
-	res, ok := async.PollIO(cx, r.src, reactor.Read, func() (int, error) { return unix.Read(r.fd, r.buf[:]) })
+	res, ok := async.PollIO(cx, r.src, reactor.Read, async.IOFunc[int](func() (int, error) { return unix.Read(r.fd, r.buf[:]) }))
 	if !ok {
 		return 0, false
 	}

@@ -71,9 +71,9 @@ func fdCount() int {
 
 // read is one PollIO of a read into buf.
 func (f *pollIOFixture) read(buf []byte) (async.Result[int], bool) {
-	return async.PollIO(f.cx, f.s, reactor.Read, func() (int, error) {
+	return async.PollIO(f.cx, f.s, reactor.Read, async.IOFunc[int](func() (int, error) {
 		return unix.Read(f.a, buf)
-	})
+	}))
 }
 
 // turnUntilWoken turns the reactor until the fixture's waker is called.
@@ -143,13 +143,13 @@ func TestPollIOReportsClosedSource(t *testing.T) {
 func TestPollIORetriesEINTRAndReturnsErrors(t *testing.T) {
 	f := newPollIOFixture(t)
 	calls := 0
-	res, ok := async.PollIO(f.cx, f.s, reactor.Write, func() (int, error) {
+	res, ok := async.PollIO(f.cx, f.s, reactor.Write, async.IOFunc[int](func() (int, error) {
 		calls++
 		if calls < 3 {
 			return 0, unix.EINTR
 		}
 		return 0, unix.EPIPE
-	})
+	}))
 	if !ok || !errors.Is(res.Err, unix.EPIPE) || calls != 3 {
 		t.Fatalf("PollIO: %+v, %v after %d calls; want EPIPE after 3", res, ok, calls)
 	}

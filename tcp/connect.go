@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/netfd"
 	"github.com/asyncgo/async/reactor"
 )
 
@@ -27,7 +28,6 @@ type connectFuture struct {
 	addr string
 	ep   endpoint
 	c    *Conn // the connection being made; nil before the first poll and when done
-	op   func() (int, error)
 	done bool
 }
 
@@ -41,11 +41,11 @@ func (f *connectFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
 			return f.fail(err), true
 		}
 	}
-	src, err := f.c.fd.source(cx)
+	src, err := f.c.s.Source(cx)
 	if err != nil {
 		return f.fail(err), true
 	}
-	r, ok := async.PollIO(cx, src, reactor.Write, f.op)
+	r, ok := async.PollIO(cx, src, reactor.Write, f)
 	if !ok {
 		return async.Result[*Conn]{}, false
 	}
@@ -54,7 +54,6 @@ func (f *connectFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
 	}
 	c := f.c
 	f.c, f.done = nil, true
-	c.local = localAddr(c.fd.fd)
 	return async.Ok(c), true
 }
 
@@ -76,9 +75,14 @@ func (f *connectFuture) start() error {
 		unix.Close(fd)
 		return &net.OpError{Op: "dial", Net: "tcp", Addr: ep.addr, Err: os.NewSyscallError("connect", err)}
 	}
-	f.c = newConn(fd, ep.addr)
-	f.op = func() (int, error) { return f.c.fd.syscall(connected) }
+	f.c = newConn(fd)
 	return nil
+}
+
+// Do checks whether the handshake is over; see connected.
+func (f *connectFuture) Do() (int, bool, error) {
+	err := f.c.s.Control(connected)
+	return 0, false, err
 }
 
 // connected is the operation of the wait. The kernel keeps the outcome of
@@ -87,20 +91,20 @@ func (f *connectFuture) start() error {
 // writable, so on 0 the peer's address tells the two apart (Go's net
 // package does the same). "Not yet" is reported as EAGAIN, which makes
 // PollIO wait for the next event.
-func connected(fd int) (int, error) {
+func connected(fd int) error {
 	errno, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if errno != 0 {
-		return 0, unix.Errno(errno)
+		return unix.Errno(errno)
 	}
 	if _, err := unix.Getpeername(fd); err == unix.ENOTCONN {
-		return 0, unix.EAGAIN
+		return unix.EAGAIN
 	} else if err != nil {
-		return 0, err
+		return err
 	}
-	return 0, nil
+	return nil
 }
 
 // fail closes the socket, if any, and describes err with the address,
@@ -108,7 +112,7 @@ func connected(fd int) (int, error) {
 func (f *connectFuture) fail(err error) async.Result[*Conn] {
 	f.release()
 	if _, ok := err.(*net.OpError); !ok && f.ep.addr != nil {
-		if isClosedErr(err) {
+		if netfd.IsClosed(err) {
 			err = net.ErrClosed
 		} else {
 			err = os.NewSyscallError("connect", err)
@@ -129,7 +133,7 @@ func (f *connectFuture) release() {
 	if f.c == nil {
 		return
 	}
-	f.c.fd.cancelWaits()
+	f.c.s.CancelWait(reactor.Write)
 	f.c.Close()
 	f.c = nil
 }

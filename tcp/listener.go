@@ -7,12 +7,13 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/netfd"
 	"github.com/asyncgo/async/reactor"
 )
 
 // Listener is a TCP socket listening for connections.
 type Listener struct {
-	fd   netFD
+	fd   netfd.FD
 	addr *net.TCPAddr
 	acc  acceptFuture
 }
@@ -35,8 +36,9 @@ func Listen(addr string) (*Listener, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("tcp: listen %s: %w", addr, err)
 	}
-	l := &Listener{fd: netFD{fd: fd}, addr: localAddr(fd)}
-	l.acc.init(l)
+	l := &Listener{addr: localAddr(fd)}
+	l.fd.Init(fd)
+	l.acc.l = l
 	return l, nil
 }
 
@@ -70,14 +72,14 @@ func (l *Listener) Accept() async.Future[async.Result[*Conn]] { return &l.acc }
 // Close stops listening and closes the socket. Connections accepted
 // already stay open.
 func (l *Listener) Close() error {
-	if err := l.fd.close(); err != nil {
+	if err := l.fd.Close(); err != nil {
 		return l.opError("close", err)
 	}
 	return nil
 }
 
 func (l *Listener) opError(op string, err error) error {
-	if isClosedErr(err) {
+	if netfd.IsClosed(err) {
 		err = net.ErrClosed
 	}
 	return &net.OpError{Op: op, Net: "tcp", Addr: l.addr, Err: err}
@@ -86,39 +88,23 @@ func (l *Listener) opError(op string, err error) error {
 // acceptFuture is the Listener's Accept. Only the task polling it touches
 // it.
 type acceptFuture struct {
-	l  *Listener
-	sa unix.Sockaddr // the peer of the connection the last accept took
-	// op and sys are the accept, bound once so a poll allocates nothing.
-	op  func() (int, error)
-	sys func(fd int) (int, error)
-}
-
-func (f *acceptFuture) init(l *Listener) {
-	f.l = l
-	f.op = func() (int, error) { return l.fd.syscall(f.sys) }
-	f.sys = func(fd int) (int, error) {
-		nfd, sa, err := accept(fd)
-		f.sa = sa
-		return nfd, err
-	}
+	l *Listener
 }
 
 // Poll accepts a connection, or stores the task's waker and waits.
 func (f *acceptFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
-	src, err := f.l.fd.source(cx)
+	src, err := f.l.fd.Source(cx)
 	if err != nil {
 		return async.Err[*Conn](f.l.opError("accept", err)), true
 	}
 	for {
-		r, ok := async.PollIO(cx, src, reactor.Read, f.op)
+		r, ok := async.PollIO(cx, src, reactor.Read, f)
 		if !ok {
 			return async.Result[*Conn]{}, false
 		}
 		switch r.Err {
 		case nil:
-			sa := f.sa
-			f.sa = nil
-			return async.Ok(newConn(r.Value, tcpAddr(sa))), true
+			return async.Ok(newConn(r.Value)), true
 		case unix.ECONNABORTED:
 			// The peer gave up while the connection waited in the
 			// queue (accept(2)); take the next one.
@@ -128,9 +114,16 @@ func (f *acceptFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
 	}
 }
 
-// Cancel takes the task's waker back from the source.
-func (f *acceptFuture) Cancel() {
-	if s := f.l.fd.src.Load(); s != nil {
-		s.CancelWait(reactor.Read)
+// Do is one accept(2). The peer's address is not asked for: a Conn learns
+// it from the kernel if someone wants it.
+func (f *acceptFuture) Do() (int, bool, error) {
+	if !f.l.fd.Acquire() {
+		return 0, false, net.ErrClosed
 	}
+	nfd, err := accept(f.l.fd.Sysfd())
+	f.l.fd.Release()
+	return nfd, false, err
 }
+
+// Cancel takes the task's waker back from the source.
+func (f *acceptFuture) Cancel() { f.l.fd.CancelWait(reactor.Read) }

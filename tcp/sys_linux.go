@@ -16,9 +16,16 @@ func newSocket(domain int) (int, error) {
 }
 
 // accept takes a connection off the listener's queue, non-blocking and
-// close-on-exec from the start (accept4(2)).
-func accept(fd int) (int, unix.Sockaddr, error) {
-	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+// close-on-exec from the start (accept4(2)). It asks for no address, so it
+// allocates nothing, and it is a raw system call, since on a non-blocking
+// listener it cannot block.
+func accept(fd int) (int, error) {
+	nfd, _, errno := unix.RawSyscall6(unix.SYS_ACCEPT4, uintptr(fd), 0, 0,
+		unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0, 0)
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(nfd), nil
 }
 
 // listenBacklog is the kernel's limit on the accept queue,

@@ -28,20 +28,20 @@ func newSocket(domain int) (int, error) {
 
 // accept takes a connection off the listener's queue and makes it
 // non-blocking and close-on-exec, under ForkLock as newSocket does.
-func accept(fd int) (int, unix.Sockaddr, error) {
+func accept(fd int) (int, error) {
 	syscall.ForkLock.RLock()
-	nfd, sa, err := unix.Accept(fd)
+	nfd, _, err := unix.Accept(fd)
 	if err == nil {
 		unix.CloseOnExec(nfd)
 	}
 	syscall.ForkLock.RUnlock()
 	if err != nil {
-		return -1, nil, err
+		return -1, err
 	}
 	if err := setNonblock(nfd); err != nil {
-		return -1, nil, err
+		return -1, err
 	}
-	return nfd, sa, nil
+	return nfd, nil
 }
 
 // setNonblock makes fd non-blocking, closing it if that fails.

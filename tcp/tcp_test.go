@@ -168,7 +168,7 @@ func TestResetMidRead(t *testing.T) {
 		}))
 		async.Await(co, timer.Sleep(20*time.Millisecond)) // let the reader wait
 		// A linger of 0 makes close send RST instead of FIN.
-		if err := unix.SetsockoptLinger(s.fd.fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0}); err != nil {
+		if err := unix.SetsockoptLinger(s.s.Sysfd(), unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0}); err != nil {
 			return err
 		}
 		if err := s.Close(); err != nil {
@@ -402,7 +402,7 @@ func TestAddresses(t *testing.T) {
 		if c.LocalAddr().String() != s.RemoteAddr().String() || s.LocalAddr().String() != c.RemoteAddr().String() {
 			return fmt.Errorf("ends disagree: client %v->%v, server %v->%v", c.LocalAddr(), c.RemoteAddr(), s.LocalAddr(), s.RemoteAddr())
 		}
-		if v, err := unix.GetsockoptInt(c.fd.fd, unix.IPPROTO_TCP, unix.TCP_NODELAY); err != nil || v == 0 {
+		if v, err := unix.GetsockoptInt(c.s.Sysfd(), unix.IPPROTO_TCP, unix.TCP_NODELAY); err != nil || v == 0 {
 			return fmt.Errorf("TCP_NODELAY is %d, %v; want it on by default", v, err)
 		}
 		return nil

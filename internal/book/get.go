@@ -203,7 +203,7 @@ func (g *getFuture) start(cx *async.Context) error {
 // connect waits for the handshake to end. The socket turns writable when
 // it does, either way.
 func (g *getFuture) connect(cx *async.Context) (bool, error) {
-	r, ok := async.PollIO(cx, g.src, reactor.Write, g.connectOp)
+	r, ok := async.PollIO(cx, g.src, reactor.Write, async.IOFunc[int](g.connectOp))
 	if !ok {
 		return false, nil
 	}
@@ -239,7 +239,7 @@ func (g *getFuture) connected() (int, error) {
 // write sends the request, in as many writes as the socket needs.
 func (g *getFuture) write(cx *async.Context) (bool, error) {
 	for len(g.unsent) > 0 {
-		r, ok := async.PollIO(cx, g.src, reactor.Write, g.writeOp)
+		r, ok := async.PollIO(cx, g.src, reactor.Write, async.IOFunc[int](g.writeOp))
 		if !ok {
 			return false, nil
 		}
@@ -259,7 +259,7 @@ func (g *getFuture) writeSome() (int, error) { return unix.Write(g.fd, g.unsent)
 // it can stop at the end of the body without waiting for end of stream.
 func (g *getFuture) read(cx *async.Context) (bool, error) {
 	for {
-		r, ok := async.PollIO(cx, g.src, reactor.Read, g.readOp)
+		r, ok := async.PollIO(cx, g.src, reactor.Read, async.IOFunc[int](g.readOp))
 		if !ok {
 			return false, nil
 		}

@@ -1,0 +1,243 @@
+package netfd
+
+import (
+	"io"
+	"net"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/reactor"
+)
+
+// Family describes one kind of stream socket, for its errors and
+// addresses. Each socket package has one, shared by all its streams.
+type Family struct {
+	Net  string                      // "tcp", "unix": the Net of errors
+	Addr func(unix.Sockaddr) net.Addr // converts the kernel's addresses
+}
+
+// Stream is a connected stream socket: the body of a tcp.Conn or a
+// unixsock.Conn. Its Read and Write futures live in it and are reused, so
+// awaiting them allocates nothing. One Read and one Write may be in flight
+// at once, from two tasks.
+type Stream struct {
+	FD
+	fam   *Family
+	addrs atomic.Pointer[addrPair] // asked for once, then kept
+	rd    readFuture
+	wr    writeFuture
+}
+
+type addrPair struct{ local, remote net.Addr }
+
+// Init makes s a stream over fd, a connected, non-blocking socket.
+func (s *Stream) Init(fd int, fam *Family) {
+	s.FD.Init(fd)
+	s.fam = fam
+	s.rd.s = s
+	s.wr.s = s
+}
+
+// Read returns s's read future, reading into buf: ready with how many
+// bytes it read, at least one unless buf is empty, or with 0 and io.EOF at
+// end of stream. Await or cancel it before the next Read.
+func (s *Stream) Read(buf []byte) async.Future[async.Result[int]] {
+	s.rd.buf = buf
+	return &s.rd
+}
+
+// Write returns s's write future, writing what fits of buf once at least
+// one byte does. Await or cancel it before the next Write or WriteAll.
+func (s *Stream) Write(buf []byte) async.Future[async.Result[int]] {
+	s.wr.buf, s.wr.all, s.wr.done = buf, false, 0
+	return &s.wr
+}
+
+// WriteAll returns s's write future, writing all of buf: ready with
+// len(buf), or the bytes written before an error and the error.
+func (s *Stream) WriteAll(buf []byte) async.Future[async.Result[int]] {
+	s.wr.buf, s.wr.all, s.wr.done = buf, true, 0
+	return &s.wr
+}
+
+// CloseWrite shuts down the sending side.
+func (s *Stream) CloseWrite() error {
+	return s.control("close write", func(fd int) error { return unix.Shutdown(fd, unix.SHUT_WR) })
+}
+
+// CloseRead shuts down the receiving side: Read reports end of stream.
+func (s *Stream) CloseRead() error {
+	return s.control("close read", func(fd int) error { return unix.Shutdown(fd, unix.SHUT_RD) })
+}
+
+func (s *Stream) control(op string, f func(fd int) error) error {
+	if err := s.Control(f); err != nil {
+		return s.OpError(op, err)
+	}
+	return nil
+}
+
+// Close closes the stream (see FD.Close); its error is an OpError.
+func (s *Stream) Close() error {
+	if err := s.FD.Close(); err != nil {
+		return s.OpError("close", err)
+	}
+	return nil
+}
+
+// LocalAddr returns the local address, or nil if the socket was closed
+// before anyone asked (the addresses are not kept until asked for, and the
+// errors of operations on a closed stream lack them then).
+func (s *Stream) LocalAddr() net.Addr { return s.addresses().local }
+
+// RemoteAddr returns the peer's address, or nil as LocalAddr.
+func (s *Stream) RemoteAddr() net.Addr { return s.addresses().remote }
+
+// addresses asks the kernel once; a server that never logs an address
+// never pays for one.
+func (s *Stream) addresses() addrPair {
+	if a := s.addrs.Load(); a != nil {
+		return *a
+	}
+	var a addrPair
+	err := s.Control(func(fd int) error {
+		if sa, err := unix.Getsockname(fd); err == nil {
+			a.local = s.fam.Addr(sa)
+		}
+		if sa, err := unix.Getpeername(fd); err == nil {
+			a.remote = s.fam.Addr(sa)
+		}
+		return nil
+	})
+	if err == nil {
+		s.addrs.CompareAndSwap(nil, &a)
+	}
+	return a
+}
+
+// OpError describes a failed operation as the net package does,
+// "read tcp 127.0.0.1:5000->127.0.0.1:41000: connection reset by peer", so
+// that errors.Is sees the cause (a syscall.Errno, net.ErrClosed).
+func (s *Stream) OpError(op string, err error) error {
+	if IsClosed(err) {
+		err = net.ErrClosed
+	}
+	oe := &net.OpError{Op: op, Net: s.fam.Net, Err: err}
+	a := s.addresses()
+	if a.local != nil {
+		oe.Source = a.local
+	}
+	if a.remote != nil {
+		oe.Addr = a.remote
+	}
+	return oe
+}
+
+// readFuture is the Stream's Read. Only the task polling it touches it.
+type readFuture struct {
+	s   *Stream
+	buf []byte
+}
+
+// Poll reads, or stores the task's waker in the source and waits.
+func (f *readFuture) Poll(cx *async.Context) (async.Result[int], bool) {
+	if len(f.buf) == 0 {
+		return async.Ok(0), true
+	}
+	src, err := f.s.Source(cx)
+	if err != nil {
+		return f.done(0, err), true
+	}
+	r, ok := async.PollIO(cx, src, reactor.Read, f)
+	if !ok {
+		return async.Result[int]{}, false
+	}
+	if r.Err == nil && r.Value == 0 {
+		return f.done(0, io.EOF), true
+	}
+	return f.done(r.Value, r.Err), true
+}
+
+// Do is one read(2). A read shorter than the buffer drained the socket.
+func (f *readFuture) Do() (int, bool, error) {
+	if !f.s.Acquire() {
+		return 0, false, net.ErrClosed
+	}
+	n, err := read(f.s.sysfd, f.buf)
+	f.s.Release()
+	return n, n > 0 && n < len(f.buf), err
+}
+
+func (f *readFuture) done(n int, err error) async.Result[int] {
+	f.buf = nil
+	if err != nil && err != io.EOF {
+		err = f.s.OpError("read", err)
+	}
+	return async.Result[int]{Value: n, Err: err}
+}
+
+// Cancel takes the task's waker back from the source.
+func (f *readFuture) Cancel() {
+	f.buf = nil
+	f.s.CancelWait(reactor.Read)
+}
+
+// writeFuture is the Stream's Write and WriteAll. Only the task polling it
+// touches it.
+type writeFuture struct {
+	s    *Stream
+	buf  []byte // what is left to write
+	done int    // bytes written so far
+	all  bool   // WriteAll: go on until buf is empty
+}
+
+// Poll writes, or stores the task's waker in the source and waits.
+func (f *writeFuture) Poll(cx *async.Context) (async.Result[int], bool) {
+	src, err := f.s.Source(cx)
+	if err != nil {
+		return f.finish(err), true
+	}
+	for len(f.buf) > 0 {
+		r, ok := async.PollIO(cx, src, reactor.Write, f)
+		if !ok {
+			return async.Result[int]{}, false
+		}
+		if r.Err != nil {
+			return f.finish(r.Err), true
+		}
+		f.done += r.Value
+		f.buf = f.buf[r.Value:]
+		if !f.all {
+			break
+		}
+	}
+	return f.finish(nil), true
+}
+
+// Do is one write(2). A write shorter than the data filled the socket's
+// buffer.
+func (f *writeFuture) Do() (int, bool, error) {
+	if !f.s.Acquire() {
+		return 0, false, net.ErrClosed
+	}
+	n, err := write(f.s.sysfd, f.buf)
+	f.s.Release()
+	return n, n < len(f.buf), err
+}
+
+func (f *writeFuture) finish(err error) async.Result[int] {
+	n := f.done
+	f.buf, f.done = nil, 0
+	if err != nil {
+		err = f.s.OpError("write", err)
+	}
+	return async.Result[int]{Value: n, Err: err}
+}
+
+// Cancel takes the task's waker back from the source.
+func (f *writeFuture) Cancel() {
+	f.buf, f.done = nil, 0
+	f.s.CancelWait(reactor.Write)
+}
