@@ -14,7 +14,7 @@ import (
 // Family describes one kind of stream socket, for its errors and
 // addresses. Each socket package has one, shared by all its streams.
 type Family struct {
-	Net  string                      // "tcp", "unix": the Net of errors
+	Net  string                       // "tcp", "unix": the Net of errors
 	Addr func(unix.Sockaddr) net.Addr // converts the kernel's addresses
 }
 
