@@ -99,7 +99,7 @@ func (r *Reactor) Now() time.Time { return r.clock.Now() }
 // writing, and returns its Source. The caller keeps the descriptor, sets it
 // non-blocking, and calls Source.Deregister before closing it.
 func (r *Reactor) Register(fd int) (*Source, error) {
-	s := &Source{fd: fd, r: r}
+	s := &Source{fd: int32(fd), r: r}
 	// A new source is assumed ready both ways, so the first operation is
 	// tried at once (Go's netpoller does the same): a socket just accepted
 	// usually has data, and a connected one has room. The first EAGAIN
@@ -120,10 +120,11 @@ func (r *Reactor) Register(fd int) (*Source, error) {
 	}
 	sl := &r.sources[idx]
 	sl.src = s
-	s.token = poll.Token(idx) | poll.Token(sl.gen)<<32
+	s.index = idx
+	token := poll.Token(idx) | poll.Token(sl.gen)<<32
 	r.mu.Unlock()
 
-	if err := r.poller.Register(fd, s.token, poll.ReadWrite, poll.Edge); err != nil {
+	if err := r.poller.Register(fd, token, poll.ReadWrite, poll.Edge); err != nil {
 		r.release(idx)
 		return nil, fmt.Errorf("reactor: %w", err)
 	}
@@ -132,8 +133,8 @@ func (r *Reactor) Register(fd int) (*Source, error) {
 
 // remove deregisters s from the event queue and frees its slot.
 func (r *Reactor) remove(s *Source) error {
-	err := r.poller.Deregister(s.fd)
-	r.release(uint32(s.token))
+	err := r.poller.Deregister(int(s.fd))
+	r.release(s.index)
 	if err != nil && !errors.Is(err, poll.ErrClosed) {
 		return fmt.Errorf("reactor: %w", err)
 	}

@@ -65,6 +65,9 @@ func (d Direction) mask() Ready {
 //	   | unused     | tick           | unused   | readiness (Ready)  |
 //	   +------------+----------------+----------+--------------------+
 //	   bit 62: SHUTDOWN, the source was deregistered or the reactor closed.
+//	   bit 61: DEREGISTERED, the owner called Deregister (apart from
+//	           SHUTDOWN, which Close sets too: the owner of a source whose
+//	           reactor closed still deregisters it once, without an error).
 //
 // Every event adds its readiness and bumps the tick. ClearReady removes the
 // readiness an operation saw only if the tick is still the one it saw.
@@ -73,6 +76,7 @@ const (
 	tickShift     = 16
 	tickMask      = 0xffff << tickShift
 	shutdownBit   = 1 << 62
+	deregBit      = 1 << 61
 	wakeBatchSize = 32
 )
 
@@ -89,24 +93,21 @@ type ReadyEvent struct {
 
 // Source is a file descriptor registered with the reactor: its readiness
 // and the wakers of the futures waiting to read and to write it.
+//
+// A server holds one per connection, so it is kept to 64 bytes.
 type Source struct {
 	readiness atomic.Uint64 // see the layout above
-	fd        int
-	token     poll.Token // slab index and generation
+	fd        int32
+	index     uint32 // in the reactor's slab
 	r         *Reactor
 
 	mu     sync.Mutex
 	reader Waker // guarded by mu
 	writer Waker // guarded by mu
-
-	// deregistered is set by the first Deregister. It is apart from the
-	// SHUTDOWN bit, which Close sets too: the owner of a source whose
-	// reactor closed still deregisters it once, without an error.
-	deregistered atomic.Bool
 }
 
 // FD returns the registered file descriptor.
-func (s *Source) FD() int { return s.fd }
+func (s *Source) FD() int { return int(s.fd) }
 
 // PollReady reports whether the source is ready in direction d. If it is
 // not, it stores w, which is woken when an event arrives, and returns false.
@@ -185,7 +186,7 @@ func (s *Source) CancelWait(d Direction) {
 // afterwards. Deregistering twice returns an error; deregistering once
 // after the reactor was closed does not.
 func (s *Source) Deregister() error {
-	if s.deregistered.Swap(true) {
+	if s.readiness.Or(deregBit)&deregBit != 0 {
 		return fmt.Errorf("reactor: deregister fd %d: %w", s.fd, ErrClosed)
 	}
 	s.shutdown()

@@ -3,6 +3,7 @@ package reactor
 import (
 	"errors"
 	"testing"
+	"unsafe"
 )
 
 func TestNewSourceIsOptimistic(t *testing.T) {
@@ -255,5 +256,13 @@ func TestReadyString(t *testing.T) {
 		if got := c.r.String(); got != c.want {
 			t.Errorf("Ready(%#x).String() = %q, want %q", uint8(c.r), got, c.want)
 		}
+	}
+}
+
+// TestSourceSize keeps a registration to 64 bytes: a server holds one per
+// connection (see examples/echo's memory budget).
+func TestSourceSize(t *testing.T) {
+	if n := unsafe.Sizeof(Source{}); n > 64 {
+		t.Errorf("Source is %d bytes; want at most 64", n)
 	}
 }

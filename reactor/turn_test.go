@@ -91,13 +91,13 @@ func TestStaleEventForReusedSlotIsDropped(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Register: %v", err)
 	}
-	stale := old.token
+	stale := tokenOf(r, old)
 	if err := old.Deregister(); err != nil {
 		t.Fatalf("Deregister: %v", err)
 	}
 	s := register(t, r, c)
-	if uint32(s.token) != uint32(stale) || s.token == stale {
-		t.Fatalf("the new source did not reuse the slot under a new generation: token %#x, old %#x", s.token, stale)
+	if tok := tokenOf(r, s); uint32(tok) != uint32(stale) || tok == stale {
+		t.Fatalf("the new source did not reuse the slot under a new generation: token %#x, old %#x", tok, stale)
 	}
 	if _, err := r.Turn(0); err != nil {
 		t.Fatalf("Turn(0): %v", err)
@@ -234,4 +234,12 @@ func TestCloseStopsTurnLoop(t *testing.T) {
 			t.Fatal("the turning goroutine did not stop after Close")
 		}
 	}
+}
+
+// tokenOf returns the token s is registered under: its slab index and the
+// slot's generation.
+func tokenOf(r *Reactor, s *Source) poll.Token {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return poll.Token(s.index) | poll.Token(r.sources[s.index].gen)<<32
 }

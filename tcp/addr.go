@@ -10,10 +10,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// defaultBacklog is the accept queue asked for when the kernel's limit is
-// not known.
-const defaultBacklog = 1024
-
 // endpoint is an address resolved for the socket calls.
 type endpoint struct {
 	domain int
@@ -21,18 +17,21 @@ type endpoint struct {
 	addr   *net.TCPAddr
 }
 
-// resolve parses "host:port", where host is an IP address, "localhost"
-// (127.0.0.1) or, when listening, empty (every IPv4 address). No name is
-// looked up: a lookup would block, and this package does only what the
-// reactor can wait for.
-func resolve(op, addr string, listening bool) (endpoint, error) {
+// resolve parses "host:port" without looking anything up. host is an IP
+// address, "localhost" (127.0.0.1) or, when listening, empty (every IPv4
+// address); port is a number. Anything else is an error for Listen; for
+// Connect it sets lookup, and the name (or service) goes to package dns.
+func resolve(op, addr string, listening bool) (ep endpoint, lookup bool, err error) {
 	host, portText, err := net.SplitHostPort(addr)
 	if err != nil {
-		return endpoint{}, fmt.Errorf("tcp: %s %q: %w", op, addr, err)
+		return endpoint{}, false, fmt.Errorf("tcp: %s %q: %w", op, addr, err)
 	}
 	port, err := strconv.ParseUint(portText, 10, 16)
-	if err != nil || (port == 0 && !listening) {
-		return endpoint{}, fmt.Errorf("tcp: %s %q: port %q is not a number from 1 to 65535", op, addr, portText)
+	if err != nil {
+		if !listening && portText != "" {
+			return endpoint{}, true, nil // perhaps a service name, such as "http"
+		}
+		return endpoint{}, false, fmt.Errorf("tcp: %s %q: port %q is not a number from 0 to 65535", op, addr, portText)
 	}
 	ipText := host
 	switch {
@@ -43,19 +42,34 @@ func resolve(op, addr string, listening bool) (endpoint, error) {
 	}
 	ip, err := netip.ParseAddr(ipText)
 	if err != nil {
-		return endpoint{}, fmt.Errorf("tcp: %s %q: host %q is not an IP address or localhost (names are not looked up)", op, addr, host)
+		if !listening && host != "" {
+			return endpoint{}, true, nil
+		}
+		return endpoint{}, false, fmt.Errorf("tcp: %s %q: host %q is not an IP address or localhost (Listen looks no names up)", op, addr, host)
 	}
 	if ip.Zone() != "" {
-		return endpoint{}, fmt.Errorf("tcp: %s %q: IPv6 zones are not supported", op, addr)
+		return endpoint{}, false, fmt.Errorf("tcp: %s %q: IPv6 zones are not supported", op, addr)
 	}
-	// An IPv4 address written as IPv6 (::ffff:127.0.0.1) goes over IPv4,
-	// which works whether or not the host has IPv6.
-	ip = ip.Unmap()
 	ap := netip.AddrPortFrom(ip, uint16(port))
-	if ip.Is4() {
-		return endpoint{unix.AF_INET, &unix.SockaddrInet4{Port: int(port), Addr: ip.As4()}, net.TCPAddrFromAddrPort(ap)}, nil
+	if port == 0 && !listening {
+		return endpoint{}, false, &net.OpError{Op: op, Net: "tcp", Addr: net.TCPAddrFromAddrPort(ap), Err: errPortZero}
 	}
-	return endpoint{unix.AF_INET6, &unix.SockaddrInet6{Port: int(port), Addr: ip.As16()}, net.TCPAddrFromAddrPort(ap)}, nil
+	return endpointOf(ap), false, nil
+}
+
+// errPortZero is the error of a connect to port 0, which no one listens on.
+var errPortZero = fmt.Errorf("port 0 is not a port to connect to")
+
+// endpointOf converts an address and port for the socket calls. An IPv4
+// address written as IPv6 (::ffff:127.0.0.1) goes over IPv4, which works
+// whether or not the host has IPv6.
+func endpointOf(ap netip.AddrPort) endpoint {
+	ip := ap.Addr().Unmap()
+	ap = netip.AddrPortFrom(ip, ap.Port())
+	if ip.Is4() {
+		return endpoint{unix.AF_INET, &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ip.As4()}, net.TCPAddrFromAddrPort(ap)}
+	}
+	return endpoint{unix.AF_INET6, &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}, net.TCPAddrFromAddrPort(ap)}
 }
 
 // tcpAddr converts a socket address from the kernel; nil if it is not an

@@ -1,69 +1,142 @@
 package tcp
 
 import (
+	"errors"
 	"net"
+	"net/netip"
 	"os"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/dns"
 	"github.com/asyncgo/async/internal/netfd"
 	"github.com/asyncgo/async/reactor"
 )
 
-// Connect returns a future that connects to addr, "host:port" where host
-// is an IP address or "localhost" (names are not looked up), and is ready
-// with the connection, or with an error naming addr, such as
-// "dial tcp 127.0.0.1:1: connect: connection refused". The handshake does
-// not block: the future waits for the socket to turn writable. It has no
-// timeout of its own; wrap it in timer.Timeout for one. Cancelling it
-// closes the socket.
+// Connect returns a future that connects to addr, "host:port", and is
+// ready with the connection, or with an error naming the address, such as
+// "dial tcp 127.0.0.1:1: connect: connection refused".
+//
+// An IP address or "localhost" (127.0.0.1) with a numeric port is
+// connected to at once. Any other host, or a service name for the port
+// ("example.com:https"), is looked up first with dns.LookupHostPort, on a
+// goroutine of its own so that the executor does not block; then each of
+// its addresses is tried in turn, in the resolver's order, until one
+// connects. If none does, the error is the last address's.
+//
+// The handshake does not block: the future waits for the socket to turn
+// writable. It has no timeout of its own; wrap it in timer.Timeout for
+// one, which then bounds the lookup and every attempt together.
+// Cancelling it cancels the lookup and closes the socket.
 func Connect(addr string) async.Future[async.Result[*Conn]] {
-	return &connectFuture{addr: addr}
+	return &connectFuture{addr: addr, lookup: dns.LookupHostPort}
 }
 
-// connectFuture is the state machine of Connect: nothing, then a socket
-// whose handshake is under way, then done.
+// connectFuture is the state machine of Connect: parse addr, perhaps look
+// it up, then connect to one address after another until one succeeds.
 type connectFuture struct {
-	addr string
-	ep   endpoint
-	c    *Conn // the connection being made; nil before the first poll and when done
-	done bool
+	addr   string
+	lookup func(hostport string) async.Future[async.Result[[]netip.AddrPort]]
+	lk     async.Future[async.Result[[]netip.AddrPort]] // the lookup in flight
+	next   []netip.AddrPort                             // the addresses left to try
+	ep     endpoint                                     // the address being tried
+	c      *Conn                                        // its socket, handshake under way
+	err    error                                        // the last attempt's error
+	state  connectState
 }
 
-// Poll starts the connect on the first poll, then waits for its end.
+type connectState uint8
+
+const (
+	connectStart connectState = iota
+	connectLookup
+	connectDial
+	connectDone
+)
+
+// Poll parses addr on the first poll, then waits for the lookup, if any,
+// and for the attempts.
 func (f *connectFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
-	if f.done {
+	switch f.state {
+	case connectDone:
 		panic("tcp: Connect future polled after it was ready")
-	}
-	if f.c == nil {
-		if err := f.start(); err != nil {
-			return f.fail(err), true
+	case connectStart:
+		if err := f.begin(); err != nil {
+			return f.finish(nil, err), true
 		}
 	}
-	src, err := f.c.s.Source(cx)
-	if err != nil {
-		return f.fail(err), true
+	if f.state == connectLookup {
+		r, ok := f.lk.Poll(cx)
+		if !ok {
+			return async.Result[*Conn]{}, false
+		}
+		f.lk = nil
+		if r.Err != nil {
+			return f.finish(nil, &net.OpError{Op: "dial", Net: "tcp", Err: r.Err}), true
+		}
+		f.next, f.state = r.Value, connectDial
+		f.err = &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("dns: lookup " + f.addr + " gave no addresses")}
 	}
-	r, ok := async.PollIO(cx, src, reactor.Write, f)
-	if !ok {
-		return async.Result[*Conn]{}, false
-	}
-	if r.Err != nil {
-		return f.fail(r.Err), true
-	}
-	c := f.c
-	f.c, f.done = nil, true
-	return async.Ok(c), true
+	return f.dial(cx)
 }
 
-// start opens the socket and starts the handshake.
-func (f *connectFuture) start() error {
-	ep, err := resolve("dial", f.addr, false)
+// begin parses addr: an address that needs no lookup is dialled at once.
+func (f *connectFuture) begin() error {
+	ep, lookup, err := resolve("dial", f.addr, false)
 	if err != nil {
 		return err
 	}
+	if lookup {
+		f.lk, f.state = f.lookup(f.addr), connectLookup
+		return nil
+	}
+	f.state = connectDial
+	if err := f.start(ep); err != nil {
+		return err
+	}
+	return nil
+}
+
+// dial waits for the attempt under way; when it fails, it starts the next
+// address, until one connects or none is left.
+func (f *connectFuture) dial(cx *async.Context) (async.Result[*Conn], bool) {
+	for {
+		if f.c == nil {
+			if len(f.next) == 0 {
+				return f.finish(nil, f.err), true
+			}
+			ap := f.next[0]
+			f.next = f.next[1:]
+			f.err = f.start(endpointOf(ap))
+			continue
+		}
+		src, err := f.c.s.Source(cx)
+		if err != nil {
+			f.attemptFailed(err)
+			continue
+		}
+		r, ok := async.PollIO(cx, src, reactor.Write, f)
+		if !ok {
+			return async.Result[*Conn]{}, false
+		}
+		if r.Err != nil {
+			f.attemptFailed(r.Err)
+			continue
+		}
+		c := f.c
+		f.c = nil
+		return f.finish(c, nil), true
+	}
+}
+
+// start opens a socket and starts the handshake with ep; an error names
+// ep.
+func (f *connectFuture) start(ep endpoint) error {
 	f.ep = ep
+	if ep.addr.Port == 0 {
+		return &net.OpError{Op: "dial", Net: "tcp", Addr: ep.addr, Err: errPortZero}
+	}
 	fd, err := newSocket(ep.domain)
 	if err != nil {
 		return &net.OpError{Op: "dial", Net: "tcp", Addr: ep.addr, Err: os.NewSyscallError("socket", err)}
@@ -77,6 +150,18 @@ func (f *connectFuture) start() error {
 	}
 	f.c = newConn(fd)
 	return nil
+}
+
+// attemptFailed closes the socket of the attempt under way and keeps its
+// error, described with its address.
+func (f *connectFuture) attemptFailed(err error) {
+	f.release()
+	if netfd.IsClosed(err) {
+		err = net.ErrClosed
+	} else {
+		err = os.NewSyscallError("connect", err)
+	}
+	f.err = &net.OpError{Op: "dial", Net: "tcp", Addr: f.ep.addr, Err: err}
 }
 
 // Do checks whether the handshake is over; see connected.
@@ -107,29 +192,31 @@ func connected(fd int) error {
 	return nil
 }
 
-// fail closes the socket, if any, and describes err with the address,
-// unless it does already.
-func (f *connectFuture) fail(err error) async.Result[*Conn] {
-	f.release()
-	if _, ok := err.(*net.OpError); !ok && f.ep.addr != nil {
-		if netfd.IsClosed(err) {
-			err = net.ErrClosed
-		} else {
-			err = os.NewSyscallError("connect", err)
-		}
-		err = &net.OpError{Op: "dial", Net: "tcp", Addr: f.ep.addr, Err: err}
+// finish ends the future with c or err.
+func (f *connectFuture) finish(c *Conn, err error) async.Result[*Conn] {
+	f.Cancel()
+	if err != nil {
+		return async.Err[*Conn](err)
 	}
-	return async.Err[*Conn](err)
+	return async.Ok(c)
 }
 
-// Cancel closes the socket of a connect still under way.
-func (f *connectFuture) Cancel() { f.release() }
+// Cancel stops the lookup, if any, and closes the socket of a connect
+// still under way.
+func (f *connectFuture) Cancel() {
+	f.state = connectDone
+	if f.lk != nil {
+		f.lk.Cancel()
+		f.lk = nil
+	}
+	f.release()
+	f.next = nil
+}
 
-// release lets go of the socket: first the waker this future stored, so
-// deregistering does not wake its own task, then the registration and the
-// descriptor.
+// release lets go of the socket of the attempt under way: first the waker
+// this future stored, so deregistering does not wake its own task, then
+// the registration and the descriptor.
 func (f *connectFuture) release() {
-	f.done = true
 	if f.c == nil {
 		return
 	}

@@ -1,61 +1,32 @@
 package tcp
 
 import (
-	"fmt"
 	"net"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/netfd"
-	"github.com/asyncgo/async/reactor"
 )
 
 // Listener is a TCP socket listening for connections.
 type Listener struct {
-	fd   netfd.FD
+	acc  netfd.Acceptor
 	addr *net.TCPAddr
-	acc  acceptFuture
+	fut  acceptFuture
 }
 
-// Listen binds a socket to addr, "host:port", and listens on it. host is
-// an IP address, "localhost" (127.0.0.1), or empty for every IPv4 address;
-// port 0 picks a free port (see Addr). Listen does not wait for anything,
-// so it needs no runtime; the listener is registered with the reactor of
-// the first task that awaits Accept.
-func Listen(addr string) (*Listener, error) {
-	ep, err := resolve("listen", addr, true)
-	if err != nil {
-		return nil, err
-	}
-	fd, err := newSocket(ep.domain)
-	if err != nil {
-		return nil, fmt.Errorf("tcp: listen %s: socket: %w", addr, err)
-	}
-	if err := bindListen(fd, ep.sa); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("tcp: listen %s: %w", addr, err)
-	}
+// Listen binds a socket to addr, "host:port", and listens on it, with the
+// default ListenConfig. host is an IP address, "localhost" (127.0.0.1),
+// or empty for every IPv4 address; port 0 picks a free port (see Addr).
+// Listen does not wait for anything, so it needs no runtime; the listener
+// is registered with the reactor of the first task that awaits Accept.
+func Listen(addr string) (*Listener, error) { return ListenConfig{}.Listen(addr) }
+
+// newListener wraps a listening, non-blocking socket.
+func newListener(fd int) *Listener {
 	l := &Listener{addr: localAddr(fd)}
-	l.fd.Init(fd)
-	l.acc.l = l
-	return l, nil
-}
-
-// bindListen sets the options of a listening socket, binds and listens.
-func bindListen(fd int, sa unix.Sockaddr) error {
-	// SO_REUSEADDR lets a restarted server bind its port while connections
-	// of the last run are in TIME_WAIT.
-	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
-		return fmt.Errorf("setsockopt SO_REUSEADDR: %w", err)
-	}
-	if err := unix.Bind(fd, sa); err != nil {
-		return fmt.Errorf("bind: %w", err)
-	}
-	if err := unix.Listen(fd, listenBacklog()); err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	return nil
+	l.acc.Init(fd, accept)
+	l.fut.l = l
+	return l
 }
 
 // Addr returns the address the listener is bound to, with the port the
@@ -67,12 +38,21 @@ func (l *Listener) Addr() net.Addr { return l.addr }
 // cancel it) before calling Accept again. After Close it fails with an
 // error wrapping net.ErrClosed, and a task waiting on it is woken to see
 // that.
-func (l *Listener) Accept() async.Future[async.Result[*Conn]] { return &l.acc }
+//
+// Accept does not fail when the process or the system runs out of
+// descriptors (EMFILE, ENFILE) or the kernel out of memory (ENOBUFS,
+// ENOMEM): the connection waits in the listen queue, and so does the
+// future, retrying after 5 ms, then 10, 20, and so on up to once a
+// second, until a descriptor frees and the accept succeeds. A server's
+// accept loop therefore neither spins nor dies at its descriptor limit,
+// and takes the waiting connections once it has closed others.
+// Connections aborted while queued are skipped.
+func (l *Listener) Accept() async.Future[async.Result[*Conn]] { return &l.fut }
 
 // Close stops listening and closes the socket. Connections accepted
 // already stay open.
 func (l *Listener) Close() error {
-	if err := l.fd.Close(); err != nil {
+	if err := l.acc.Close(); err != nil {
 		return l.opError("close", err)
 	}
 	return nil
@@ -85,45 +65,23 @@ func (l *Listener) opError(op string, err error) error {
 	return &net.OpError{Op: op, Net: "tcp", Addr: l.addr, Err: err}
 }
 
-// acceptFuture is the Listener's Accept. Only the task polling it touches
-// it.
+// acceptFuture is the Listener's Accept: netfd's accept future, whose
+// descriptors it wraps in Conns.
 type acceptFuture struct {
 	l *Listener
 }
 
-// Poll accepts a connection, or stores the task's waker and waits.
+// Poll polls the Acceptor's future.
 func (f *acceptFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
-	src, err := f.l.fd.Source(cx)
-	if err != nil {
-		return async.Err[*Conn](f.l.opError("accept", err)), true
+	r, ok := f.l.acc.Accept().Poll(cx)
+	if !ok {
+		return async.Result[*Conn]{}, false
 	}
-	for {
-		r, ok := async.PollIO(cx, src, reactor.Read, f)
-		if !ok {
-			return async.Result[*Conn]{}, false
-		}
-		switch r.Err {
-		case nil:
-			return async.Ok(newConn(r.Value)), true
-		case unix.ECONNABORTED:
-			// The peer gave up while the connection waited in the
-			// queue (accept(2)); take the next one.
-			continue
-		}
+	if r.Err != nil {
 		return async.Err[*Conn](f.l.opError("accept", r.Err)), true
 	}
+	return async.Ok(newConn(r.Value)), true
 }
 
-// Do is one accept(2). The peer's address is not asked for: a Conn learns
-// it from the kernel if someone wants it.
-func (f *acceptFuture) Do() (int, bool, error) {
-	if !f.l.fd.Acquire() {
-		return 0, false, net.ErrClosed
-	}
-	nfd, err := accept(f.l.fd.Sysfd())
-	f.l.fd.Release()
-	return nfd, false, err
-}
-
-// Cancel takes the task's waker back from the source.
-func (f *acceptFuture) Cancel() { f.l.fd.CancelWait(reactor.Read) }
+// Cancel cancels the Acceptor's future.
+func (f *acceptFuture) Cancel() { f.l.acc.Accept().Cancel() }

@@ -7,8 +7,8 @@
 // # Memory
 //
 // A server holding many idle connections pays for each one: here an FD is
-// 32 bytes and a Stream 128, with no buffer and no closure. Addresses are
-// not stored until asked for. The reactor's Source (80 bytes) and the
+// 32 bytes and a Stream 112, with no buffer and no closure. Addresses are
+// not stored until asked for. The reactor's Source (64 bytes) and the
 // task that serves the connection are the rest.
 //
 // # The path of a read

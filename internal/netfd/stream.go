@@ -19,15 +19,20 @@ type Family struct {
 }
 
 // Stream is a connected stream socket: the body of a tcp.Conn or a
-// unixsock.Conn. Its Read and Write futures live in it and are reused, so
-// awaiting them allocates nothing. One Read and one Write may be in flight
-// at once, from two tasks.
+// unixsock.Conn. Its Read and Write futures are the Stream itself, seen
+// through the types readFuture and writeFuture, so awaiting them allocates
+// nothing and they cost no pointer back to it. One Read and one Write may
+// be in flight at once, from two tasks.
 type Stream struct {
 	FD
 	fam   *Family
 	addrs atomic.Pointer[addrPair] // asked for once, then kept
-	rd    readFuture
-	wr    writeFuture
+
+	rbuf []byte // the buffer of the Read in flight
+
+	wbuf  []byte // what is left to write
+	wdone int    // bytes written so far
+	wall  bool   // WriteAll: go on until wbuf is empty
 }
 
 type addrPair struct{ local, remote net.Addr }
@@ -36,30 +41,28 @@ type addrPair struct{ local, remote net.Addr }
 func (s *Stream) Init(fd int, fam *Family) {
 	s.FD.Init(fd)
 	s.fam = fam
-	s.rd.s = s
-	s.wr.s = s
 }
 
 // Read returns s's read future, reading into buf: ready with how many
 // bytes it read, at least one unless buf is empty, or with 0 and io.EOF at
 // end of stream. Await or cancel it before the next Read.
 func (s *Stream) Read(buf []byte) async.Future[async.Result[int]] {
-	s.rd.buf = buf
-	return &s.rd
+	s.rbuf = buf
+	return (*readFuture)(s)
 }
 
 // Write returns s's write future, writing what fits of buf once at least
 // one byte does. Await or cancel it before the next Write or WriteAll.
 func (s *Stream) Write(buf []byte) async.Future[async.Result[int]] {
-	s.wr.buf, s.wr.all, s.wr.done = buf, false, 0
-	return &s.wr
+	s.wbuf, s.wall, s.wdone = buf, false, 0
+	return (*writeFuture)(s)
 }
 
 // WriteAll returns s's write future, writing all of buf: ready with
 // len(buf), or the bytes written before an error and the error.
 func (s *Stream) WriteAll(buf []byte) async.Future[async.Result[int]] {
-	s.wr.buf, s.wr.all, s.wr.done = buf, true, 0
-	return &s.wr
+	s.wbuf, s.wall, s.wdone = buf, true, 0
+	return (*writeFuture)(s)
 }
 
 // CloseWrite shuts down the sending side.
@@ -135,18 +138,18 @@ func (s *Stream) OpError(op string, err error) error {
 	return oe
 }
 
-// readFuture is the Stream's Read. Only the task polling it touches it.
-type readFuture struct {
-	s   *Stream
-	buf []byte
-}
+// readFuture is the Stream's Read. Only the task polling it touches its
+// fields (rbuf).
+type readFuture Stream
+
+func (f *readFuture) stream() *Stream { return (*Stream)(f) }
 
 // Poll reads, or stores the task's waker in the source and waits.
 func (f *readFuture) Poll(cx *async.Context) (async.Result[int], bool) {
-	if len(f.buf) == 0 {
+	if len(f.rbuf) == 0 {
 		return async.Ok(0), true
 	}
-	src, err := f.s.Source(cx)
+	src, err := f.Source(cx)
 	if err != nil {
 		return f.done(0, err), true
 	}
@@ -162,44 +165,39 @@ func (f *readFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 
 // Do is one read(2). A read shorter than the buffer drained the socket.
 func (f *readFuture) Do() (int, bool, error) {
-	if !f.s.Acquire() {
+	if !f.Acquire() {
 		return 0, false, net.ErrClosed
 	}
-	n, err := read(f.s.sysfd, f.buf)
-	f.s.Release()
-	return n, n > 0 && n < len(f.buf), err
+	n, err := read(f.sysfd, f.rbuf)
+	f.Release()
+	return n, n > 0 && n < len(f.rbuf), err
 }
 
 func (f *readFuture) done(n int, err error) async.Result[int] {
-	f.buf = nil
+	f.rbuf = nil
 	if err != nil && err != io.EOF {
-		err = f.s.OpError("read", err)
+		err = f.stream().OpError("read", err)
 	}
 	return async.Result[int]{Value: n, Err: err}
 }
 
 // Cancel takes the task's waker back from the source.
 func (f *readFuture) Cancel() {
-	f.buf = nil
-	f.s.CancelWait(reactor.Read)
+	f.rbuf = nil
+	f.CancelWait(reactor.Read)
 }
 
 // writeFuture is the Stream's Write and WriteAll. Only the task polling it
-// touches it.
-type writeFuture struct {
-	s    *Stream
-	buf  []byte // what is left to write
-	done int    // bytes written so far
-	all  bool   // WriteAll: go on until buf is empty
-}
+// touches its fields (wbuf, wdone, wall).
+type writeFuture Stream
 
 // Poll writes, or stores the task's waker in the source and waits.
 func (f *writeFuture) Poll(cx *async.Context) (async.Result[int], bool) {
-	src, err := f.s.Source(cx)
+	src, err := f.Source(cx)
 	if err != nil {
 		return f.finish(err), true
 	}
-	for len(f.buf) > 0 {
+	for len(f.wbuf) > 0 {
 		r, ok := async.PollIO(cx, src, reactor.Write, f)
 		if !ok {
 			return async.Result[int]{}, false
@@ -207,9 +205,9 @@ func (f *writeFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 		if r.Err != nil {
 			return f.finish(r.Err), true
 		}
-		f.done += r.Value
-		f.buf = f.buf[r.Value:]
-		if !f.all {
+		f.wdone += r.Value
+		f.wbuf = f.wbuf[r.Value:]
+		if !f.wall {
 			break
 		}
 	}
@@ -219,25 +217,25 @@ func (f *writeFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 // Do is one write(2). A write shorter than the data filled the socket's
 // buffer.
 func (f *writeFuture) Do() (int, bool, error) {
-	if !f.s.Acquire() {
+	if !f.Acquire() {
 		return 0, false, net.ErrClosed
 	}
-	n, err := write(f.s.sysfd, f.buf)
-	f.s.Release()
-	return n, n < len(f.buf), err
+	n, err := write(f.sysfd, f.wbuf)
+	f.Release()
+	return n, n < len(f.wbuf), err
 }
 
 func (f *writeFuture) finish(err error) async.Result[int] {
-	n := f.done
-	f.buf, f.done = nil, 0
+	n := f.wdone
+	f.wbuf, f.wdone = nil, 0
 	if err != nil {
-		err = f.s.OpError("write", err)
+		err = (*Stream)(f).OpError("write", err)
 	}
 	return async.Result[int]{Value: n, Err: err}
 }
 
 // Cancel takes the task's waker back from the source.
 func (f *writeFuture) Cancel() {
-	f.buf, f.done = nil, 0
-	f.s.CancelWait(reactor.Write)
+	f.wbuf, f.wdone = nil, 0
+	f.CancelWait(reactor.Write)
 }

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/tcp"
+)
+
+// readBufferSize is the size of the server's one read buffer. A read
+// takes what the socket holds, up to this much, and writes it back before
+// the task waits again.
+const readBufferSize = 64 << 10
+
+// server is the accept loop: a future that spawns one task per connection
+// and is ready only when accepting fails for good (the listener closed).
+//
+// All of its tasks run on one current-thread executor, one at a time, so
+// they share one read buffer: a task reads into it and writes the bytes
+// back within one poll, before any other task runs. An idle connection
+// holds no buffer; only a connection whose peer is slow to read keeps the
+// bytes it could not send yet (see conn).
+type server struct {
+	l   *tcp.Listener
+	buf []byte
+}
+
+func newServer(l *tcp.Listener) *server {
+	return &server{l: l, buf: make([]byte, readBufferSize)}
+}
+
+// Poll accepts connections until the listener fails, spawning a conn task
+// for each. Accept waits out descriptor exhaustion by itself, so an error
+// here ends the server.
+func (s *server) Poll(cx *async.Context) (error, bool) {
+	for {
+		r, ok := s.l.Accept().Poll(cx)
+		if !ok {
+			return nil, false
+		}
+		if r.Err != nil {
+			return r.Err, true
+		}
+		async.Spawn(cx, &conn{c: r.Value, srv: s}).Detach()
+	}
+}
+
+// Cancel stops accepting; the listener stays the caller's to close.
+func (s *server) Cancel() { s.l.Accept().Cancel() }
+
+// conn echoes one connection: read into the server's buffer, write it
+// back, repeat, until end of stream or an error, then close.
+//
+// A write that does not go through at once (the peer reads slower than it
+// sends) copies what is left into unsent, and the task reads nothing more
+// until that is written: the unsent bytes are bounded by one read, and
+// TCP's flow control holds the peer back meanwhile. That is the
+// backpressure.
+//
+// A server holds one per connection, so it is kept to three words (24
+// bytes): the unsent bytes, rare, hang off a pointer.
+type conn struct {
+	c      *tcp.Conn
+	srv    *server
+	unsent *[]byte // nil unless a write is stuck
+}
+
+// Poll runs the echo loop until the connection must wait.
+func (e *conn) Poll(cx *async.Context) (struct{}, bool) {
+	for {
+		if e.unsent != nil {
+			if !e.flush(cx) {
+				return struct{}{}, false
+			}
+			if e.c == nil {
+				return struct{}{}, true
+			}
+		}
+		r, ok := e.c.Read(e.srv.buf).Poll(cx)
+		if !ok {
+			return struct{}{}, false
+		}
+		if r.Err != nil { // end of stream, or a reset
+			e.close()
+			return struct{}{}, true
+		}
+		e.echo(cx, e.srv.buf[:r.Value])
+		if e.c == nil {
+			return struct{}{}, true
+		}
+	}
+}
+
+// echo writes data back, keeping a copy of what did not fit.
+func (e *conn) echo(cx *async.Context, data []byte) {
+	w, ok := e.c.Write(data).Poll(cx)
+	switch {
+	case !ok:
+		// The write future keeps data, which is the shared buffer: take
+		// the bytes out before another task reads into it. The next poll
+		// writes them afresh.
+		e.keep(data)
+	case w.Err != nil:
+		e.close()
+	case w.Value < len(data):
+		e.keep(data[w.Value:])
+	}
+}
+
+// keep copies data into the connection's own buffer.
+func (e *conn) keep(data []byte) {
+	b := append([]byte(nil), data...)
+	e.unsent = &b
+}
+
+// flush writes unsent, reporting false while it must wait for room.
+func (e *conn) flush(cx *async.Context) bool {
+	for len(*e.unsent) > 0 {
+		w, ok := e.c.Write(*e.unsent).Poll(cx)
+		if !ok {
+			return false
+		}
+		if w.Err != nil {
+			e.close()
+			return true
+		}
+		*e.unsent = (*e.unsent)[w.Value:]
+	}
+	e.unsent = nil // let a burst's buffer go
+	return true
+}
+
+func (e *conn) close() {
+	e.c.Close()
+	e.c, e.unsent = nil, nil
+}
+
+// Cancel closes the connection: the server is shutting down.
+func (e *conn) Cancel() {
+	if e.c != nil {
+		e.close()
+	}
+}

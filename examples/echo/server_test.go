@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/asyncgo/async/tcp"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// startServer serves on a free loopback port until the test ends, then
+// checks the server stopped cleanly and closed every descriptor.
+func startServer(t *testing.T) string {
+	t.Helper()
+	before := openFDs(t)
+	l, err := tcp.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- serve(l) }()
+	t.Cleanup(func() {
+		l.Close()
+		select {
+		case err := <-done:
+			if !errors.Is(err, net.ErrClosed) {
+				t.Errorf("serve ended with %v; want net.ErrClosed", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not end after the listener closed")
+		}
+		if after := openFDs(t); after != before {
+			t.Errorf("%d descriptors open after the server stopped; %d before", after, before)
+		}
+	})
+	return l.Addr().String()
+}
+
+func openFDs(t *testing.T) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd to count descriptors")
+	}
+	return len(ents)
+}
+
+// TestEchoManyConnections runs 300 clients at once, each sending 20
+// messages of different sizes and checking every echo.
+func TestEchoManyConnections(t *testing.T) {
+	addr := startServer(t)
+	var wg sync.WaitGroup
+	for i := range 300 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := pingPong(addr, 20, 1+i%200); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func pingPong(addr string, rounds, size int) error {
+	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	msg := bytes.Repeat([]byte{'x'}, size)
+	got := make([]byte, size)
+	for range rounds {
+		if _, err := c.Write(msg); err != nil {
+			return err
+		}
+		if _, err := io.ReadFull(c, got); err != nil {
+			return err
+		}
+		if !bytes.Equal(got, msg) {
+			return errors.New("echo differs from the message")
+		}
+	}
+	return nil
+}
+
+// TestEchoLargeStream sends 8 MiB while reading the echo at once: the
+// server's writes fill the socket and wait, keeping what is unsent, and
+// every byte comes back in order.
+func TestEchoLargeStream(t *testing.T) {
+	addr := startServer(t)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(60 * time.Second))
+	data := make([]byte, 8<<20)
+	rand.Read(data)
+	werr := make(chan error, 1)
+	go func() {
+		_, err := c.Write(data)
+		werr <- err
+	}()
+	got := make([]byte, len(data))
+	if _, err := io.ReadFull(c, got); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-werr; err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, data) {
+		t.Fatal("the echo of the stream differs from what was sent")
+	}
+}
+
+// TestEchoSlowReader lets a client send far more than it reads: the
+// server stops reading once its writes back are stuck (backpressure), so
+// the client's sends stall instead of the server buffering without bound;
+// when the client reads again everything comes back.
+func TestEchoSlowReader(t *testing.T) {
+	addr := startServer(t)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	chunk := bytes.Repeat([]byte{'y'}, 64<<10)
+	sent := 0
+	// Write until the send stalls: the kernel buffers on both sides fill
+	// and the server holds at most one read it could not send.
+	for sent < 256<<20 {
+		c.SetWriteDeadline(time.Now().Add(200 * time.Millisecond))
+		n, err := c.Write(chunk)
+		sent += n
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				break
+			}
+			t.Fatal(err)
+		}
+	}
+	if sent >= 256<<20 {
+		t.Fatalf("sent %d bytes without reading and the server still took them: no backpressure", sent)
+	}
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	got := make([]byte, sent)
+	if _, err := io.ReadFull(c, got); err != nil {
+		t.Fatalf("reading back %d bytes: %v", sent, err)
+	}
+}
+
+// TestEchoPeerReset resets connections mid-stream; the server drops them
+// and goes on serving others.
+func TestEchoPeerReset(t *testing.T) {
+	addr := startServer(t)
+	for range 20 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Write(bytes.Repeat([]byte{'z'}, 100<<10))
+		c.(*net.TCPConn).SetLinger(0)
+		c.Close()
+	}
+	if err := pingPong(addr, 5, 64); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,253 @@
+package netfd
+
+import (
+	"errors"
+	"net"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/reactor"
+)
+
+// Packet is a datagram socket: the body of a udp.Conn or a Unix datagram
+// socket. Its receive and send futures live in it and are reused, and the
+// sender's address is kept in the kernel's own format (RawAddr) inside the
+// receive future, so a server receiving datagrams allocates nothing per
+// datagram. One receive and one send may be in flight at once, from two
+// tasks.
+//
+// Unlike a Stream, a Packet never takes a short receive to mean the socket
+// is drained: more datagrams may be queued behind the one just read, so
+// only EAGAIN clears its readiness.
+//
+// Call Init after the socket is bound or connected: the addresses of its
+// errors are asked for once. Connect connects it later and forgets them.
+type Packet struct {
+	FD
+	fam   *Family
+	addrs atomic.Pointer[addrPair] // asked for once, dropped by Connect
+	rd    recvFuture
+	wr    sendFuture
+}
+
+// Datagram is what a receive is ready with.
+type Datagram struct {
+	// N is how many bytes were copied into the buffer; 0 is a valid,
+	// empty datagram, not the end of anything.
+	N int
+	// Truncated reports that the datagram was longer than the buffer:
+	// its first N bytes are in the buffer and the rest is lost
+	// (MSG_TRUNC). The socket is fine; the next receive gets the next
+	// datagram.
+	Truncated bool
+	// From is the sender, for RecvFrom; nil for Recv. It points into the
+	// Packet and is overwritten by the next RecvFrom: convert or copy it
+	// before calling RecvFrom again. Its Len is 0 when the sender has no
+	// address, as an unnamed Unix socket on Linux.
+	From *RawAddr
+}
+
+// Init makes p a datagram socket over fd, a non-blocking socket, bound or
+// connected already if it is going to be.
+func (p *Packet) Init(fd int, fam *Family) {
+	p.FD.Init(fd)
+	p.fam = fam
+	p.rd.p = p
+	p.wr.p = p
+}
+
+// RecvFrom returns p's receive future, receiving one datagram into buf: ready
+// with its length, whether it was truncated, and its sender. Await or
+// cancel it before the next RecvFrom or Recv.
+func (p *Packet) RecvFrom(buf []byte) async.Future[async.Result[Datagram]] {
+	p.rd.start(buf, true)
+	return &p.rd
+}
+
+// Recv is RecvFrom without the sender, for a connected socket, where the
+// kernel passes on only datagrams from the peer. Datagram.From is nil.
+func (p *Packet) Recv(buf []byte) async.Future[async.Result[Datagram]] {
+	p.rd.start(buf, false)
+	return &p.rd
+}
+
+// SendTo returns p's send future, sending buf as one datagram to the
+// address to: ready with len(buf), or with an error such as EMSGSIZE for a
+// datagram the socket cannot carry. to is read when the future is polled:
+// keep it unchanged until the future is done. Await or cancel the future
+// before the next SendTo or Send.
+func (p *Packet) SendTo(buf []byte, to *RawAddr) async.Future[async.Result[int]] {
+	p.wr.buf, p.wr.to = buf, to
+	return &p.wr
+}
+
+// Send is SendTo to the peer of a connected socket.
+func (p *Packet) Send(buf []byte) async.Future[async.Result[int]] {
+	p.wr.buf, p.wr.to = buf, nil
+	return &p.wr
+}
+
+// Connect sets the socket's peer, the default destination of Send and the
+// only sender Recv then sees; the kernel does it at once, as connect(2) on a
+// datagram socket sends nothing. An AF_UNSPEC address dissolves the
+// association on the systems that allow it. Errors are OpErrors with Op
+// "dial", as the net package names a connect of a datagram socket.
+func (p *Packet) Connect(to *RawAddr) error {
+	sa, err := to.Sockaddr()
+	if err == nil {
+		err = p.Control(func(fd int) error { return unix.Connect(fd, sa) })
+	}
+	p.addrs.Store(nil)
+	if err != nil {
+		return p.opErrorTo("dial", to, err)
+	}
+	return nil
+}
+
+// Close closes the socket (see FD.Close); its error is an OpError.
+func (p *Packet) Close() error {
+	if err := p.FD.Close(); err != nil {
+		return p.OpError("close", err)
+	}
+	return nil
+}
+
+// LocalAddr returns the local address, or nil if the socket is not bound or
+// was closed before anyone asked.
+func (p *Packet) LocalAddr() net.Addr { return p.addresses().local }
+
+// RemoteAddr returns the peer's address, or nil if the socket is not
+// connected.
+func (p *Packet) RemoteAddr() net.Addr { return p.addresses().remote }
+
+// addresses asks the kernel once after Init or Connect.
+func (p *Packet) addresses() addrPair {
+	if a := p.addrs.Load(); a != nil {
+		return *a
+	}
+	a, err := askAddrs(&p.FD, p.fam)
+	if err == nil {
+		p.addrs.CompareAndSwap(nil, &a)
+	}
+	return a
+}
+
+// OpError describes a failed operation as the net package does, with the
+// local address as Source and the peer's, if connected, as Addr, so that
+// errors.Is sees the cause (a syscall.Errno, net.ErrClosed).
+func (p *Packet) OpError(op string, err error) error {
+	return p.opErrorTo(op, nil, err)
+}
+
+// opErrorTo is OpError with the destination to as Addr, when given.
+func (p *Packet) opErrorTo(op string, to *RawAddr, err error) error {
+	if IsClosed(err) {
+		err = net.ErrClosed
+	}
+	oe := &net.OpError{Op: op, Net: p.fam.Net, Err: err}
+	a := p.addresses()
+	if a.local != nil {
+		oe.Source = a.local
+	}
+	if to != nil {
+		if sa, serr := to.Sockaddr(); serr == nil {
+			a.remote = p.fam.Addr(sa)
+		}
+	}
+	if a.remote != nil {
+		oe.Addr = a.remote
+	}
+	return oe
+}
+
+// errRearm is what a packet operation reports instead of EAGAIN when the
+// source's readiness is stuck, so that pollPacket renews the registration.
+var errRearm = errors.New("netfd: readiness stuck on a consumed socket error")
+
+// pollPacket runs op with async.PollIO on p's source in direction dir.
+//
+// It does two things PollIO cannot. The reactor keeps the Error readiness
+// bit for a source's life, and a datagram socket survives its errors: an
+// ICMP port unreachable sets EPOLLERR on a connected UDP socket, the next
+// call reports ECONNREFUSED and clears it in the kernel, but the bit stays,
+// so every later wait would find the source ready and PollIO would retry
+// EAGAIN for ever. The operations report that case as errRearm, and the
+// registration is replaced by a fresh one (see rearm), once per poll. And
+// a wait that was on the replaced registration sees it closed: it retries
+// on the new one.
+func pollPacket[T any, O interface {
+	async.IOOp[T]
+	setSource(*reactor.Source)
+}](cx *async.Context, p *Packet, dir reactor.Direction, op O) (async.Result[T], bool) {
+	rearmed := false
+	for {
+		src, err := p.Source(cx)
+		if err != nil {
+			return async.Result[T]{Err: err}, true
+		}
+		op.setSource(src)
+		r, ok := async.PollIO(cx, src, dir, op)
+		op.setSource(nil)
+		switch {
+		case !ok:
+			return r, false
+		case r.Err == errRearm && !rearmed:
+			rearmed = true
+			if err := p.rearm(cx, src); err != nil {
+				return async.Result[T]{Err: err}, true
+			}
+			continue
+		case r.Err == errRearm:
+			// Stuck again at once: let the other tasks run, then try
+			// again, rather than spin here.
+			cx.Waker().Wake()
+			return async.Result[T]{}, false
+		case errors.Is(r.Err, reactor.ErrClosed) && p.Registered() != src && !p.Closed():
+			continue // another operation rearmed the socket
+		}
+		return r, true
+	}
+}
+
+// stuck reports whether an operation that hit EAGAIN on src would wait for
+// ever: the only readiness left for dir is the sticky Error bit.
+func stuck(src *reactor.Source) bool {
+	return src != nil && src.Ready()&reactor.Error != 0 && !src.Closed()
+}
+
+// rearm replaces the registration old with a new one from the reactor of
+// cx, whose readiness starts afresh. mu is held throughout, so a
+// registration racing with it waits and then finds the new source, and
+// the descriptor is never added to the event queue twice. Deregistering
+// old wakes its waiters (they then retry on the new source); waking only
+// queues their tasks and takes no lock of this FD, so it is safe under mu.
+func (p *Packet) rearm(cx *async.Context, old *reactor.Source) error {
+	if !p.Acquire() {
+		return net.ErrClosed
+	}
+	defer p.Release()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.Closed() {
+		return net.ErrClosed
+	}
+	if p.src.Load() != old {
+		return nil // someone else rearmed or it is being closed
+	}
+	p.src.Store(nil)
+	if err := old.Deregister(); err != nil {
+		return err
+	}
+	r := cx.Reactor()
+	if r == nil {
+		return errors.New("polled without a reactor; run it on an executor")
+	}
+	s, err := r.Register(p.sysfd)
+	if err != nil {
+		return err
+	}
+	p.src.Store(s)
+	return nil
+}

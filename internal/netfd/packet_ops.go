@@ -1,0 +1,115 @@
+package netfd
+
+import (
+	"net"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/reactor"
+)
+
+// recvFuture is the Packet's RecvFrom and Recv. Only the task polling it
+// touches it. The system call's arguments (see recvArgs) live here, so a
+// receive builds nothing on the heap.
+type recvFuture struct {
+	p        *Packet
+	src      *reactor.Source // set while PollIO runs, for stuck
+	wantFrom bool
+	from     RawAddr
+	args     recvArgs
+}
+
+// start arms the future for one receive into buf.
+func (f *recvFuture) start(buf []byte, wantFrom bool) {
+	f.wantFrom = wantFrom
+	f.args.set(buf)
+}
+
+// Poll receives a datagram, or stores the task's waker and waits.
+func (f *recvFuture) Poll(cx *async.Context) (async.Result[Datagram], bool) {
+	r, ok := pollPacket(cx, f.p, reactor.Read, f)
+	if !ok {
+		return r, false
+	}
+	f.args.reset()
+	if r.Err != nil {
+		r.Err = f.p.OpError("read", r.Err)
+		return r, true
+	}
+	if f.wantFrom {
+		r.Value.From = &f.from
+	}
+	return r, true
+}
+
+// Do is one recvmsg(2). It never reports drained: another datagram may be
+// queued behind this one, however short it was.
+func (f *recvFuture) Do() (Datagram, bool, error) {
+	if !f.p.Acquire() {
+		return Datagram{}, false, net.ErrClosed
+	}
+	var from *RawAddr
+	if f.wantFrom {
+		from = &f.from
+	}
+	n, trunc, err := f.args.recv(f.p.sysfd, from)
+	f.p.Release()
+	if err == unix.EAGAIN && stuck(f.src) {
+		err = errRearm
+	}
+	return Datagram{N: n, Truncated: trunc}, false, err
+}
+
+func (f *recvFuture) setSource(s *reactor.Source) { f.src = s }
+
+// Cancel takes the task's waker back from the source.
+func (f *recvFuture) Cancel() {
+	f.args.reset()
+	f.p.CancelWait(reactor.Read)
+}
+
+// sendFuture is the Packet's SendTo and Send. Only the task polling it
+// touches it.
+type sendFuture struct {
+	p   *Packet
+	src *reactor.Source // set while PollIO runs, for stuck
+	buf []byte
+	to  *RawAddr // nil for Send
+}
+
+// Poll sends the datagram, or stores the task's waker and waits for room.
+func (f *sendFuture) Poll(cx *async.Context) (async.Result[int], bool) {
+	r, ok := pollPacket(cx, f.p, reactor.Write, f)
+	if !ok {
+		return r, false
+	}
+	to := f.to
+	f.buf, f.to = nil, nil
+	if r.Err != nil {
+		r.Err = f.p.opErrorTo("write", to, r.Err)
+	}
+	return r, true
+}
+
+// Do is one sendto(2). A datagram goes whole or not at all, and a full
+// buffer says EAGAIN, so it never reports drained.
+func (f *sendFuture) Do() (int, bool, error) {
+	if !f.p.Acquire() {
+		return 0, false, net.ErrClosed
+	}
+	n, err := sendTo(f.p.sysfd, f.buf, f.to)
+	f.p.Release()
+	if err == unix.EAGAIN && stuck(f.src) {
+		err = errRearm
+	}
+	return n, false, err
+}
+
+func (f *sendFuture) setSource(s *reactor.Source) { f.src = s }
+
+// Cancel takes the task's waker back from the source.
+func (f *sendFuture) Cancel() {
+	f.buf, f.to = nil, nil
+	f.p.CancelWait(reactor.Write)
+}

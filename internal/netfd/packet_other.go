@@ -1,0 +1,43 @@
+//go:build !linux
+
+package netfd
+
+import "golang.org/x/sys/unix"
+
+// recvArgs holds the buffer of a receive. The other systems go through
+// x/sys/unix's wrappers (through libc on macOS and OpenBSD, where raw
+// system calls are not allowed), which allocate the sender's address: a
+// receive allocates there, unlike on Linux.
+type recvArgs struct {
+	buf []byte
+}
+
+func (a *recvArgs) set(buf []byte) { a.buf = buf }
+
+func (a *recvArgs) reset() { a.buf = nil }
+
+// recv receives one datagram, and its sender into from unless from is nil.
+func (a *recvArgs) recv(fd int, from *RawAddr) (n int, truncated bool, err error) {
+	n, _, flags, sa, err := unix.Recvmsg(fd, a.buf, nil, 0)
+	if err != nil {
+		return 0, false, err
+	}
+	if from != nil {
+		if err := from.Set(sa); err != nil {
+			from.Len = 0
+		}
+	}
+	return n, flags&unix.MSG_TRUNC != 0, nil
+}
+
+// sendTo sends buf as one datagram to to, or to the peer if to is nil.
+func sendTo(fd int, buf []byte, to *RawAddr) (int, error) {
+	var sa unix.Sockaddr
+	if to != nil {
+		var err error
+		if sa, err = to.Sockaddr(); err != nil {
+			return 0, err
+		}
+	}
+	return unix.SendmsgN(fd, buf, nil, sa, 0)
+}
