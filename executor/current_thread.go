@@ -64,6 +64,7 @@ type CurrentThread struct {
 	live   async.TaskList
 	cx     *async.Context
 	unpark chan struct{} // parks on this when it does not turn the reactor
+	awake  func()        // queue.Unpark, bound once for TurnThen
 
 	mainWoken atomic.Bool // the BlockOn future's waker was called
 	running   atomic.Bool // a BlockOn is in progress
@@ -116,6 +117,7 @@ func NewCurrentThread(opts ...Option) (*CurrentThread, error) {
 		wake = ex.signal
 	}
 	ex.queue = async.NewQueue(wake)
+	ex.awake = ex.queue.Unpark
 	ex.cx = async.NewContext(ex, ex.reactor)
 	if ex.ownsIO && !ex.turnsIO {
 		ex.ioStopped = make(chan struct{})
@@ -325,7 +327,8 @@ func (ex *CurrentThread) park() error {
 	ex.stats.Parks++
 	var err error
 	if ex.turnsIO {
-		err = ex.turn(poll.Forever)
+		ex.stats.Turns++
+		_, err = ex.reactor.TurnThen(poll.Forever, ex.awake)
 	} else {
 		<-ex.unpark
 	}

@@ -204,3 +204,8 @@ func waitTurnBlocked(t testing.TB, r *Reactor) {
 		time.Sleep(100 * time.Microsecond)
 	}
 }
+
+// funcWaker calls a function when woken.
+type funcWaker func()
+
+func (f funcWaker) Wake() { f() }

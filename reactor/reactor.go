@@ -171,6 +171,15 @@ func (r *Reactor) Wake() error { return r.poller.Wake() }
 // if no I/O is ready it advances the clock to the next deadline. Executors
 // call it that way only when every task is idle.
 func (r *Reactor) Turn(maxWait time.Duration) (int, error) {
+	return r.TurnThen(maxWait, nil)
+}
+
+// TurnThen is Turn, calling awake (if not nil) once the wait is over and
+// before any waker runs. An executor that parks in the turn passes what
+// marks it awake: the wakers then queue its tasks without interrupting a
+// wait that has already ended, which would cost a write to the event
+// queue's wakeup and a read to drain it, per turn.
+func (r *Reactor) TurnThen(maxWait time.Duration, awake func()) (int, error) {
 	r.turnMu.Lock()
 	defer r.turnMu.Unlock()
 	if r.closing.Load() {
@@ -188,6 +197,9 @@ func (r *Reactor) Turn(maxWait time.Duration) (int, error) {
 	}
 	err := r.poller.Wait(r.events, wait)
 	r.sleepUntil.Store(0)
+	if awake != nil {
+		awake()
+	}
 	if r.closing.Load() {
 		// Close woke us and waits for this turn to end: say so now, so a
 		// reactor goroutine stops without turning a closed reactor again.

@@ -243,3 +243,24 @@ func tokenOf(r *Reactor, s *Source) poll.Token {
 	defer r.mu.RUnlock()
 	return poll.Token(s.index) | poll.Token(r.sources[s.index].gen)<<32
 }
+
+// TestTurnThenCallsAwakeBeforeWakers checks the order an executor relies
+// on to skip needless wakeups: the wait ends, awake runs, then the wakers.
+func TestTurnThenCallsAwakeBeforeWakers(t *testing.T) {
+	checkFDs(t)
+	r := newReactor(t, nil)
+	a, b := socketPair(t)
+	s := register(t, r, a)
+	unready(t, s)
+	var order []string
+	s.PollReady(Read, funcWaker(func() { order = append(order, "waker") }))
+	if _, err := unix.Write(b, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.TurnThen(time.Second, func() { order = append(order, "awake") }); err != nil {
+		t.Fatal(err)
+	}
+	if len(order) != 2 || order[0] != "awake" || order[1] != "waker" {
+		t.Fatalf("calls in order %v; want [awake waker]", order)
+	}
+}
