@@ -1,6 +1,7 @@
 package tcp
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -58,7 +59,7 @@ func resolve(op, addr string, listening bool) (ep endpoint, lookup bool, err err
 }
 
 // errPortZero is the error of a connect to port 0, which no one listens on.
-var errPortZero = fmt.Errorf("port 0 is not a port to connect to")
+var errPortZero = errors.New("port 0 is not a port to connect to")
 
 // endpointOf converts an address and port for the socket calls. An IPv4
 // address written as IPv6 (::ffff:127.0.0.1) goes over IPv4, which works

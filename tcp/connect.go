@@ -1,7 +1,7 @@
 package tcp
 
 import (
-	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -75,8 +75,10 @@ func (f *connectFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
 		if r.Err != nil {
 			return f.finish(nil, &net.OpError{Op: "dial", Net: "tcp", Err: r.Err}), true
 		}
+		if len(r.Value) == 0 { // package dns reports this as an error itself; guard anyway
+			return f.finish(nil, &net.OpError{Op: "dial", Net: "tcp", Err: fmt.Errorf("lookup %q: no addresses", f.addr)}), true
+		}
 		f.next, f.state = r.Value, connectDial
-		f.err = &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("dns: lookup " + f.addr + " gave no addresses")}
 	}
 	return f.dial(cx)
 }

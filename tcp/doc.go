@@ -27,10 +27,48 @@
 // read(2) returns the bytes. At end of stream it returns 0, which Read
 // reports as io.EOF.
 //
+// # Listening
+//
+// Listen takes the default options: SO_REUSEADDR, and the system's
+// largest accept queue. ListenConfig sets the queue's length and
+// SO_REUSEPORT, for several listeners on one port. Accept never spins
+// and never fails for want of descriptors: at EMFILE or ENFILE (or
+// ENOBUFS, ENOMEM) it leaves the connection in the queue and retries
+// after a backoff of 5 ms, doubling to 1 s, so that a server at its
+// descriptor limit costs almost no CPU and takes the waiting connections
+// once it closes others (see Listener.Accept).
+//
+// # Connecting
+//
+// Connect takes "host:port". An IP address or "localhost" is dialled at
+// once; a host name, or a service name for the port, is looked up first
+// with package dns, which runs the system's resolver on a goroutine of
+// its own so the executor never blocks, and the addresses are tried in
+// turn until one connects. Listen looks no names up: it binds an IP
+// address, localhost, or every address.
+//
+// # Options, halves and adoption
+//
+// A Conn starts with TCP_NODELAY set (Nagle's algorithm off). Its setters
+// change the keep-alive probes, the kernel's buffer sizes and the linger
+// on Close. Split divides a Conn into a ReadHalf and a WriteHalf for a
+// reading task and a writing task, possibly on two executors; the write
+// half adds WriteVectored (writev(2)). FromConn, FileConn, FromListener
+// and FileListener take over a duplicate of the descriptor of a net
+// package connection or listener, or of an *os.File, such as a socket
+// inherited from a parent process.
+//
+// A Conn is 112 bytes with no buffer: an idle connection costs that, its
+// reactor source and the task that serves it. That is why vectored writes
+// are on the WriteHalf, which Split allocates, and not on the Conn: their
+// state would cost every connection a pointer, and the Conn a larger
+// allocation class (128 bytes).
+//
+// # Errors
+//
 // Errors are *net.OpError values, as in the net package ("read tcp
 // 127.0.0.1:5000->127.0.0.1:41000: connection reset by peer"), so
-// errors.Is finds the cause: a syscall.Errno, or net.ErrClosed.
-//
-// Host names are not looked up (a lookup would block): addresses are IP
-// literals or "localhost".
+// errors.Is finds the cause: a syscall.Errno, or net.ErrClosed. A peer's
+// reset is an error of the Read or Write that meets it (ECONNRESET or
+// EPIPE), never a signal: the Go runtime ignores SIGPIPE for sockets.
 package tcp

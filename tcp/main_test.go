@@ -3,6 +3,7 @@ package tcp
 import (
 	"errors"
 	"io"
+	"net"
 	"os"
 	"runtime"
 	"testing"
@@ -14,10 +15,14 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// The first look at /proc may set up the Go runtime's own poller, which
-	// holds descriptors for the life of the process: do it before any test
-	// counts.
+	// The first look at /proc, and the first socket of the net package,
+	// which some tests use as the peer, set up the Go runtime's own
+	// poller, which holds descriptors for the life of the process: do
+	// both before any test counts.
 	openFDs()
+	if l, err := net.Listen("tcp", "127.0.0.1:0"); err == nil {
+		l.Close()
+	}
 	goleak.VerifyTestMain(m)
 }
 

@@ -26,8 +26,8 @@ func (c *Conn) SetKeepAlive(keepAlive bool) error {
 // SetKeepAlivePeriod sets how long the connection may stay idle before
 // the first keep-alive probe, and the time between probes, both d rounded
 // up to whole seconds (TCP_KEEPIDLE and TCP_KEEPINTVL; TCP_KEEPALIVE and
-// TCP_KEEPINTVL on macOS). It does not turn the probes on: see
-// SetKeepAlive. OpenBSD has no such per-socket option, and there it
+// TCP_KEEPINTVL on macOS); d must be positive. It does not turn the
+// probes on: see SetKeepAlive. OpenBSD has no such per-socket option, and there it
 // returns an error wrapping ENOPROTOOPT.
 func (c *Conn) SetKeepAlivePeriod(d time.Duration) error {
 	if d <= 0 {

@@ -3,8 +3,6 @@ package tcp
 import (
 	"net"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/reactor"
 )
@@ -14,16 +12,16 @@ import (
 const maxIovecs = 1024
 
 // writevFuture is WriteHalf.WriteVectored: the position reached in the
-// caller's buffers, and the iovec array the system call reads, kept and
-// reused so that writing allocates nothing. Only the task polling it
-// touches it.
+// caller's buffers, and the scratch of the system call (writevScratch),
+// kept and reused so that writing allocates nothing. Only the task
+// polling it touches it.
 type writevFuture struct {
 	c    *Conn
 	bufs [][]byte
 	i    int // the next byte to write is bufs[i][off]
 	off  int
-	done int           // bytes written so far
-	iov  []unix.Iovec // the calls' scratch (on the systems whose writev takes one from us)
+	done int // bytes written so far
+	writevScratch
 }
 
 // reset starts writing bufs from the beginning.

@@ -4,6 +4,12 @@ package tcp
 
 import "golang.org/x/sys/unix"
 
+// writevScratch is the iovec array of the writev calls, kept for the next
+// call.
+type writevScratch struct {
+	iov []unix.Iovec
+}
+
 // fill sets up f.iov for the next writev call: the rest of the current
 // buffer, then the next ones, up to maxIovecs, skipping empty ones. It
 // returns the entries and how many bytes they hold.

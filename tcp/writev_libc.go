@@ -4,19 +4,22 @@ package tcp
 
 import "golang.org/x/sys/unix"
 
+// writevScratch is a copy of the window of buffers that the next call
+// writes, since unix.Writev takes whole buffers and a short write may
+// have cut the first; unix.Writev builds the iovec array itself.
+type writevScratch struct {
+	window [][]byte
+}
+
 // writev makes one writev(2) from f's position, through libc, as these
-// systems require. unix.Writev takes whole buffers, so the rest of a
-// buffer that a short write cut is written on its own.
+// systems require.
 func (f *writevFuture) writev(fd int) (n, offered int, err error) {
-	if f.off > 0 {
-		b := f.bufs[f.i][f.off:]
-		n, err := unix.Write(fd, b)
-		return n, len(b), err
-	}
-	bufs := f.bufs[f.i:min(len(f.bufs), f.i+maxIovecs)]
-	for _, b := range bufs {
+	f.window = append(f.window[:0], f.bufs[f.i:min(len(f.bufs), f.i+maxIovecs)]...)
+	f.window[0] = f.window[0][f.off:]
+	for _, b := range f.window {
 		offered += len(b)
 	}
-	n, err = unix.Writev(fd, bufs)
+	n, err = unix.Writev(fd, f.window)
+	clear(f.window) // keep no caller's buffer alive
 	return n, offered, err
 }

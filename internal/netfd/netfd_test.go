@@ -24,9 +24,14 @@ var testFamily = &Family{Net: "unix", Addr: func(unix.Sockaddr) net.Addr { retur
 // end's descriptor.
 func streamPair(t *testing.T) (*Stream, int) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, fd := range fds {
+		if err := unix.SetNonblock(fd, true); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s := &Stream{}
 	s.Init(fds[0], testFamily)

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSecondsFlag(t *testing.T) {
+	for in, want := range map[string]time.Duration{"2": 2 * time.Second, "2s": 2 * time.Second, "0.5": 500 * time.Millisecond, "300ms": 300 * time.Millisecond} {
+		var d time.Duration
+		if err := (seconds{&d}).Set(in); err != nil || d != want {
+			t.Errorf("Set(%q) = %v, %v; want %v", in, d, err, want)
+		}
+	}
+	for _, bad := range []string{"", "two", "-1", "-1s"} {
+		var d time.Duration
+		if err := (seconds{&d}).Set(bad); err == nil {
+			t.Errorf("Set(%q) succeeded, want an error", bad)
+		}
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	cfg, err := parseFlags([]string{"-rounds", "1", "-duration", "2", "-memconns", "2000", "-only", "net, c-epoll"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.rounds != 1 || cfg.duration != 2*time.Second || cfg.memConns != 2000 || !cfg.only["net"] || !cfg.only["c-epoll"] || len(cfg.only) != 2 {
+		t.Errorf("parseFlags = %+v", cfg)
+	}
+	if cfg.warmup != time.Second || cfg.conns != 100 || cfg.size != 64 {
+		t.Errorf("defaults: warmup %v conns %d size %d", cfg.warmup, cfg.conns, cfg.size)
+	}
+	for _, bad := range [][]string{{"-only", "tokyo"}, {"-rounds", "0"}, {"-duration", "0"}, {"stray"}} {
+		if _, err := parseFlags(bad); err == nil {
+			t.Errorf("parseFlags(%q) succeeded, want an error", bad)
+		}
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	got := commandLine([]string{"-rounds", "3", "-out", "/tmp/my report.md", "-only", ""})
+	want := `cd bench && go run ./cmd/echobench -rounds 3 -out '/tmp/my report.md' -only ''`
+	if got != want {
+		t.Errorf("commandLine = %s\nwant          %s", got, want)
+	}
+}
+
+func TestResolvePath(t *testing.T) {
+	if got := resolvePath(defaultPath+"docs/bench.svg", "/m"); got != filepath.Join("/m", "docs", "bench.svg") {
+		t.Errorf("default chart resolves to %s", got)
+	}
+	if got := resolvePath("/tmp/x.md", "/m"); got != "/tmp/x.md" {
+		t.Errorf("explicit path changed to %s", got)
+	}
+	if got := resolvePath("", "/m"); got != "" {
+		t.Errorf("empty path changed to %s", got)
+	}
+}
+
+func TestServerNames(t *testing.T) {
+	names := strings.Join(serverNames(), ",")
+	if names != "c-epoll,async,tokio,net,gnet,nbio" {
+		t.Errorf("servers = %s", names)
+	}
+}

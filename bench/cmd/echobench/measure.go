@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/asyncgo/async/bench/internal/loadproto"
+	"github.com/asyncgo/async/bench/internal/procfs"
+)
+
+// Bounds that keep every step of a run finite.
+const (
+	listenTimeout  = 10 * time.Second // a server starting up
+	connectTimeout = 60 * time.Second // the load connecting before warmup
+	tailTimeout    = 30 * time.Second // the load finishing after its window
+	holdTimeout    = 2 * time.Minute  // the memory test's connections
+	exitGrace      = 5 * time.Second  // a load generator told to stop
+	// settle lets a server finish starting (or finish the work the last
+	// connections caused) before its RSS is read.
+	settle = 300 * time.Millisecond
+)
+
+// rig is what a test needs: where to pin, what to run, and the children.
+type rig struct {
+	procs     *procs
+	load      string // load generator binary
+	serverCPU int
+	loadCPU   int
+	proc      string // the proc filesystem, "/proc"
+}
+
+// cpuResult is one CPU test: the load's view and the server's CPU.
+type cpuResult struct {
+	load    loadproto.Result
+	cpu     time.Duration // server CPU time in the measured window
+	loadCPU time.Duration // the load generator's, in the same window
+}
+
+// busy returns the share of the window the server and the load spent on
+// a CPU: a load near 100 % means the load, not the server, set the pace.
+func (r cpuResult) busy() (server, load float64) {
+	w := r.load.Seconds
+	return r.cpu.Seconds() / w * 100, r.loadCPU.Seconds() / w * 100
+}
+
+// usPerMsg is server CPU µs per echoed message.
+func (r cpuResult) usPerMsg() float64 {
+	return r.cpu.Seconds() * 1e6 / float64(r.load.Messages)
+}
+
+// cpuTest starts srv fresh and drives conns × size ping-pong against it,
+// reading the server's CPU time as the window opens and closes.
+func (g *rig) cpuTest(ctx context.Context, srv built, conns, size int, warmup, duration time.Duration) (cpuResult, error) {
+	s, addr, err := g.startServer(ctx, srv)
+	if err != nil {
+		return cpuResult{}, err
+	}
+	defer s.kill()
+	l, err := g.procs.startPinned("load", g.loadCPU, driven, g.load, "-addr", addr,
+		"-conns", strconv.Itoa(conns), "-size", strconv.Itoa(size),
+		"-duration", duration.String(), "-warmup", warmup.String(), "-timeout", tailTimeout.String())
+	if err != nil {
+		return cpuResult{}, err
+	}
+	defer l.kill()
+
+	if err := l.expectLine(ctx, loadproto.Warm, connectTimeout+warmup); err != nil {
+		return cpuResult{}, err
+	}
+	c0, l0, err := g.readCPUs(s, l)
+	if err != nil {
+		return cpuResult{}, err
+	}
+	if err := l.expectLine(ctx, loadproto.End, duration+tailTimeout); err != nil {
+		return cpuResult{}, err
+	}
+	c1, l1, err := g.readCPUs(s, l)
+	if err != nil {
+		return cpuResult{}, err
+	}
+	line, err := l.expect(ctx, "the result", tailTimeout)
+	if err != nil {
+		return cpuResult{}, err
+	}
+	res, err := loadproto.Decode(line)
+	if err != nil {
+		return cpuResult{}, err
+	}
+	if res.Errors > 0 || res.Messages == 0 {
+		return cpuResult{}, fmt.Errorf("%s: %d of %d connections failed (%s), %d messages",
+			srv.name, res.Errors, res.Conns, res.FirstError, res.Messages)
+	}
+	return cpuResult{load: res, cpu: c1.Sub(c0), loadCPU: l1.Sub(l0)}, nil
+}
+
+// readCPUs reads the server's CPU time, then the load's.
+func (g *rig) readCPUs(s, l *child) (server, load procfs.CPU, err error) {
+	if server, err = procfs.ReadCPU(g.proc, s.pid); err != nil {
+		return server, load, fmt.Errorf("%s: %w", s.name, err)
+	}
+	if load, err = procfs.ReadCPU(g.proc, l.pid); err != nil {
+		return server, load, fmt.Errorf("%s: %w", l.name, err)
+	}
+	return server, load, nil
+}
+
+// memTest starts srv fresh, reads its RSS once it listens, holds conns
+// connections that each echoed one message, and returns the RSS growth
+// per connection in bytes.
+func (g *rig) memTest(ctx context.Context, srv built, conns int) (float64, error) {
+	s, addr, err := g.startServer(ctx, srv)
+	if err != nil {
+		return 0, err
+	}
+	defer s.kill()
+	if err := sleepCtx(ctx, settle); err != nil {
+		return 0, err
+	}
+	before, err := procfs.ReadRSS(g.proc, s.pid)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", srv.name, err)
+	}
+	l, err := g.procs.startPinned("load -hold", g.loadCPU, driven, g.load, "-addr", addr,
+		"-hold", strconv.Itoa(conns), "-timeout", holdTimeout.String())
+	if err != nil {
+		return 0, err
+	}
+	defer l.stop(exitGrace)
+	if err := l.expectLine(ctx, loadproto.Ready, holdTimeout+tailTimeout); err != nil {
+		return 0, err
+	}
+	if err := sleepCtx(ctx, settle); err != nil {
+		return 0, err
+	}
+	after, err := procfs.ReadRSS(g.proc, s.pid)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", srv.name, err)
+	}
+	// The server dies first: its sockets, not the load's, then carry the
+	// closing handshake (the load also resets its own on close).
+	s.kill()
+	return (float64(after) - float64(before)) / float64(conns), nil
+}
+
+// startServer starts srv pinned on a free loopback port and waits until it
+// accepts connections. The port is free when chosen but may be taken (as
+// another socket's ephemeral port) before the server binds it, so a server
+// that exits before listening is tried again on another port.
+func (g *rig) startServer(ctx context.Context, srv built) (*child, string, error) {
+	const attempts = 3
+	var err error
+	for range attempts {
+		var addr string
+		if addr, err = freeAddr(); err != nil {
+			return nil, "", err
+		}
+		var s *child
+		if s, err = g.procs.startPinned(srv.name, g.serverCPU, quiet, srv.bin, "-addr", addr); err != nil {
+			return nil, "", err
+		}
+		if err = waitListening(ctx, s, addr); err == nil {
+			return s, addr, nil
+		}
+		died := s.exited() // rather than hung: worth another port
+		s.kill()
+		if !died || ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, "", err
+}
+
+// freeAddr returns a loopback address with a port nothing listens on now.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// waitListening dials addr until it connects, s exits, or listenTimeout.
+func waitListening(ctx context.Context, s *child, addr string) error {
+	deadline := time.Now().Add(listenTimeout)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		if s.exited() {
+			return fmt.Errorf("%s exited (%v) before listening on %s; stderr: %s", s.name, s.err, addr, s.stderr)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s: not listening on %s after %v: %v; stderr: %s", s.name, addr, listenTimeout, err, s.stderr)
+		}
+		if err := sleepCtx(ctx, 20*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+// sleepCtx sleeps for d unless ctx ends first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}

@@ -1,0 +1,40 @@
+// Command gnetecho is an echo server on gnet v2 with a single event loop:
+// OnTraffic writes back whatever arrived, as gnet's own echo example does.
+//
+//	gnetecho -addr 127.0.0.1:7000
+package main
+
+import (
+	"flag"
+	"log"
+
+	"github.com/panjf2000/gnet/v2"
+	"github.com/panjf2000/gnet/v2/pkg/logging"
+)
+
+// echo is the event handler; the embedded engine supplies no-op callbacks.
+type echo struct {
+	gnet.BuiltinEventEngine
+}
+
+// OnTraffic echoes every byte buffered for c.
+func (*echo) OnTraffic(c gnet.Conn) gnet.Action {
+	buf, _ := c.Next(-1)
+	if _, err := c.Write(buf); err != nil {
+		return gnet.Close
+	}
+	return gnet.None
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:7000", "TCP address to listen on (host:port)")
+	flag.Parse()
+	err := gnet.Run(&echo{}, "tcp://"+*addr,
+		gnet.WithMulticore(false),
+		gnet.WithNumEventLoop(1),
+		gnet.WithLogLevel(logging.ErrorLevel),
+	)
+	if err != nil {
+		log.Fatalf("gnetecho: serve %s: %v", *addr, err)
+	}
+}

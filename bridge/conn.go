@@ -1,0 +1,106 @@
+package bridge
+
+import (
+	"net"
+	"time"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/executor"
+)
+
+// AsyncReader is the read side of an async connection: Read returns a
+// future of how many bytes it read into buf (at least one unless buf is
+// empty), or io.EOF at the end of the stream. A Read future cancelled
+// before it is ready must have consumed nothing.
+type AsyncReader interface {
+	Read(buf []byte) async.Future[async.Result[int]]
+}
+
+// AsyncWriter is the write side of an async connection: Write returns a
+// future of how many bytes of buf it wrote, at least one unless it fails.
+// A Write future cancelled before it is ready must have written nothing.
+type AsyncWriter interface {
+	Write(buf []byte) async.Future[async.Result[int]]
+}
+
+// Conn is the async connection a bridge wraps. *tcp.Conn implements it.
+// The bridge awaits one Read future and one Write future at a time (each
+// before asking for the next of its kind), so a connection whose futures
+// are reused, as tcp.Conn's are, is fine. The futures are polled on the
+// goroutines that call the bridge, a reader and a writer at once, so they
+// must allow that (as futures of a multi-threaded executor must) and must
+// not spawn tasks. Close must be safe to call from any goroutine.
+type Conn interface {
+	AsyncReader
+	AsyncWriter
+	Close() error
+	LocalAddr() net.Addr
+	RemoteAddr() net.Addr
+}
+
+// netConn is the net.Conn of NetConn.
+type netConn struct {
+	c      Conn
+	rd, wr *half
+}
+
+// NetConn returns a net.Conn whose Read and Write poll c's futures on the
+// calling goroutine, with ex's reactor, and block it until they are done.
+// Some goroutine must be running ex (executor.BlockOn) meanwhile; see the
+// package doc. The net.Conn owns c: its Close closes c.
+func NetConn(ex *executor.CurrentThread, c Conn) net.Conn {
+	local, remote := c.LocalAddr(), c.RemoteAddr()
+	return &netConn{
+		c:  c,
+		rd: newHalf(ex, c.Read, false, opInfo{"read", local, remote}),
+		wr: newHalf(ex, c.Write, true, opInfo{"write", local, remote}),
+	}
+}
+
+// Read reads into b, blocking until at least one byte, the end of the
+// stream (io.EOF), the read deadline, or Close.
+func (nc *netConn) Read(b []byte) (int, error) { return nc.rd.do(b) }
+
+// Write writes all of b, blocking until it is written, or fails with the
+// number of bytes written before the error (the write deadline, Close, or
+// the connection's own).
+func (nc *netConn) Write(b []byte) (int, error) { return nc.wr.do(b) }
+
+// Close unblocks calls in flight, which fail with an error wrapping
+// net.ErrClosed, and closes the connection. Closing twice returns an error
+// wrapping net.ErrClosed.
+func (nc *netConn) Close() error {
+	first := nc.rd.close()
+	nc.wr.close()
+	if !first {
+		return nc.rd.info.err("close", net.ErrClosed)
+	}
+	return nc.c.Close()
+}
+
+// LocalAddr returns the connection's local address.
+func (nc *netConn) LocalAddr() net.Addr { return nc.c.LocalAddr() }
+
+// RemoteAddr returns the peer's address.
+func (nc *netConn) RemoteAddr() net.Addr { return nc.c.RemoteAddr() }
+
+// SetDeadline sets the read and write deadlines.
+func (nc *netConn) SetDeadline(t time.Time) error {
+	nc.rd.setDeadline(t)
+	nc.wr.setDeadline(t)
+	return nil
+}
+
+// SetReadDeadline sets the deadline of the Read in flight and later ones;
+// the zero time means none.
+func (nc *netConn) SetReadDeadline(t time.Time) error {
+	nc.rd.setDeadline(t)
+	return nil
+}
+
+// SetWriteDeadline sets the deadline of the Write in flight and later
+// ones; the zero time means none.
+func (nc *netConn) SetWriteDeadline(t time.Time) error {
+	nc.wr.setDeadline(t)
+	return nil
+}
