@@ -1,0 +1,88 @@
+//go:build !linux
+
+package unixsock
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// abstractNames is false: only Linux has abstract socket names.
+const abstractNames = false
+
+// defaultBacklog is the accept queue asked for; the kernel cuts it to its
+// own limit (kern.ipc.somaxconn on the BSDs and macOS).
+const defaultBacklog = 1024
+
+// newSocket opens a non-blocking, close-on-exec Unix socket of type typ.
+// Not every system has SOCK_NONBLOCK and SOCK_CLOEXEC (macOS has neither),
+// so the flags are set after the call; holding syscall.ForkLock for
+// reading, as the net package does, keeps a concurrent fork from
+// inheriting the descriptor before close-on-exec is set.
+func newSocket(typ int) (int, error) {
+	syscall.ForkLock.RLock()
+	fd, err := unix.Socket(unix.AF_UNIX, typ, 0)
+	if err == nil {
+		unix.CloseOnExec(fd)
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return -1, err
+	}
+	return fd, setNonblock(fd)
+}
+
+// newPair opens two connected sockets of type typ, made non-blocking and
+// close-on-exec as newSocket does.
+func newPair(typ int) ([2]int, error) {
+	syscall.ForkLock.RLock()
+	fds, err := unix.Socketpair(unix.AF_UNIX, typ, 0)
+	if err == nil {
+		unix.CloseOnExec(fds[0])
+		unix.CloseOnExec(fds[1])
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return fds, err
+	}
+	if err := setNonblock(fds[0]); err != nil {
+		unix.Close(fds[1])
+		return fds, err
+	}
+	if err := setNonblock(fds[1]); err != nil {
+		unix.Close(fds[0])
+		return fds, err
+	}
+	return fds, nil
+}
+
+// accept takes a connection off the listener's queue and makes it
+// non-blocking and close-on-exec, under ForkLock as newSocket does.
+func accept(fd int) (int, error) {
+	syscall.ForkLock.RLock()
+	nfd, _, err := unix.Accept(fd)
+	if err == nil {
+		unix.CloseOnExec(nfd)
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return -1, err
+	}
+	if err := setNonblock(nfd); err != nil {
+		return -1, err
+	}
+	return nfd, nil
+}
+
+// setNonblock makes fd non-blocking, closing it if that fails.
+func setNonblock(fd int) error {
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return err
+	}
+	return nil
+}
+
+// listenBacklog is the accept queue asked for.
+func listenBacklog() int { return defaultBacklog }
