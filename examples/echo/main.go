@@ -69,6 +69,6 @@ func run(addr, cpuProfile string) error {
 // serve runs the server on a new current-thread executor until the
 // listener fails or is closed.
 func serve(l *tcp.Listener) error {
-	err, runErr := executor.Run(newServer(l))
+	err, runErr := executor.Run(serveEcho(l))
 	return errors.Join(err, runErr)
 }

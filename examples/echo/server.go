@@ -10,41 +10,25 @@ import (
 // the task waits again.
 const readBufferSize = 64 << 10
 
-// server is the accept loop: a future that spawns one task per connection
-// and is ready only when accepting fails for good (the listener closed).
-//
-// All of its tasks run on one current-thread executor, one at a time, so
-// they share one read buffer: a task reads into it and writes the bytes
-// back within one poll, before any other task runs. An idle connection
-// holds no buffer; only a connection whose peer is slow to read keeps the
-// bytes it could not send yet (see conn).
+// server holds what the connection tasks share. They all run on one
+// current-thread executor, one at a time, so they share one read buffer: a
+// task reads into it and writes the bytes back within one poll, before any
+// other task runs. An idle connection holds no buffer; only a connection
+// whose peer is slow to read keeps the bytes it could not send yet (see
+// conn).
 type server struct {
-	l   *tcp.Listener
 	buf []byte
 }
 
-func newServer(l *tcp.Listener) *server {
-	return &server{l: l, buf: make([]byte, readBufferSize)}
+// serveEcho returns the accept loop: tcp.Serve spawning a conn task per
+// connection, ready only when accepting fails for good (the listener
+// closed; running out of descriptors is waited out).
+func serveEcho(l *tcp.Listener) async.Future[error] {
+	s := &server{buf: make([]byte, readBufferSize)}
+	return tcp.Serve(l, func(c *tcp.Conn) async.Future[struct{}] {
+		return &conn{c: c, srv: s}
+	})
 }
-
-// Poll accepts connections until the listener fails, spawning a conn task
-// for each. Accept waits out descriptor exhaustion by itself, so an error
-// here ends the server.
-func (s *server) Poll(cx *async.Context) (error, bool) {
-	for {
-		r, ok := s.l.Accept().Poll(cx)
-		if !ok {
-			return nil, false
-		}
-		if r.Err != nil {
-			return r.Err, true
-		}
-		async.Spawn(cx, &conn{c: r.Value, srv: s}).Detach()
-	}
-}
-
-// Cancel stops accepting; the listener stays the caller's to close.
-func (s *server) Cancel() { s.l.Accept().Cancel() }
 
 // conn echoes one connection: read into the server's buffer, write it
 // back, repeat, until end of stream or an error, then close.

@@ -1,8 +1,10 @@
 // Package netfd is what the socket packages (tcp, udp, unixsock) are made
-// of: a non-blocking descriptor that registers itself with a reactor when
-// an operation first has to wait, guarded so that Close cannot race a
-// system call into a reused descriptor number, and a Stream whose Read and
-// Write futures live inside it and are reused.
+// of: FD, a non-blocking descriptor that registers itself with a reactor
+// when an operation first has to wait, guarded so that Close cannot race a
+// system call into a reused descriptor number; Stream, a connected stream
+// socket whose Read and Write futures live inside it and are reused;
+// Packet, the same for datagram sockets; and Acceptor, a listening socket
+// whose accept waits out descriptor exhaustion instead of spinning.
 //
 // # Memory
 //
