@@ -19,7 +19,7 @@ func TestServe(t *testing.T) {
 			return err
 		}
 		handle := func(c *Conn) async.Future[struct{}] {
-			return async.Map(echo(c), func(error) struct{}{ return struct{}{} })
+			return async.Map(echo(c), func(error) struct{} { return struct{}{} })
 		}
 		served := async.Spawn(co.Context(), Serve(l, handle))
 		clients := make([]async.Future[error], 10)

@@ -22,8 +22,10 @@ import (
 // is drained: more datagrams may be queued behind the one just read, so
 // only EAGAIN clears its readiness.
 //
-// Call Init after the socket is bound or connected: the addresses of its
-// errors are asked for once. Connect connects it later and forgets them.
+// The addresses of LocalAddr, RemoteAddr and errors are asked for when
+// first needed and kept; Connect forgets them. Packet is for datagram
+// sockets (SOCK_DGRAM, or SOCK_SEQPACKET) only: on Linux a receive passes
+// MSG_TRUNC, which on a stream socket would discard the data.
 type Packet struct {
 	FD
 	fam   *Family
@@ -49,8 +51,7 @@ type Datagram struct {
 	From *RawAddr
 }
 
-// Init makes p a datagram socket over fd, a non-blocking socket, bound or
-// connected already if it is going to be.
+// Init makes p a datagram socket over fd, a non-blocking socket.
 func (p *Packet) Init(fd int, fam *Family) {
 	p.FD.Init(fd)
 	p.fam = fam

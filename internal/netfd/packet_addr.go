@@ -9,7 +9,7 @@ import (
 )
 
 // RawAddr is a socket address in the kernel's own format, with its length:
-// what recvmsg(2) fills in and sendto(2) reads. A socket package converts
+// what recvfrom(2) fills in and sendto(2) reads. A socket package converts
 // it to and from its own address type (udp reads and writes the
 // internet forms directly, as RawSockaddrInet4 and RawSockaddrInet6,
 // without allocating); Sockaddr and Set convert it to and from the

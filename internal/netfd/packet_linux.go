@@ -6,54 +6,33 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// recvArgs are the arguments of recvmsg(2), kept in the receive future and
-// filled in place for each call, so that the call allocates nothing. The
-// header points at the iovec and at the future's RawAddr, and the iovec at
-// the caller's buffer, until reset.
-type recvArgs struct {
-	msg unix.Msghdr
-	iov unix.Iovec
-}
-
-// set points the iovec at buf.
-func (a *recvArgs) set(buf []byte) {
-	a.iov.Base = nil
+// recvFrom receives one datagram into buf, and its sender into from unless
+// from is nil, with one recvfrom(2). MSG_TRUNC makes Linux return the datagram's real
+// length, longer than the buffer if it was cut (udp(7), and unix(7) since
+// Linux 3.4), which tells of truncation without the message header that
+// recvmsg would have to copy in and out. It is a raw system call: on a
+// non-blocking socket recvfrom cannot block, so it skips the scheduler's
+// bookkeeping for calls that might. The address and its length are in the
+// heap-allocated future, which the Go collector does not move, and the
+// pointers are converted to uintptr in the call expression itself.
+func recvFrom(fd int, buf []byte, from *RawAddr) (n int, truncated bool, err error) {
+	var p, addr, addrLen unsafe.Pointer
 	if len(buf) > 0 {
-		a.iov.Base = &buf[0]
+		p = unsafe.Pointer(&buf[0])
 	}
-	a.iov.SetLen(len(buf))
-	a.msg.Iov = &a.iov
-	a.msg.SetIovlen(1)
-}
-
-// reset drops the reference to the caller's buffer.
-func (a *recvArgs) reset() {
-	a.iov.Base = nil
-	a.iov.SetLen(0)
-}
-
-// recv receives one datagram, and its sender into from unless from is nil.
-// It is a raw system call: on a non-blocking socket recvmsg cannot block,
-// so it skips the scheduler's bookkeeping for calls that might. The
-// header and everything it points to are in the heap-allocated future or
-// the caller's buffer, which the Go collector does not move, and the
-// header's pointer is converted to uintptr in the call expression itself.
-func (a *recvArgs) recv(fd int, from *RawAddr) (n int, truncated bool, err error) {
-	a.msg.Name, a.msg.Namelen = nil, 0
 	if from != nil {
-		a.msg.Name = (*byte)(unsafe.Pointer(&from.Any))
-		a.msg.Namelen = unix.SizeofSockaddrAny
+		from.Len = unix.SizeofSockaddrAny
+		addr, addrLen = unsafe.Pointer(&from.Any), unsafe.Pointer(&from.Len)
 	}
-	a.msg.Flags = 0
-	r, _, errno := unix.RawSyscall(unix.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&a.msg)), 0)
-	a.msg.Name = nil
+	r, _, errno := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(p), uintptr(len(buf)),
+		unix.MSG_TRUNC, uintptr(addr), uintptr(addrLen))
 	if errno != 0 {
 		return 0, false, errno
 	}
-	if from != nil {
-		from.Len = a.msg.Namelen
+	if int(r) > len(buf) {
+		return len(buf), true, nil
 	}
-	return int(r), a.msg.Flags&unix.MSG_TRUNC != 0, nil
+	return int(r), false, nil
 }
 
 // sendTo sends buf as one datagram to to, or to the peer if to is nil,

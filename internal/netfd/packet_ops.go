@@ -10,20 +10,19 @@ import (
 )
 
 // recvFuture is the Packet's RecvFrom and Recv. Only the task polling it
-// touches it. The system call's arguments (see recvArgs) live here, so a
-// receive builds nothing on the heap.
+// touches it. The sender's address is written here, so a receive builds
+// nothing on the heap.
 type recvFuture struct {
 	p        *Packet
 	src      *reactor.Source // set while PollIO runs, for stuck
+	buf      []byte
 	wantFrom bool
 	from     RawAddr
-	args     recvArgs
 }
 
 // start arms the future for one receive into buf.
 func (f *recvFuture) start(buf []byte, wantFrom bool) {
-	f.wantFrom = wantFrom
-	f.args.set(buf)
+	f.buf, f.wantFrom = buf, wantFrom
 }
 
 // Poll receives a datagram, or stores the task's waker and waits.
@@ -32,7 +31,7 @@ func (f *recvFuture) Poll(cx *async.Context) (async.Result[Datagram], bool) {
 	if !ok {
 		return r, false
 	}
-	f.args.reset()
+	f.buf = nil
 	if r.Err != nil {
 		r.Err = f.p.OpError("read", r.Err)
 		return r, true
@@ -43,7 +42,8 @@ func (f *recvFuture) Poll(cx *async.Context) (async.Result[Datagram], bool) {
 	return r, true
 }
 
-// Do is one recvmsg(2). It never reports drained: another datagram may be
+// Do is one receive: recvfrom(2) on Linux, recvmsg(2) elsewhere (see
+// recvFrom). It never reports drained: another datagram may be
 // queued behind this one, however short it was.
 func (f *recvFuture) Do() (Datagram, bool, error) {
 	if !f.p.Acquire() {
@@ -53,7 +53,7 @@ func (f *recvFuture) Do() (Datagram, bool, error) {
 	if f.wantFrom {
 		from = &f.from
 	}
-	n, trunc, err := f.args.recv(f.p.sysfd, from)
+	n, trunc, err := recvFrom(f.p.sysfd, f.buf, from)
 	f.p.Release()
 	if err == unix.EAGAIN && stuck(f.src) {
 		err = errRearm
@@ -65,7 +65,7 @@ func (f *recvFuture) setSource(s *reactor.Source) { f.src = s }
 
 // Cancel takes the task's waker back from the source.
 func (f *recvFuture) Cancel() {
-	f.args.reset()
+	f.buf = nil
 	f.p.CancelWait(reactor.Read)
 }
 

@@ -4,21 +4,13 @@ package netfd
 
 import "golang.org/x/sys/unix"
 
-// recvArgs holds the buffer of a receive. The other systems go through
-// x/sys/unix's wrappers (through libc on macOS and OpenBSD, where raw
-// system calls are not allowed), which allocate the sender's address: a
-// receive allocates there, unlike on Linux.
-type recvArgs struct {
-	buf []byte
-}
-
-func (a *recvArgs) set(buf []byte) { a.buf = buf }
-
-func (a *recvArgs) reset() { a.buf = nil }
-
-// recv receives one datagram, and its sender into from unless from is nil.
-func (a *recvArgs) recv(fd int, from *RawAddr) (n int, truncated bool, err error) {
-	n, _, flags, sa, err := unix.Recvmsg(fd, a.buf, nil, 0)
+// recvFrom receives one datagram into buf, and its sender into from unless
+// from is nil. The other systems go through x/sys/unix's wrappers (through
+// libc on macOS and OpenBSD, where raw system calls are not allowed), which
+// allocate the sender's address: a receive allocates there, unlike on
+// Linux.
+func recvFrom(fd int, buf []byte, from *RawAddr) (n int, truncated bool, err error) {
+	n, _, flags, sa, err := unix.Recvmsg(fd, buf, nil, 0)
 	if err != nil {
 		return 0, false, err
 	}

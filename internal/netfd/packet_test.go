@@ -103,7 +103,7 @@ func TestSendAndCancelledRecv(t *testing.T) {
 			t.Fatal("Recv on an empty socket is ready")
 		}
 		f.Cancel()
-		if p.rd.args.iov.Base != nil {
+		if p.rd.buf != nil {
 			t.Error("a cancelled Recv still holds the buffer")
 		}
 	})
