@@ -232,24 +232,32 @@ func (w mainWaker) Wake() {
 // run is the executor's loop.
 func (ex *CurrentThread) run(main mainPoller) error {
 	ex.mainWoken.Store(true)
+	sinceTurn := 0 // polls since the reactor was last turned
 	for {
+		polled := 0
 		if ex.mainWoken.Swap(false) {
 			ex.cx.SetWaker(mainWaker{ex})
 			ex.cx.ResetBudget()
 			if done, err := main.poll(ex.cx); done {
 				return err
 			}
+			polled++
 		}
-		n := ex.runTasks()
-		if ex.mainWoken.Load() {
-			continue
-		}
+		polled += ex.runTasks()
+		sinceTurn += polled
 		var err error
-		if n == EventInterval && ex.turnsIO {
-			// Another goroutine turns a reactor the executor does not
-			// own, so only an executor that turns it looks here.
+		switch {
+		case sinceTurn >= EventInterval && ex.turnsIO:
+			// Look at the event queue even when there is always work, so
+			// that a task (or the main future) that keeps waking itself
+			// cannot starve I/O and timers. Another goroutine turns a
+			// reactor the executor does not own.
+			sinceTurn = 0
 			err = ex.turn(0)
-		} else if n == 0 {
+		case ex.mainWoken.Load():
+			continue
+		case polled == 0:
+			sinceTurn = 0
 			err = ex.park()
 		}
 		if err != nil {

@@ -571,3 +571,44 @@ func TestPausedClockNeedsTheExecutorToTurnTheReactor(t *testing.T) {
 		t.Fatalf("paused clock with a reactor goroutine: %v, want an error naming the conflict", err)
 	}
 }
+
+// TestSelfWakingMainDoesNotStarveIO has the main future itself yield
+// until a socket read by a spawned task completes: the executor must turn
+// the reactor even though the main future is always ready to run again.
+func TestSelfWakingMainDoesNotStarveIO(t *testing.T) {
+	ex := newExecutor(t)
+	fds := socketPair(t)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		unix.Write(fds[1], []byte("ping"))
+	}()
+	var reader async.JoinHandle[int]
+	started := false
+	main := async.PollFunc[int](func(cx *async.Context) (int, bool) {
+		if !started {
+			reader = async.Spawn[int](cx, &readOnce{fd: fds[0]})
+			started = true
+		}
+		if reader.Finished() {
+			r, _ := reader.Poll(cx)
+			return r.Value, true
+		}
+		cx.Waker().Wake() // yield: always ready again
+		return 0, false
+	})
+	done := make(chan struct{})
+	var got int
+	var err error
+	go func() {
+		defer close(done)
+		got, err = executor.BlockOn(ex, main)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the reader never completed while the main future kept yielding")
+	}
+	if err != nil || got != 4 {
+		t.Fatalf("BlockOn: %d, %v; want 4 bytes read", got, err)
+	}
+}

@@ -21,9 +21,12 @@ const (
 	WriteClosed
 	Error
 
-	// closed are the bits a clear never removes: end of stream, hang-up
-	// and a pending error last for the source's life.
-	closed = ReadClosed | WriteClosed | Error
+	// closed are the bits a clear never removes: end of stream and
+	// hang-up last for the source's life. Error does not: a socket's
+	// pending error is consumed by the call that reports it (a datagram
+	// socket lives on after an ICMP error's ECONNREFUSED), so a later call
+	// that hits EAGAIN clears it like readiness, as tokio does.
+	closed = ReadClosed | WriteClosed
 )
 
 // String names the bits, for logs and tests.
@@ -146,7 +149,7 @@ func (s *Source) readyIn(d Direction) (ReadyEvent, bool) {
 
 // ClearReady removes the readiness ev reported, after an operation hit
 // EAGAIN, unless an event arrived since PollReady observed it. End of
-// stream, hang-up and errors are never cleared.
+// stream and hang-up are never cleared.
 func (s *Source) ClearReady(ev ReadyEvent) {
 	clear := uint64(ev.Ready &^ closed)
 	for {

@@ -1,14 +1,12 @@
 package netfd
 
 import (
-	"errors"
 	"net"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
-	"github.com/asyncgo/async/reactor"
 )
 
 // Packet is a datagram socket: the body of a udp.Conn or a Unix datagram
@@ -161,94 +159,4 @@ func (p *Packet) opErrorTo(op string, to *RawAddr, err error) error {
 		oe.Addr = a.remote
 	}
 	return oe
-}
-
-// errRearm is what a packet operation reports instead of EAGAIN when the
-// source's readiness is stuck, so that pollPacket renews the registration.
-var errRearm = errors.New("netfd: readiness stuck on a consumed socket error")
-
-// pollPacket runs op with async.PollIO on p's source in direction dir.
-//
-// It does two things PollIO cannot. The reactor keeps the Error readiness
-// bit for a source's life, and a datagram socket survives its errors: an
-// ICMP port unreachable sets EPOLLERR on a connected UDP socket, the next
-// call reports ECONNREFUSED and clears it in the kernel, but the bit stays,
-// so every later wait would find the source ready and PollIO would retry
-// EAGAIN for ever. The operations report that case as errRearm, and the
-// registration is replaced by a fresh one (see rearm), once per poll. And
-// a wait that was on the replaced registration sees it closed: it retries
-// on the new one.
-func pollPacket[T any, O interface {
-	async.IOOp[T]
-	setSource(*reactor.Source)
-}](cx *async.Context, p *Packet, dir reactor.Direction, op O) (async.Result[T], bool) {
-	rearmed := false
-	for {
-		src, err := p.Source(cx)
-		if err != nil {
-			return async.Result[T]{Err: err}, true
-		}
-		op.setSource(src)
-		r, ok := async.PollIO(cx, src, dir, op)
-		op.setSource(nil)
-		switch {
-		case !ok:
-			return r, false
-		case r.Err == errRearm && !rearmed:
-			rearmed = true
-			if err := p.rearm(cx, src); err != nil {
-				return async.Result[T]{Err: err}, true
-			}
-			continue
-		case r.Err == errRearm:
-			// Stuck again at once: let the other tasks run, then try
-			// again, rather than spin here.
-			cx.Waker().Wake()
-			return async.Result[T]{}, false
-		case errors.Is(r.Err, reactor.ErrClosed) && p.Registered() != src && !p.Closed():
-			continue // another operation rearmed the socket
-		}
-		return r, true
-	}
-}
-
-// stuck reports whether an operation that hit EAGAIN on src would wait for
-// ever: the only readiness left for dir is the sticky Error bit.
-func stuck(src *reactor.Source) bool {
-	return src != nil && src.Ready()&reactor.Error != 0 && !src.Closed()
-}
-
-// rearm replaces the registration old with a new one from the reactor of
-// cx, whose readiness starts afresh. mu is held throughout, so a
-// registration racing with it waits and then finds the new source, and
-// the descriptor is never added to the event queue twice. Deregistering
-// old wakes its waiters (they then retry on the new source); waking only
-// queues their tasks and takes no lock of this FD, so it is safe under mu.
-func (p *Packet) rearm(cx *async.Context, old *reactor.Source) error {
-	if !p.Acquire() {
-		return net.ErrClosed
-	}
-	defer p.Release()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.Closed() {
-		return net.ErrClosed
-	}
-	if p.src.Load() != old {
-		return nil // someone else rearmed or it is being closed
-	}
-	p.src.Store(nil)
-	if err := old.Deregister(); err != nil {
-		return err
-	}
-	r := cx.Reactor()
-	if r == nil {
-		return errors.New("polled without a reactor; run it on an executor")
-	}
-	s, err := r.Register(p.sysfd)
-	if err != nil {
-		return err
-	}
-	p.src.Store(s)
-	return nil
 }

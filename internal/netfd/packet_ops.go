@@ -3,8 +3,6 @@ package netfd
 import (
 	"net"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/reactor"
 )
@@ -14,7 +12,6 @@ import (
 // nothing on the heap.
 type recvFuture struct {
 	p        *Packet
-	src      *reactor.Source // set while PollIO runs, for stuck
 	buf      []byte
 	wantFrom bool
 	from     RawAddr
@@ -55,13 +52,8 @@ func (f *recvFuture) Do() (Datagram, bool, error) {
 	}
 	n, trunc, err := recvFrom(f.p.sysfd, f.buf, from)
 	f.p.Release()
-	if err == unix.EAGAIN && stuck(f.src) {
-		err = errRearm
-	}
 	return Datagram{N: n, Truncated: trunc}, false, err
 }
-
-func (f *recvFuture) setSource(s *reactor.Source) { f.src = s }
 
 // Cancel takes the task's waker back from the source.
 func (f *recvFuture) Cancel() {
@@ -73,7 +65,6 @@ func (f *recvFuture) Cancel() {
 // touches it.
 type sendFuture struct {
 	p   *Packet
-	src *reactor.Source // set while PollIO runs, for stuck
 	buf []byte
 	to  *RawAddr // nil for Send
 }
@@ -100,16 +91,20 @@ func (f *sendFuture) Do() (int, bool, error) {
 	}
 	n, err := sendTo(f.p.sysfd, f.buf, f.to)
 	f.p.Release()
-	if err == unix.EAGAIN && stuck(f.src) {
-		err = errRearm
-	}
 	return n, false, err
 }
-
-func (f *sendFuture) setSource(s *reactor.Source) { f.src = s }
 
 // Cancel takes the task's waker back from the source.
 func (f *sendFuture) Cancel() {
 	f.buf, f.to = nil, nil
 	f.p.CancelWait(reactor.Write)
+}
+
+// pollPacket runs op with async.PollIO on p's source in direction dir.
+func pollPacket[T any, O async.IOOp[T]](cx *async.Context, p *Packet, dir reactor.Direction, op O) (async.Result[T], bool) {
+	src, err := p.Source(cx)
+	if err != nil {
+		return async.Result[T]{Err: err}, true
+	}
+	return async.PollIO(cx, src, dir, op)
 }
