@@ -142,6 +142,20 @@ func (t *Task) Wake() {
 	}
 }
 
+// WakeOn is Wake by the executor that owns q, on its own goroutine: if t
+// is bound to q, it schedules t and reports whether the executor must
+// queue it (true only when t was idle), leaving the queue alone; the
+// executor pushes it onto a queue of its own, skipping q's cross-goroutine
+// synchronization. A task bound elsewhere is woken as usual, and WakeOn
+// reports false.
+func (t *Task) WakeOn(q *Queue) (queue bool) {
+	if t.queue != q {
+		t.Wake()
+		return false
+	}
+	return t.transitionToScheduled()
+}
+
 // Run polls the task once on the executor's goroutine, or cancels it if it
 // was aborted, with cx's waker set to the task. A panic in the future is
 // recovered and becomes the task's failure.

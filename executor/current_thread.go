@@ -64,7 +64,6 @@ type CurrentThread struct {
 	live   async.TaskList
 	cx     *async.Context
 	unpark chan struct{} // parks on this when it does not turn the reactor
-	awake  func()        // queue.Unpark, bound once for TurnThen
 
 	mainWoken atomic.Bool // the BlockOn future's waker was called
 	running   atomic.Bool // a BlockOn is in progress
@@ -117,7 +116,6 @@ func NewCurrentThread(opts ...Option) (*CurrentThread, error) {
 		wake = ex.signal
 	}
 	ex.queue = async.NewQueue(wake)
-	ex.awake = ex.queue.Unpark
 	ex.cx = async.NewContext(ex, ex.reactor)
 	if ex.ownsIO && !ex.turnsIO {
 		ex.ioStopped = make(chan struct{})
@@ -336,7 +334,7 @@ func (ex *CurrentThread) park() error {
 	var err error
 	if ex.turnsIO {
 		ex.stats.Turns++
-		_, err = ex.reactor.TurnThen(poll.Forever, ex.awake)
+		_, err = ex.reactor.TurnFor(poll.Forever, (*parker)(ex))
 	} else {
 		<-ex.unpark
 	}
@@ -346,8 +344,28 @@ func (ex *CurrentThread) park() error {
 
 func (ex *CurrentThread) turn(maxWait time.Duration) error {
 	ex.stats.Turns++
-	_, err := ex.reactor.Turn(maxWait)
+	_, err := ex.reactor.TurnFor(maxWait, (*parker)(ex))
 	return err
+}
+
+// parker is the executor as the reactor's reactor.Parker, while the
+// executor turns it on its own goroutine.
+type parker CurrentThread
+
+// Awake marks the executor awake as soon as its wait is over.
+func (p *parker) Awake() { p.queue.Unpark() }
+
+// WakeFromTurn queues the executor's own tasks straight onto its local
+// ring: the turn runs on the executor's goroutine, so the shared queue's
+// synchronization, meant for wakes from other goroutines, is not needed.
+func (p *parker) WakeFromTurn(w reactor.Waker) {
+	if t, ok := w.(*async.Task); ok {
+		if t.WakeOn(p.queue) {
+			p.local.push(t)
+		}
+		return
+	}
+	w.Wake()
 }
 
 func (ex *CurrentThread) hasSpawned() bool {

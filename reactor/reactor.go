@@ -171,15 +171,27 @@ func (r *Reactor) Wake() error { return r.poller.Wake() }
 // if no I/O is ready it advances the clock to the next deadline. Executors
 // call it that way only when every task is idle.
 func (r *Reactor) Turn(maxWait time.Duration) (int, error) {
-	return r.TurnThen(maxWait, nil)
+	return r.TurnFor(maxWait, nil)
 }
 
-// TurnThen is Turn, calling awake (if not nil) once the wait is over and
-// before any waker runs. An executor that parks in the turn passes what
-// marks it awake: the wakers then queue its tasks without interrupting a
-// wait that has already ended, which would cost a write to the event
-// queue's wakeup and a read to drain it, per turn.
-func (r *Reactor) TurnThen(maxWait time.Duration, awake func()) (int, error) {
+// A Parker is an executor that parks by turning the reactor. The turn
+// tells it when its wait is over and hands it the wakes of the turn.
+type Parker interface {
+	// Awake is called once the wait is over, before any waker: the
+	// executor marks itself awake, so that wakes of its tasks need not
+	// interrupt a wait that has already ended (a write to the event
+	// queue's wakeup, and a read to drain it, per turn).
+	Awake()
+	// WakeFromTurn is called, on the turning goroutine, in place of
+	// w.Wake() for each waker the turn's events and timers wake. The
+	// executor queues its own tasks itself, without the queue that wakes
+	// from other goroutines need, and calls w.Wake() for the rest.
+	WakeFromTurn(w Waker)
+}
+
+// TurnFor is Turn on behalf of p, an executor turning its reactor (nil:
+// no one in particular; wakers are called as they are).
+func (r *Reactor) TurnFor(maxWait time.Duration, p Parker) (int, error) {
 	r.turnMu.Lock()
 	defer r.turnMu.Unlock()
 	if r.closing.Load() {
@@ -197,8 +209,8 @@ func (r *Reactor) TurnThen(maxWait time.Duration, awake func()) (int, error) {
 	}
 	err := r.poller.Wait(r.events, wait)
 	r.sleepUntil.Store(0)
-	if awake != nil {
-		awake()
+	if p != nil {
+		p.Awake()
 	}
 	if r.closing.Load() {
 		// Close woke us and waits for this turn to end: say so now, so a
@@ -211,11 +223,11 @@ func (r *Reactor) TurnThen(maxWait time.Duration, awake func()) (int, error) {
 		}
 		return 0, fmt.Errorf("reactor: %w", err)
 	}
-	woken := r.dispatch()
+	woken := r.dispatch(p)
 	if r.clock.paused && maxWait != 0 && woken == 0 {
-		return r.advanceToTimer(), nil
+		return r.advanceToTimer(p), nil
 	}
-	return woken + r.fireTimers(), nil
+	return woken + r.fireTimers(p), nil
 }
 
 // waitFor returns how long the event queue may block: maxWait, shortened to
@@ -236,7 +248,7 @@ func (r *Reactor) waitFor(maxWait time.Duration) time.Duration {
 }
 
 // dispatch turns the events of the last wait into readiness and wakeups.
-func (r *Reactor) dispatch() int {
+func (r *Reactor) dispatch(p Parker) int {
 	events := r.events.List()
 	if len(events) == 0 {
 		return 0
@@ -259,7 +271,7 @@ func (r *Reactor) dispatch() int {
 	for i := range r.ready {
 		rs := &r.ready[i]
 		rs.src.setReadiness(rs.ready)
-		rs.src.wake(rs.ready)
+		rs.src.wakeFor(rs.ready, p)
 		rs.src = nil // let the GC have it once deregistered
 		woken++
 	}

@@ -217,7 +217,10 @@ func (s *Source) setReadiness(r Ready) {
 
 // wake takes the wakers of the directions r makes ready and calls them,
 // after releasing the lock.
-func (s *Source) wake(r Ready) {
+func (s *Source) wake(r Ready) { s.wakeFor(r, nil) }
+
+// wakeFor is wake within a turn for p (see Parker).
+func (s *Source) wakeFor(r Ready, p Parker) {
 	var reader, writer Waker
 	s.mu.Lock()
 	if r&Read.mask() != 0 {
@@ -228,10 +231,19 @@ func (s *Source) wake(r Ready) {
 	}
 	s.mu.Unlock()
 	if reader != nil {
-		reader.Wake()
+		wake(reader, p)
 	}
 	if writer != nil {
-		writer.Wake()
+		wake(writer, p)
+	}
+}
+
+// wake wakes w, through p if a Parker turns the reactor.
+func wake(w Waker, p Parker) {
+	if p != nil {
+		p.WakeFromTurn(w)
+	} else {
+		w.Wake()
 	}
 }
 

@@ -118,9 +118,9 @@ func (r *Reactor) nowTick() uint64 {
 // cascades its timers to lower levels, so one step does not always reach
 // a real deadline. It reports how many wakers it called; zero when no timer
 // is armed.
-func (r *Reactor) advanceToTimer() int {
+func (r *Reactor) advanceToTimer(p Parker) int {
 	for {
-		if n := r.fireTimers(); n > 0 {
+		if n := r.fireTimers(p); n > 0 {
 			return n
 		}
 		next, ok := r.nextTimer()
@@ -133,7 +133,7 @@ func (r *Reactor) advanceToTimer() int {
 
 // fireTimers wakes the wakers of every timer that expired, in batches, with
 // the lock released while they run.
-func (r *Reactor) fireTimers() int {
+func (r *Reactor) fireTimers(p Parker) int {
 	now := r.nowTick()
 	woken := 0
 	for {
@@ -150,7 +150,7 @@ func (r *Reactor) fireTimers() int {
 		r.tmu.Unlock()
 		for i, w := range r.expired {
 			if w != nil {
-				w.Wake()
+				wake(w, p)
 				woken++
 			}
 			r.expired[i] = nil

@@ -244,23 +244,34 @@ func tokenOf(r *Reactor, s *Source) poll.Token {
 	return poll.Token(s.index) | poll.Token(r.sources[s.index].gen)<<32
 }
 
-// TestTurnThenCallsAwakeBeforeWakers checks the order an executor relies
-// on to skip needless wakeups: the wait ends, awake runs, then the wakers.
-func TestTurnThenCallsAwakeBeforeWakers(t *testing.T) {
+// TestTurnForCallsAwakeThenWakeFromTurn checks the order and the route an
+// executor relies on: the wait ends, Awake runs, then each waker goes
+// through WakeFromTurn instead of being called.
+func TestTurnForCallsAwakeThenWakeFromTurn(t *testing.T) {
 	checkFDs(t)
 	r := newReactor(t, nil)
 	a, b := socketPair(t)
 	s := register(t, r, a)
 	unready(t, s)
 	var order []string
-	s.PollReady(Read, funcWaker(func() { order = append(order, "waker") }))
+	w := funcWaker(func() { order = append(order, "called directly") })
+	s.PollReady(Read, w)
 	if _, err := unix.Write(b, []byte("x")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.TurnThen(time.Second, func() { order = append(order, "awake") }); err != nil {
+	p := &recordingParker{order: &order}
+	if _, err := r.TurnFor(time.Second, p); err != nil {
 		t.Fatal(err)
 	}
-	if len(order) != 2 || order[0] != "awake" || order[1] != "waker" {
-		t.Fatalf("calls in order %v; want [awake waker]", order)
+	if len(order) != 2 || order[0] != "awake" || order[1] != "through the parker" {
+		t.Fatalf("calls in order %v; want [awake, through the parker]", order)
 	}
+}
+
+type recordingParker struct{ order *[]string }
+
+func (p *recordingParker) Awake() { *p.order = append(*p.order, "awake") }
+
+func (p *recordingParker) WakeFromTurn(Waker) {
+	*p.order = append(*p.order, "through the parker")
 }
