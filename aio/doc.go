@@ -1,0 +1,50 @@
+// Package aio has the asynchronous I/O helpers of the runtime, shaped like
+// Go's io and bufio: the Reader and Writer interfaces, ReadFull, WriteAll,
+// Copy and CopyBidirectional, a buffered BufReader and BufWriter, line
+// and length-prefixed framing, and an in-memory Pipe.
+//
+//	n, err := async.Await(co, aio.Copy(dst, src, nil)).Get()
+//	line, err := async.Await(co, br.ReadLine()).Get()
+//	payload, err := async.Await(co, frames.Next()).Get()
+//
+// # The contract of Reader and Writer
+//
+// A Reader's Read(buf) returns a future that is ready with n > 0 bytes, or
+// with 0 and io.EOF at end of stream, or with an error. A Writer's
+// Write(buf) returns a future that writes at least one byte of buf and is
+// ready with how many, or with an error. *tcp.Conn is both; so are the
+// ends of a Pipe, a BufReader (Reader) and a BufWriter (Writer).
+//
+// The future returned is typically the source's own, kept inside it and
+// reused by every call, so that reading and writing allocate nothing: it
+// is valid until it is ready or cancelled, and must be awaited or
+// cancelled before the next call of the same kind. A stream may have one
+// Read and one Write in flight at once (from two tasks, for a tcp.Conn),
+// not two of either. The helpers here keep to that: each holds at most
+// one Read and one Write of a stream in flight, and each of their own
+// futures lives in its struct and is reused in the same way.
+//
+// A stream that can shut down its sending side alone implements
+// CloseWriter; CopyBidirectional uses it to pass an end of stream on.
+//
+// # Memory bounds and backpressure
+//
+// Nothing here grows without bound. A BufReader holds at most its size; a
+// line that does not fit is returned in pieces with an error wrapping
+// ErrTooLong. A LineReader holds at most its longest line and "\r\n"; a
+// longer line is an error, and the line is skipped. A FrameReader holds
+// at most its largest frame and header; a larger frame is an error that
+// ends the stream. A BufWriter holds at most its size: when it is full,
+// Write waits until the destination took the buffer, so a slow peer
+// slows the writer down. Copy holds one buffer and does not read again
+// before it has written what it read; a Pipe holds at most its size.
+//
+// # Cancellation
+//
+// Every future here is a hand-written state machine. Cancelling one
+// cancels the Read or Write it has in flight, which takes its waker back
+// from the reactor (or the pipe), so nothing keeps a reference to the
+// task. Buffered data survives: a cancelled ReadLine or Flush can be
+// called again. Bytes already handed to a stream stay written, so a
+// cancelled WriteFrame may leave a partial frame behind.
+package aio
