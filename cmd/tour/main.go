@@ -31,6 +31,7 @@ func sections() []section {
 		{"Timers and timeouts", timersAndTimeouts},
 		{"Select", selectFirst},
 		{"Coroutines: async/await the Go way (book chapters 5 and 7)", coroutines},
+		{"Sockets: TCP and UDP", sockets},
 	}
 }
 

@@ -24,7 +24,7 @@ func TestTour(t *testing.T) {
 			t.Errorf("the tour did not print %q", heading)
 		}
 	}
-	for _, want := range []string{"FINISHED", "request-0", "deadline exceeded", "awaited timer.Sleep"} {
+	for _, want := range []string{"FINISHED", "request-0", "deadline exceeded", "awaited timer.Sleep", `echoed "hello from client 2"`, `which answered "pong"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the tour's output lacks %q", want)
 		}
