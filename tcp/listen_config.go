@@ -6,10 +6,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// defaultBacklog is the accept queue asked for when the kernel's limit is
-// not known.
-const defaultBacklog = 1024
-
 // ListenConfig holds the options of a listening socket. The zero value is
 // Listen's configuration.
 type ListenConfig struct {

@@ -7,13 +7,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// newSocket opens a non-blocking, close-on-exec UDP socket. Linux sets both
-// flags in the socket call itself, so no fork between two calls can leak
-// the descriptor into a child process.
-func newSocket(domain int) (int, error) {
-	return unix.Socket(domain, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
-}
-
 // membership4 joins or leaves an IPv4 group. Linux names the interface by
 // its index (struct ip_mreqn), so an interface without an IPv4 address of
 // its own, or with several, still works.

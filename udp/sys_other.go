@@ -6,32 +6,9 @@ import (
 	"errors"
 	"net"
 	"os"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
-
-// newSocket opens a non-blocking, close-on-exec UDP socket. Not every
-// system has SOCK_NONBLOCK and SOCK_CLOEXEC (macOS has neither), so the
-// flags are set after the call; holding syscall.ForkLock for reading, as
-// the net package does, keeps a concurrent fork from inheriting the
-// descriptor before close-on-exec is set.
-func newSocket(domain int) (int, error) {
-	syscall.ForkLock.RLock()
-	fd, err := unix.Socket(domain, unix.SOCK_DGRAM, unix.IPPROTO_UDP)
-	if err == nil {
-		unix.CloseOnExec(fd)
-	}
-	syscall.ForkLock.RUnlock()
-	if err != nil {
-		return -1, err
-	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		return -1, err
-	}
-	return fd, nil
-}
 
 // membership4 joins or leaves an IPv4 group. The BSDs and macOS name the
 // interface by one of its IPv4 addresses (struct ip_mreq).

@@ -29,7 +29,7 @@ func TestMemoryPerConnection(t *testing.T) {
 	})
 	dial := func(count int) {
 		for range count {
-			fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+			fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

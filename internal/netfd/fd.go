@@ -147,3 +147,7 @@ func (d *FD) Close() error {
 func IsClosed(err error) bool {
 	return errors.Is(err, reactor.ErrClosed) || errors.Is(err, net.ErrClosed)
 }
+
+// defaultBacklog is the accept queue asked for when the kernel's limit is
+// not known.
+const defaultBacklog = 1024
