@@ -73,14 +73,15 @@ func (st *blockingState[T]) run(ctx context.Context, cancel context.CancelFunc, 
 	}
 }
 
-// Cancel cancels the lookup's context, so its goroutine returns soon, and
-// drops the stored waker, so it wakes nobody.
+// Cancel drops the stored waker, so the goroutine wakes nobody, and then
+// cancels the lookup's context, so it returns soon. In that order: a
+// goroutine that saw the cancel first could wake the waker still stored.
 func (f *blockingFuture[T]) Cancel() {
 	if f.st == nil {
 		return
 	}
-	f.cancel()
 	f.st.mu.Lock()
 	f.st.waker = nil
 	f.st.mu.Unlock()
+	f.cancel()
 }
