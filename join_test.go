@@ -113,15 +113,24 @@ func TestJoinAllTenThousand(t *testing.T) {
 				for i := k; i < min(k+workers*batch, n); i += workers {
 					ls[order[i]].Complete(order[i])
 				}
-				// A wake came after seen was read, so a poll will too.
+				// Every child was polled once before seen could be read
+				// (the first poll had ended), so each completion wakes its
+				// branch, or finds it queued for a poll under way: a poll
+				// ends after seen either way.
 				awaitPoll(&parentPolls, seen)
 			}
 		})
 	}
 	join := async.JoinAll(futures(ls))
+	// A poll is counted when it ends. Counted at its start, a worker could
+	// read the count during the first poll and complete only children that
+	// poll had not reached yet: they are ready when it gets to them, so no
+	// wake comes and no further poll either, and the worker would wait for
+	// ever.
 	main := async.PollFunc[[]int](func(cx *async.Context) ([]int, bool) {
+		v, ok := join.Poll(cx)
 		parentPolls.Add(1)
-		return join.Poll(cx)
+		return v, ok
 	})
 	got, err := executor.Run(main)
 	wg.Wait()
