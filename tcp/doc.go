@@ -27,6 +27,12 @@
 // read(2) returns the bytes. At end of stream it returns 0, which Read
 // reports as io.EOF.
 //
+// A read that returns fewer bytes than the buffer holds has drained the
+// socket, so it clears the readiness at once: the next Read waits for the
+// reactor's event without a read(2) that would only say EAGAIN. A server
+// thus makes one read and one write per message, as a hand-written epoll
+// loop does (see internal/netfd).
+//
 // # Listening
 //
 // Listen takes the default options: SO_REUSEADDR, and the system's
