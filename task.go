@@ -23,6 +23,7 @@ type PanicError struct {
 	Stack []byte // the goroutine's stack where it panicked
 }
 
+// Error says that the task panicked, and with what.
 func (e *PanicError) Error() string { return fmt.Sprintf("async: task panicked: %v", e.Value) }
 
 // Unwrap returns the panic value if it is an error.
