@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncgo/async/internal/netfd"
 )
 
 // FromConn returns a Conn over a duplicate of nc's descriptor, for a
@@ -65,39 +66,13 @@ func FileListener(f *os.File) (*Listener, error) {
 	return newListener(fd), nil
 }
 
-// dupOf duplicates the descriptor of x, which must implement
-// syscall.Conn, checks that the copy is a TCP socket that listens, or
-// does not if it is to be a connection, and makes it non-blocking.
-// SyscallConn reaches the descriptor without the side effect of
-// os.File.Fd, which would switch the file to blocking mode.
+// dupOf duplicates the descriptor of x (see netfd.Dup) and checks that
+// the copy is a TCP socket that listens, or does not if it is to be a
+// connection.
 func dupOf(op string, x any, listener bool) (int, error) {
-	sc, ok := x.(syscall.Conn)
-	if !ok {
-		return -1, fmt.Errorf("tcp: %s: %T has no descriptor (it does not implement syscall.Conn)", op, x)
-	}
-	rc, err := sc.SyscallConn()
+	fd, err := netfd.Dup(x, func(fd int) error { return checkSocket(fd, listener) })
 	if err != nil {
 		return -1, fmt.Errorf("tcp: %s: %w", op, err)
-	}
-	fd := -1
-	var dupErr error
-	if err := rc.Control(func(sysfd uintptr) {
-		// F_DUPFD_CLOEXEC sets close-on-exec in the same call, so no
-		// fork can inherit the copy in between.
-		fd, dupErr = unix.FcntlInt(sysfd, unix.F_DUPFD_CLOEXEC, 0)
-	}); err != nil {
-		return -1, fmt.Errorf("tcp: %s: %w", op, err)
-	}
-	if dupErr != nil {
-		return -1, fmt.Errorf("tcp: %s: fcntl F_DUPFD_CLOEXEC: %w", op, dupErr)
-	}
-	if err := checkSocket(fd, listener); err != nil {
-		unix.Close(fd)
-		return -1, fmt.Errorf("tcp: %s: %w", op, err)
-	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		return -1, fmt.Errorf("tcp: %s: set non-blocking: %w", op, err)
 	}
 	return fd, nil
 }
@@ -106,40 +81,22 @@ func dupOf(op string, x any, listener bool) (int, error) {
 // a TCP socket of the right kind.
 var errNotTCP = errors.New("not a TCP socket")
 
-// checkSocket checks that fd is a stream socket (SO_TYPE) of the internet
-// families (the family of its local address, which every system reports;
-// SO_DOMAIN is missing on macOS), and that it listens (SO_ACCEPTCONN) if
-// listener, or does not if not. A Unix stream socket, a UDP socket, a
-// pipe or a file fails here with an error that says which it is.
+// checkSocket checks that fd is a stream socket of the internet families
+// (the family of its local address, which every system reports; SO_DOMAIN
+// is missing on macOS), listening if listener, and TCP where the system
+// says (SO_PROTOCOL). A Unix stream socket, a UDP socket, a pipe or a file
+// fails here with an error that says which it is.
 func checkSocket(fd int, listener bool) error {
-	typ, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE)
-	if err != nil {
-		return fmt.Errorf("%w: getsockopt SO_TYPE: %w", errNotTCP, err)
-	}
-	if typ != unix.SOCK_STREAM {
-		return fmt.Errorf("%w: socket type %d is not SOCK_STREAM", errNotTCP, typ)
-	}
-	sa, err := unix.Getsockname(fd)
-	if err != nil {
-		return fmt.Errorf("%w: getsockname: %w", errNotTCP, err)
-	}
-	switch sa.(type) {
-	case *unix.SockaddrInet4, *unix.SockaddrInet6:
-	default:
-		return fmt.Errorf("%w: a stream socket of address type %T", errNotTCP, sa)
-	}
-	if err := checkProtocol(fd); err != nil {
+	if err := netfd.CheckStream(fd, listener, "TCP", isInet, errNotTCP); err != nil {
 		return err
 	}
-	acc, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
-	if err != nil {
-		return fmt.Errorf("getsockopt SO_ACCEPTCONN: %w", err)
+	return checkProtocol(fd)
+}
+
+func isInet(sa unix.Sockaddr) bool {
+	switch sa.(type) {
+	case *unix.SockaddrInet4, *unix.SockaddrInet6:
+		return true
 	}
-	switch {
-	case listener && acc == 0:
-		return fmt.Errorf("the TCP socket is not listening")
-	case !listener && acc != 0:
-		return fmt.Errorf("the TCP socket is a listener, not a connection")
-	}
-	return nil
+	return false
 }

@@ -35,6 +35,11 @@
 // kernel would otherwise wake the sender at once and for nothing (see
 // SendTo).
 //
+// FromConn, FileConn, FromListener and FileListener take over a duplicate
+// of the descriptor of a net package Unix connection or listener, or of an
+// *os.File, such as a socket a service manager passes to the process it
+// starts.
+//
 // Errors are *net.OpError values, as in the net package ("dial unix
 // /run/app.sock: connect: connection refused"), so errors.Is finds the
 // cause: a syscall.Errno, or net.ErrClosed.
