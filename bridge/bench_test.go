@@ -34,9 +34,6 @@ func BenchmarkRoundTrip(b *testing.B) {
 // bridge's waker, Context and timer are made once, and the connection's
 // futures are reused.
 func TestRoundTripAllocates(t *testing.T) {
-	if testing.Short() {
-		t.Skip("counts allocations across goroutines")
-	}
 	h := newHarness(t)
 	nc := bridged(h)
 	msg, buf := make([]byte, 64), make([]byte, 64)

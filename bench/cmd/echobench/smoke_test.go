@@ -17,9 +17,6 @@ import (
 func smokeRig(t *testing.T, ctx context.Context) (*rig, built) {
 	t.Helper()
 	needTaskset(t)
-	if testing.Short() {
-		t.Skip("builds and runs servers")
-	}
 	mods, err := findModules(ctx, "")
 	if err != nil {
 		t.Fatal(err)
@@ -80,9 +77,6 @@ func TestSmokeNetEcho(t *testing.T) {
 
 func TestSmokeRunWritesReport(t *testing.T) {
 	needTaskset(t)
-	if testing.Short() {
-		t.Skip("builds and runs servers")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dir := t.TempDir()

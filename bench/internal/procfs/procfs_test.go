@@ -114,27 +114,3 @@ func TestReadFromFakeProc(t *testing.T) {
 		t.Error("ReadCPU of a missing pid succeeded")
 	}
 }
-
-func TestReadSelf(t *testing.T) {
-	if _, err := os.Stat("/proc/self/task"); err != nil {
-		t.Skip("no /proc here")
-	}
-	pid := os.Getpid()
-	a, err := ReadCPU("/proc", pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for x := 0; x < 1e7; x++ {
-		_ = x * x
-	}
-	b, err := ReadCPU("/proc", pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.Sub(a) < 0 {
-		t.Errorf("CPU went backwards: %v", b.Sub(a))
-	}
-	if rss, err := ReadRSS("/proc", pid); err != nil || rss == 0 {
-		t.Errorf("ReadRSS(self) = %d, %v", rss, err)
-	}
-}
