@@ -59,7 +59,7 @@ func PollIO[T any, O IOOp[T]](cx *Context, s *reactor.Source, d reactor.Directio
 		if !ok {
 			return Result[T]{}, false
 		}
-		if s.Closed() {
+		if ev.Closed() {
 			return Result[T]{Err: reactor.ErrClosed}, true
 		}
 		v, drained, err := op.Do()

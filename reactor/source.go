@@ -90,9 +90,15 @@ var ErrClosed = errors.New("reactor: source closed")
 // ReadyEvent is the readiness a PollReady observed, and when: pass it to
 // ClearReady when the operation it allowed hit EAGAIN.
 type ReadyEvent struct {
-	Ready Ready
-	tick  uint16
+	Ready    Ready
+	tick     uint16
+	shutdown bool
 }
+
+// Closed reports whether the source was shut down when PollReady looked:
+// the operation must then fail with ErrClosed rather than be tried. It
+// saves the caller a second look at the readiness word.
+func (ev ReadyEvent) Closed() bool { return ev.shutdown }
 
 // Source is a file descriptor registered with the reactor: its readiness
 // and the wakers of the futures waiting to read and to write it.
@@ -141,6 +147,7 @@ func (s *Source) readyIn(d Direction) (ReadyEvent, bool) {
 	ev := ReadyEvent{Ready: Ready(cur & readyMask), tick: uint16(cur >> tickShift)}
 	if cur&shutdownBit != 0 {
 		ev.Ready |= d.mask()
+		ev.shutdown = true
 		return ev, true
 	}
 	ev.Ready &= d.mask()
