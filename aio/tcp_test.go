@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/tcp"
 	"github.com/asyncgo/async/timer"
 )
@@ -19,30 +18,6 @@ var (
 	_ ReadWriter  = (*tcp.Conn)(nil)
 	_ CloseWriter = (*tcp.Conn)(nil)
 )
-
-// openFDs counts the process's open descriptors, or -1 where /proc is not
-// there to count them.
-func openFDs() int {
-	if runtime.GOOS != "linux" {
-		return -1
-	}
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return -1
-	}
-	return len(ents)
-}
-
-// checkFDs fails t if it ends with more descriptors open than it began.
-func checkFDs(t *testing.T) {
-	t.Helper()
-	before := openFDs()
-	t.Cleanup(func() {
-		if after := openFDs(); after > before {
-			t.Errorf("open descriptors: %d before the test, %d after", before, after)
-		}
-	})
-}
 
 // tcpPair returns both ends of a new loopback connection. The listener is
 // closed at once: the kernel completed the handshake before Accept.
@@ -79,7 +54,7 @@ func closeAll(co *async.Co, conns ...*tcp.Conn) error {
 // TestTCPEchoWithCopy echoes with Copy(c, c): the server copies a
 // connection to itself, while the client writes and reads at once.
 func TestTCPEchoWithCopy(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		client, server, err := tcpPair(co)
 		if err != nil {
@@ -142,7 +117,7 @@ func proxied(co *async.Co) (client, server *tcp.Conn, proxy async.JoinHandle[asy
 // TestTCPCopyBidirectionalHalfClose passes each end of stream through a
 // proxy while the other direction is still open, one way, then the other.
 func TestTCPCopyBidirectionalHalfClose(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		client, server, proxy, closeAll, err := proxied(co)
 		if err != nil {
@@ -167,7 +142,7 @@ func TestTCPCopyBidirectionalHalfClose(t *testing.T) {
 // hold both ways at once: a proxy that copied one way at a time would
 // deadlock.
 func TestTCPCopyBidirectionalFullDuplex(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		client, server, proxy, closeAll, err := proxied(co)
 		if err != nil {
@@ -205,7 +180,7 @@ func TestTCPCopyBidirectionalFullDuplex(t *testing.T) {
 }
 
 func TestTCPFramesAndLines(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		client, server, err := tcpPair(co)
 		if err != nil {
@@ -276,7 +251,7 @@ func (p *prefixed) Read(buf []byte) async.Future[async.Result[int]] {
 // socket, then makes the socket readable: nothing may wake the cancelled
 // copy. A Copy over the same socket afterwards still works.
 func TestTCPCopyCancelLeavesNoWakers(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		client, server, err := tcpPair(co)
 		if err != nil {
@@ -316,7 +291,7 @@ func TestTCPCopyCancelLeavesNoWakers(t *testing.T) {
 // transfer, with one direction waiting to write and the other to read,
 // then makes both sockets ready: nothing may wake the cancelled copy.
 func TestTCPCopyBidirectionalCancel(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		client, a, err := tcpPair(co)
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/asyncgo/async/internal/fdcheck"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(fdCheck{m}) }
@@ -19,23 +21,13 @@ func (c fdCheck) Run() int {
 	// The Go runtime opens its own poller's descriptors on first use of a
 	// timer; do that before counting.
 	time.Sleep(time.Millisecond)
-	before := countFDs()
+	before := fdcheck.Open()
 	code := c.m.Run()
-	if after := countFDs(); after != before {
+	if after := fdcheck.Open(); after != before {
 		fmt.Fprintf(os.Stderr, "bridge tests: %d open descriptors before, %d after\n", before, after)
 		if code == 0 {
 			code = 1
 		}
 	}
 	return code
-}
-
-// countFDs returns the number of open descriptors, or -1 where
-// /proc/self/fd does not exist.
-func countFDs() int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return -1
-	}
-	return len(ents)
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -229,7 +230,7 @@ func lowerFDLimit(headroom int) (restore func(), err error) {
 		return nil, err
 	}
 	lim := old
-	lim.Cur = uint64(openFDs() + headroom)
+	lim.Cur = uint64(fdcheck.Open() + headroom)
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -27,7 +28,7 @@ func noSources(co *async.Co) error {
 // runtime ignores for descriptors other than standard output and error,
 // so the process lives on to see EPIPE.
 func TestResetMidWrite(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {
@@ -75,7 +76,7 @@ func TestResetMidWrite(t *testing.T) {
 // sends its request and shuts down writing; the server reads to end of
 // stream and still answers on the same connection.
 func TestHalfCloseClientFirst(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {
@@ -111,7 +112,7 @@ func TestHalfCloseClientFirst(t *testing.T) {
 // greeting and shuts down writing; the client reads it to end of stream,
 // then replies, which the server still reads.
 func TestHalfCloseServerFirst(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {
@@ -147,7 +148,7 @@ func TestHalfCloseServerFirst(t *testing.T) {
 // TestCloseWakesWriter closes a connection while a task waits to write
 // into its full socket.
 func TestCloseWakesWriter(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {

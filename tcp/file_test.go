@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 )
 
 // echoThrough sends msg through c and reads it back from an echoing peer.
@@ -61,7 +62,7 @@ func netEcho(l net.Listener) <-chan error {
 }
 
 func TestFromConn(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	nl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +98,7 @@ func TestFromConn(t *testing.T) {
 }
 
 func TestFileConn(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	nl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +136,7 @@ func TestFileConn(t *testing.T) {
 func TestFileListener(t *testing.T) {
 	for _, how := range []string{"FileListener", "FromListener"} {
 		t.Run(how, func(t *testing.T) {
-			checkFDs(t)
+			fdcheck.Check(t)
 			nl, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
@@ -198,7 +199,7 @@ func TestFileListener(t *testing.T) {
 // TestAdoptWrongKind refuses what is not a TCP socket of the kind asked
 // for, and closes the copy it made.
 func TestAdoptWrongKind(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	tl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -10,13 +10,14 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 )
 
 // TestReusePort binds two listeners to one port with ReusePort, and sees
 // a third, without it, refused; connections to the port reach one of the
 // two.
 func TestReusePort(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	lc := ListenConfig{ReusePort: true}
 	l1, err := lc.Listen("127.0.0.1:0")
 	if err != nil {
@@ -72,7 +73,7 @@ func TestReusePort(t *testing.T) {
 }
 
 func TestListenConfigBacklog(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	if _, err := (ListenConfig{Backlog: -1}).Listen("127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "backlog") {
 		t.Errorf("Listen with a negative backlog: %v; want an error about it", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )
@@ -53,7 +54,7 @@ func addrPort(l *Listener) netip.AddrPort {
 // TestConnectTriesEachAddress gets two addresses for a name, the first
 // refusing: the second connects.
 func TestConnectTriesEachAddress(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	l, err := Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +87,7 @@ func TestConnectTriesEachAddress(t *testing.T) {
 // TestConnectLastErrorWins fails on every address: the error is the last
 // one's, naming it.
 func TestConnectLastErrorWins(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	first, last := closedPort(t), closedPort(t)
 	var asked []string
 	run(t, func(co *async.Co) error {
@@ -102,7 +103,7 @@ func TestConnectLastErrorWins(t *testing.T) {
 
 // TestConnectLookupFails passes the lookup's error on.
 func TestConnectLookupFails(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	dnsErr := &net.DNSError{Err: "no such host", Name: "nowhere.example", IsNotFound: true}
 	var asked []string
 	run(t, func(co *async.Co) error {
@@ -125,7 +126,7 @@ func TestConnectLookupFails(t *testing.T) {
 // TestConnectLiteralsNeedNoLookup connects to IP literals and localhost
 // without a lookup, and sends a service name to the lookup.
 func TestConnectLiteralsNeedNoLookup(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	l, err := Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +161,7 @@ func TestConnectLiteralsNeedNoLookup(t *testing.T) {
 // TestConnectCancelsLookup times out a Connect whose lookup never
 // answers: the lookup is cancelled.
 func TestConnectCancelsLookup(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	slow := testfut.New[lookupResult]()
 	run(t, func(co *async.Co) error {
 		f := fakeConnect("slow.example:80", func(string) async.Future[lookupResult] { return slow })
@@ -177,7 +178,7 @@ func TestConnectCancelsLookup(t *testing.T) {
 // system's resolver: this host's name, which /etc/hosts usually maps to
 // one of its addresses. The listener listens on every IPv4 address.
 func TestConnectByName(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	host, err := os.Hostname()
 	if err != nil {
 		t.Skip(err)

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 )
 
 // TestSizes keeps an idle connection cheap: a server holds one Conn per
@@ -27,7 +28,7 @@ func TestSizes(t *testing.T) {
 // withConn runs fn with the client end of a fresh loopback connection.
 func withConn(t *testing.T, fn func(c *Conn) error) {
 	t.Helper()
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {
@@ -157,7 +158,7 @@ func TestSetLinger(t *testing.T) {
 
 // TestOptionsAfterClose reports a closed connection, not a bad descriptor.
 func TestOptionsAfterClose(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {

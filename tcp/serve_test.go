@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 )
 
 // TestServe serves ten clients at once through Serve, then closes the
 // listener: Serve ends with net.ErrClosed and nothing is left behind.
 func TestServe(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		l, err := Listen("127.0.0.1:0")
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/reactor"
 )
 
@@ -58,7 +59,7 @@ func sendAndClose(co *async.Co, w *WriteHalf, msg []byte) error {
 // writer fills the socket long before it is done, so neither can finish
 // without the other running.
 func TestSplitReadAndWriteAtOnce(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	msg := message(1 << 20)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
@@ -95,7 +96,7 @@ func TestSplitReadAndWriteAtOnce(t *testing.T) {
 // TestSplitOnTwoExecutors reads on one executor and writes on another,
 // with a reactor they share turned by a goroutine of its own.
 func TestSplitOnTwoExecutors(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	rx, err := reactor.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +181,7 @@ func TestSplitOnTwoExecutors(t *testing.T) {
 // TestSplitClose closes the halves one at a time: the connection lives
 // until both are closed, and the write half's Close ends the stream.
 func TestSplitClose(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {
@@ -232,7 +233,7 @@ func TestSplitClose(t *testing.T) {
 }
 
 func TestRejoin(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {

@@ -16,11 +16,12 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/timer"
 )
 
 func TestEchoRoundTrip(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	for _, addr := range []string{"127.0.0.1:0", "localhost:0", "[::1]:0"} {
 		t.Run(addr, func(t *testing.T) {
 			l, err := Listen(addr)
@@ -72,7 +73,7 @@ func TestEchoRoundTrip(t *testing.T) {
 }
 
 func TestManyConnections(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	const conns = 100
 	l, err := Listen("127.0.0.1:0")
 	if err != nil {
@@ -127,7 +128,7 @@ func TestManyConnections(t *testing.T) {
 }
 
 func TestEOFAfterPeerClose(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {
@@ -154,7 +155,7 @@ func TestEOFAfterPeerClose(t *testing.T) {
 }
 
 func TestResetMidRead(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {
@@ -187,7 +188,7 @@ func TestResetMidRead(t *testing.T) {
 }
 
 func TestConnectRefused(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	l, err := Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -214,7 +215,7 @@ func TestConnectTimeout(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("relies on Linux dropping handshakes past a full backlog")
 	}
-	checkFDs(t)
+	fdcheck.Check(t)
 	// A listener with a backlog of 0 that nobody accepts from: on Linux
 	// its queue holds one connection, and the handshake of the next is
 	// dropped, so connecting hangs, as to an unreachable host.
@@ -258,7 +259,7 @@ func TestConnectTimeout(t *testing.T) {
 }
 
 func TestCloseWakesReader(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {
@@ -289,7 +290,7 @@ func TestCloseWakesReader(t *testing.T) {
 }
 
 func TestCloseWakesAccept(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	l, err := Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -314,7 +315,7 @@ func TestCloseWakesAccept(t *testing.T) {
 // counts, cancels it, and makes the socket readable: the reactor must
 // have nothing left to wake.
 func TestCancelledReadReleasesWaker(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {
@@ -348,7 +349,7 @@ func TestCancelledReadReleasesWaker(t *testing.T) {
 
 // TestReadLosesSelect cancels a Read through a Select that a timer wins.
 func TestReadLosesSelect(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {
@@ -378,7 +379,7 @@ func TestReadLosesSelect(t *testing.T) {
 }
 
 func TestAddresses(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	for _, bad := range []string{"127.0.0.1", "example.com:80", "127.0.0.1:x", "127.0.0.1:70000", "[fe80::1%lo]:0"} {
 		if l, err := Listen(bad); err == nil {
 			l.Close()
@@ -413,7 +414,7 @@ func TestAddresses(t *testing.T) {
 // wait, cancels it, and drains the socket at the peer: the reactor must
 // have nothing left to wake.
 func TestCancelledWriteReleasesWaker(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		c, s, l, err := pair(co, "127.0.0.1:0")
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/fdcheck"
 )
 
 // vectors cuts msg into buffers of varied sizes, empty ones among them,
@@ -28,7 +29,7 @@ func vectors(msg []byte) [][]byte {
 // reads: the socket fills many times, so writes stop in the middle of a
 // buffer and go on from there.
 func TestWriteVectored(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	msg := message(2 << 20)
 	bufs := vectors(msg)
 	if len(bufs) <= maxIovecs {
@@ -81,7 +82,7 @@ func TestWriteVectored(t *testing.T) {
 // TestWriteVectoredAllocatesNothing writes a header and a body again and
 // again through one future, polled by hand.
 func TestWriteVectoredAllocatesNothing(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	l, err := Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

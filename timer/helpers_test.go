@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"go.uber.org/goleak"
 )
 
@@ -20,25 +21,15 @@ func (c fdCheck) Run() int {
 	// The Go runtime opens its own poller's descriptors on first use of a
 	// timer; do that before counting.
 	time.Sleep(time.Millisecond)
-	before := countFDs()
+	before := fdcheck.Open()
 	code := c.m.Run()
-	if after := countFDs(); after != before {
+	if after := fdcheck.Open(); after != before {
 		fmt.Fprintf(os.Stderr, "timer tests: %d open descriptors before, %d after\n", before, after)
 		if code == 0 {
 			code = 1
 		}
 	}
 	return code
-}
-
-// countFDs returns the number of open descriptors, or -1 where
-// /proc/self/fd does not exist.
-func countFDs() int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return -1
-	}
-	return len(ents)
 }
 
 // patience bounds real time in these tests: far above what a correct run

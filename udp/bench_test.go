@@ -8,6 +8,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/fdcheck"
 )
 
 // pingPong is a round trip between two sockets as a state machine, so
@@ -92,7 +93,7 @@ func newPingPong(tb testing.TB) *pingPong {
 // the sockets are registered, sending and receiving with addresses
 // allocate nothing.
 func TestRoundTripAllocatesNothing(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	p := newPingPong(t)
 	run(t, func(co *async.Co) error {
 		defer closeAll(p.a, p.b)

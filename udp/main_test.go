@@ -3,47 +3,18 @@ package udp
 import (
 	"net"
 	"net/netip"
-	"os"
-	"runtime"
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/fdcheck"
 )
 
 func TestMain(m *testing.M) {
-	// The first look at /proc may set up the Go runtime's own poller, which
-	// holds descriptors for the life of the process: do it before any test
-	// counts.
-	openFDs()
+	fdcheck.Warm() // before any test counts descriptors
 	goleak.VerifyTestMain(m)
-}
-
-// openFDs counts the process's open descriptors, or -1 where /proc is not
-// there to count them.
-func openFDs() int {
-	if runtime.GOOS != "linux" {
-		return -1
-	}
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return -1
-	}
-	return len(ents)
-}
-
-// checkFDs fails t if it ends with more or fewer descriptors open than it
-// began with: every socket must be closed.
-func checkFDs(t *testing.T) {
-	t.Helper()
-	before := openFDs()
-	t.Cleanup(func() {
-		if after := openFDs(); after != before {
-			t.Errorf("open descriptors: %d before the test, %d after", before, after)
-		}
-	})
 }
 
 // run runs fn as the main coroutine of a new executor and fails t with

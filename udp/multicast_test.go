@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -40,7 +41,7 @@ var errNoMulticast = errors.New("no multicast")
 // some containers) may carry no multicast at all: then the test is skipped,
 // naming the reason.
 func testMulticast(t *testing.T, wildcard string, group netip.Addr) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	lo := loopback(t)
 	recv := bind(t, wildcard)
 	send := bind(t, wildcard)

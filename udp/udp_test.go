@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/timer"
 )
 
 func TestEcho(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	a, b := bind(t, "127.0.0.1:0"), bind(t, "localhost:0")
 	run(t, func(co *async.Co) error {
 		defer closeAll(a, b)
@@ -51,7 +52,7 @@ func TestEcho(t *testing.T) {
 // is dropped for want of buffer. Every datagram must come from the address
 // of the sender it names.
 func TestManySenders(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	const tasks, goroutines, each = 3, 2, 100
 	recv := bind(t, "127.0.0.1:0")
 	to := addrOf(recv)
@@ -170,7 +171,7 @@ func netSender(c *net.UDPConn, id, n int) error {
 // TestConnectedIgnoresOthers: the kernel passes a connected socket only
 // the datagrams of its peer.
 func TestConnectedIgnoresOthers(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	peer, stranger := bind(t, "127.0.0.1:0"), bind(t, "127.0.0.1:0")
 	c, err := Dial(addrOf(peer).String())
 	if err != nil {
@@ -220,7 +221,7 @@ func closedPort(t *testing.T) netip.AddrPort {
 // answer with ICMP, which the next Recv reports; the socket then goes on
 // working, and a Recv waits again (without spinning: the timeout fires).
 func TestConnectionRefused(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	c, err := Dial(closedPort(t).String())
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +258,7 @@ func TestConnectionRefused(t *testing.T) {
 }
 
 func TestTruncation(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	a, b := bind(t, "127.0.0.1:0"), bind(t, "127.0.0.1:0")
 	run(t, func(co *async.Co) error {
 		defer closeAll(a, b)
@@ -283,7 +284,7 @@ func TestTruncation(t *testing.T) {
 // task waits on it: the task wakes with net.ErrClosed. Whether the close
 // comes before or during the wait, the outcome must be the same.
 func TestCloseWakesRecvFrom(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	c := bind(t, "127.0.0.1:0")
 	run(t, func(co *async.Co) error {
 		done := make(chan struct{})
@@ -324,7 +325,7 @@ func (w *countWaker) count() int { w.mu.Lock(); defer w.mu.Unlock(); return w.n 
 // future's waker must not be woken, and the datagram is there for the
 // next RecvFrom.
 func TestCancelledRecvFromLeavesNoWaker(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	a, b := bind(t, "127.0.0.1:0"), bind(t, "127.0.0.1:0")
 	w := &countWaker{}
 	run(t, func(co *async.Co) error {
@@ -353,7 +354,7 @@ func TestCancelledRecvFromLeavesNoWaker(t *testing.T) {
 }
 
 func TestBroadcastOption(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	c := bind(t, "127.0.0.1:0")
 	defer c.Close()
 	for _, on := range []bool{true, false, true} {
@@ -391,7 +392,7 @@ func bindIPv6(t *testing.T, addr string) *Conn {
 }
 
 func TestIPv6(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	a := bindIPv6(t, "[::1]:0")
 	b := bindIPv6(t, "[::1]:0")
 	v4 := bind(t, "127.0.0.1:0")
@@ -420,7 +421,7 @@ func TestIPv6(t *testing.T) {
 }
 
 func TestAddressErrors(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	for _, tc := range []struct {
 		op   func(string) (*Conn, error)
 		addr string
@@ -450,7 +451,7 @@ func TestAddressErrors(t *testing.T) {
 // receive waits in the reactor's reader slot while the sends go through
 // the writer's.
 func TestSendWhileReceiving(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	const n, window = 200, 16
 	var received atomic.Int32
 	c := bind(t, "127.0.0.1:0")

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -42,13 +43,13 @@ func connectFails(co *async.Co, path string, want error) error {
 }
 
 func TestConnectMissingPath(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	path := filepath.Join(t.TempDir(), "nothing-here")
 	run(t, func(co *async.Co) error { return connectFails(co, path, syscall.ENOENT) })
 }
 
 func TestConnectNoListener(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	// A socket file nobody listens on: bound, never listened, closed.
 	path := sockPath(t)
 	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
@@ -69,7 +70,7 @@ func TestConnectFullBacklog(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("only Linux makes a connect to a full queue wait; the others refuse it")
 	}
-	checkFDs(t)
+	fdcheck.Check(t)
 	// A backlog of 0 queues one connection: Linux refuses a new one only
 	// when the queue is longer than the backlog (unix_recvq_full).
 	l, err := listen(sockPath(t), 0)
@@ -131,7 +132,7 @@ func TestCancelWaitingConnect(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("only Linux makes a connect to a full queue wait")
 	}
-	checkFDs(t)
+	fdcheck.Check(t)
 	l, err := listen(sockPath(t), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +156,7 @@ func TestCancelWaitingConnect(t *testing.T) {
 }
 
 func TestBadPaths(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	long := "/tmp/" + strings.Repeat("x", maxPath)
 	bad := []string{"", long, "/tmp/a\x00b"}
 	if runtime.GOOS != "linux" {
@@ -190,7 +191,7 @@ func TestBadPaths(t *testing.T) {
 // TestListenRemovesOnlyItsOwnFile: Listen refuses a path in use without
 // touching it, and Close leaves alone a file that took its socket's place.
 func TestListenRemovesOnlyItsOwnFile(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	path := sockPath(t)
 	if err := os.WriteFile(path, []byte("not a socket"), 0o600); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 )
 
 // TestFromListenerAndConn hands a net package listener and a net package
@@ -14,7 +15,7 @@ import (
 // the net package dialled, the adopted connection echoes through it, and
 // the socket file stays for the listener that made it.
 func TestFromListenerAndConn(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	path := sockPath(t)
 	nl, err := net.Listen("unix", path)
 	if err != nil {
@@ -62,7 +63,7 @@ func TestFromListenerAndConn(t *testing.T) {
 // TestAdoptWrongKind refuses what is not a Unix stream socket of the kind
 // asked for, with an error that says so, and leaks no descriptor.
 func TestAdoptWrongKind(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	nl, err := net.Listen("unix", sockPath(t))
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -42,7 +43,7 @@ func sendTo(co *async.Co, c *PacketConn, msg, path string) error {
 }
 
 func TestDatagramsWithSenderPath(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	dir := t.TempDir()
 	srvPath, cliPath := filepath.Join(dir, "srv"), filepath.Join(dir, "cli")
 	run(t, func(co *async.Co) error {
@@ -121,7 +122,7 @@ func TestDatagramsWithSenderPath(t *testing.T) {
 }
 
 func TestPacketPair(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		a, b, err := PacketPair()
 		if err != nil {
@@ -158,7 +159,7 @@ func TestDatagramAbstractName(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("abstract names are Linux's")
 	}
-	checkFDs(t)
+	fdcheck.Check(t)
 	name := fmt.Sprintf("@asyncgo-unixsock-dgram-%d-%d", os.Getpid(), time.Now().UnixNano())
 	run(t, func(co *async.Co) error {
 		srv, err := ListenPacket(name)
@@ -179,7 +180,7 @@ func TestDatagramAbstractName(t *testing.T) {
 }
 
 func TestSendToNowhere(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing")
 	// A socket file nobody has bound any more.
@@ -218,7 +219,7 @@ func TestSendToNowhere(t *testing.T) {
 // TestSendToFullReceiver sends until the receiver's queue is full and the
 // send has to wait, then drains the receiver: the waiting send completes.
 func TestSendToFullReceiver(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	dir := t.TempDir()
 	run(t, func(co *async.Co) error {
 		srv, err := ListenPacket(filepath.Join(dir, "srv"))
@@ -270,7 +271,7 @@ func TestSendToFullReceiver(t *testing.T) {
 }
 
 func TestCloseWakesRecv(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		a, b, err := PacketPair()
 		if err != nil {
@@ -297,7 +298,7 @@ func TestCloseWakesRecv(t *testing.T) {
 }
 
 func TestCancelledRecvReleasesWaker(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		a, b, err := PacketPair()
 		if err != nil {
@@ -376,7 +377,7 @@ func TestDatagramsAllocateNothing(t *testing.T) {
 // no event when the queue drains (it wakes a sender only as its own
 // datagrams are read), so the send must find out by trying again.
 func TestSendToQueueFullOfOthers(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	dir := t.TempDir()
 	srvPath := filepath.Join(dir, "srv")
 	run(t, func(co *async.Co) error {
@@ -442,7 +443,7 @@ func TestSendToQueueFullOfOthers(t *testing.T) {
 // the reactor (see sendToFuture). The bound on polls is generous: pacing
 // makes about 10 in 100 ms on any machine, spinning thousands.
 func TestSendToFullQueueDoesNotSpin(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	dir := t.TempDir()
 	srvPath := filepath.Join(dir, "srv")
 	ex, err := executor.NewCurrentThread()
@@ -499,7 +500,7 @@ func TestSendToFullQueueDoesNotSpin(t *testing.T) {
 // peer's queue has room), without spinning, and completes once the
 // receiver reads.
 func TestSendConnectedFullQueue(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	srvPath := filepath.Join(t.TempDir(), "srv")
 	ex, err := executor.NewCurrentThread()
 	if err != nil {

@@ -14,11 +14,12 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/timer"
 )
 
 func TestEchoManyConnections(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	const conns = 50
 	path := sockPath(t)
 	l, err := Listen(path)
@@ -85,7 +86,7 @@ func TestEchoManyConnections(t *testing.T) {
 }
 
 func TestAbstractName(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	name := fmt.Sprintf("@asyncgo-unixsock-test-%d-%d", os.Getpid(), time.Now().UnixNano())
 	if runtime.GOOS != "linux" {
 		l, err := Listen(name)
@@ -135,7 +136,7 @@ func TestAbstractName(t *testing.T) {
 }
 
 func TestPeerCred(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	want := Cred{PID: os.Getpid(), UID: os.Getuid(), GID: os.Getgid()}
 	if runtime.GOOS == "freebsd" {
 		want.PID = 0 // see Cred
@@ -181,7 +182,7 @@ func TestPeerCred(t *testing.T) {
 // TestHalfClose shuts down each direction in turn: the other keeps
 // working.
 func TestHalfClose(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	a, b, err := Pair()
 	if err != nil {
 		t.Fatal(err)
@@ -242,7 +243,7 @@ func TestHalfClose(t *testing.T) {
 }
 
 func TestCloseWakesReader(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	a, b, err := Pair()
 	if err != nil {
 		t.Fatal(err)
@@ -272,7 +273,7 @@ func TestCloseWakesReader(t *testing.T) {
 }
 
 func TestCloseWakesAccept(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	l, err := Listen(sockPath(t))
 	if err != nil {
 		t.Fatal(err)
@@ -304,7 +305,7 @@ func TestCloseWakesAccept(t *testing.T) {
 // counts, cancels it, and makes the socket readable: the reactor must
 // have nothing left to wake.
 func TestCancelledReadReleasesWaker(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	a, b, err := Pair()
 	if err != nil {
 		t.Fatal(err)
@@ -339,7 +340,7 @@ func TestCancelledReadReleasesWaker(t *testing.T) {
 // for a child: the file works after the Conn is closed, and closing it
 // ends the stream.
 func TestFile(t *testing.T) {
-	checkFDs(t)
+	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
 		a, b, err := Pair()
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/tcp"
 )
 
@@ -22,7 +23,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // checks the server stopped cleanly and closed every descriptor.
 func startServer(t *testing.T) string {
 	t.Helper()
-	before := openFDs(t)
+	fdcheck.Check(t) // its cleanup runs last, after the server's
 	l, err := tcp.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -39,19 +40,8 @@ func startServer(t *testing.T) string {
 		case <-time.After(10 * time.Second):
 			t.Fatal("serve did not end after the listener closed")
 		}
-		if after := openFDs(t); after != before {
-			t.Errorf("%d descriptors open after the server stopped; %d before", after, before)
-		}
 	})
 	return l.Addr().String()
-}
-
-func openFDs(t *testing.T) int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip("no /proc/self/fd to count descriptors")
-	}
-	return len(ents)
 }
 
 // TestEchoManyConnections runs 300 clients at once, each sending 20
