@@ -333,8 +333,7 @@ func (ex *CurrentThread) park() error {
 	ex.stats.Parks++
 	var err error
 	if ex.turnsIO {
-		ex.stats.Turns++
-		_, err = ex.reactor.TurnFor(poll.Forever, (*parker)(ex))
+		err = ex.turn(poll.Forever)
 	} else {
 		<-ex.unpark
 	}
