@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncgo/async/internal/netfd"
 )
 
 // endpoint is an address resolved for the socket calls.
@@ -27,32 +27,23 @@ func resolve(op, addr string, listening bool) (ep endpoint, lookup bool, err err
 	if err != nil {
 		return endpoint{}, false, fmt.Errorf("tcp: %s %q: %w", op, addr, err)
 	}
-	port, err := strconv.ParseUint(portText, 10, 16)
-	if err != nil {
+	ap, hostOK, portOK := netfd.LiteralAddrPort(host, portText, listening)
+	if !portOK {
 		if !listening && portText != "" {
 			return endpoint{}, true, nil // perhaps a service name, such as "http"
 		}
 		return endpoint{}, false, fmt.Errorf("tcp: %s %q: port %q is not a number from 0 to 65535", op, addr, portText)
 	}
-	ipText := host
-	switch {
-	case strings.EqualFold(host, "localhost"):
-		ipText = "127.0.0.1"
-	case host == "" && listening:
-		ipText = "0.0.0.0"
-	}
-	ip, err := netip.ParseAddr(ipText)
-	if err != nil {
+	if !hostOK {
 		if !listening && host != "" {
 			return endpoint{}, true, nil
 		}
 		return endpoint{}, false, fmt.Errorf("tcp: %s %q: host %q is not an IP address or localhost (Listen looks no names up)", op, addr, host)
 	}
-	if ip.Zone() != "" {
+	if ap.Addr().Zone() != "" {
 		return endpoint{}, false, fmt.Errorf("tcp: %s %q: IPv6 zones are not supported", op, addr)
 	}
-	ap := netip.AddrPortFrom(ip, uint16(port))
-	if port == 0 && !listening {
+	if ap.Port() == 0 && !listening {
 		return endpoint{}, false, &net.OpError{Op: op, Net: "tcp", Addr: net.TCPAddrFromAddrPort(ap), Err: errPortZero}
 	}
 	return endpointOf(ap), false, nil

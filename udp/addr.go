@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -29,27 +28,14 @@ func parseAddr(op, addr string, binding bool) (netip.AddrPort, error) {
 		}
 		return netip.AddrPort{}, addrError(op, addr, msg)
 	}
-	port, err := strconv.ParseUint(portText, 10, 16)
-	if err != nil || port == 0 && !binding {
+	ap, hostOK, portOK := netfd.LiteralAddrPort(host, portText, binding)
+	if !portOK || ap.Port() == 0 && !binding {
 		return netip.AddrPort{}, addrError(op, addr, "port "+strconv.Quote(portText)+" is not a number from 1 to 65535")
 	}
-	ipText := host
-	switch {
-	case strings.EqualFold(host, "localhost"):
-		ipText = "127.0.0.1"
-	case host == "" && binding:
-		ipText = "0.0.0.0"
-	}
-	ip, err := netip.ParseAddr(ipText)
-	if err != nil {
+	if !hostOK {
 		return netip.AddrPort{}, addrError(op, addr, "host "+strconv.Quote(host)+" is not an IP address or localhost (names are not looked up)")
 	}
-	// An IPv4 address written as IPv6 (::ffff:127.0.0.1) goes over IPv4,
-	// which works whether or not the host has IPv6.
-	if ip.Is4In6() {
-		ip = ip.Unmap()
-	}
-	return netip.AddrPortFrom(ip, uint16(port)), nil
+	return ap, nil
 }
 
 func addrError(op, addr, msg string) error {
