@@ -23,6 +23,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/asyncgo/async/internal/netfd"
 	"github.com/asyncgo/async/poll"
 )
 
@@ -164,7 +165,7 @@ func request(host string, delay time.Duration, i int) []byte {
 
 // open starts connection i and registers it with the queue under token i.
 func (ch *chapter4) open(i int, t target, delay time.Duration) error {
-	fd, err := newSocket(t.domain)
+	fd, err := netfd.Socket(t.domain, unix.SOCK_STREAM, unix.IPPROTO_TCP)
 	if err != nil {
 		return fmt.Errorf("book: socket for request-%d to %s: %w", i, ch.server, err)
 	}

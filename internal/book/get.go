@@ -25,6 +25,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/netfd"
 	"github.com/asyncgo/async/reactor"
 )
 
@@ -179,7 +180,7 @@ func (g *getFuture) start(cx *async.Context) error {
 	if err != nil {
 		return err
 	}
-	if g.fd, err = newSocket(t.domain); err != nil {
+	if g.fd, err = netfd.Socket(t.domain, unix.SOCK_STREAM, unix.IPPROTO_TCP); err != nil {
 		g.fd = -1
 		return fmt.Errorf("socket: %w", err)
 	}
