@@ -4,26 +4,14 @@ import (
 	"net"
 	"time"
 
-	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/aio"
 	"github.com/asyncgo/async/executor"
 )
 
-// AsyncReader is the read side of an async connection: Read returns a
-// future of how many bytes it read into buf (at least one unless buf is
-// empty), or io.EOF at the end of the stream. A Read future cancelled
-// before it is ready must have consumed nothing.
-type AsyncReader interface {
-	Read(buf []byte) async.Future[async.Result[int]]
-}
-
-// AsyncWriter is the write side of an async connection: Write returns a
-// future of how many bytes of buf it wrote, at least one unless it fails.
-// A Write future cancelled before it is ready must have written nothing.
-type AsyncWriter interface {
-	Write(buf []byte) async.Future[async.Result[int]]
-}
-
-// Conn is the async connection a bridge wraps. *tcp.Conn implements it.
+// Conn is the async connection a bridge wraps: an aio.ReadWriter (a Read
+// or Write future cancelled before it is ready must have consumed or
+// written nothing) that can close and name its ends. *tcp.Conn and
+// *unixsock.Conn implement it.
 // The bridge awaits one Read future and one Write future at a time (each
 // before asking for the next of its kind), so a connection whose futures
 // are reused, as tcp.Conn's are, is fine. The futures are polled on the
@@ -31,8 +19,7 @@ type AsyncWriter interface {
 // must allow that (as futures of a multi-threaded executor must) and must
 // not spawn tasks. Close must be safe to call from any goroutine.
 type Conn interface {
-	AsyncReader
-	AsyncWriter
+	aio.ReadWriter
 	Close() error
 	LocalAddr() net.Addr
 	RemoteAddr() net.Addr

@@ -3,6 +3,7 @@ package bridge
 import (
 	"io"
 
+	"github.com/asyncgo/async/aio"
 	"github.com/asyncgo/async/executor"
 )
 
@@ -13,7 +14,7 @@ type readCloser struct{ h *half }
 // ex's reactor, like a NetConn's Read, for code that only reads. Its Close
 // unblocks a Read in flight (it fails with an error wrapping
 // net.ErrClosed) and fails later ones; it does not close r.
-func Reader(ex *executor.CurrentThread, r AsyncReader) io.ReadCloser {
+func Reader(ex *executor.CurrentThread, r aio.Reader) io.ReadCloser {
 	return readCloser{newHalf(ex, r.Read, false, opInfo{op: "read"})}
 }
 
@@ -33,7 +34,7 @@ type writeCloser struct{ h *half }
 // with ex's reactor until all of its buffer is written, like a NetConn's
 // Write, for code that only writes. Its Close unblocks a Write in flight
 // and fails later ones; it does not close w.
-func Writer(ex *executor.CurrentThread, w AsyncWriter) io.WriteCloser {
+func Writer(ex *executor.CurrentThread, w aio.Writer) io.WriteCloser {
 	return writeCloser{newHalf(ex, w.Write, true, opInfo{op: "write"})}
 }
 
