@@ -2,7 +2,6 @@ package netfd
 
 import (
 	"net"
-	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -26,8 +25,7 @@ import (
 // MSG_TRUNC, which on a stream socket would discard the data.
 type Packet struct {
 	FD
-	fam   *Family
-	addrs atomic.Pointer[addrPair] // asked for once, dropped by Connect
+	names names // asked for once, forgotten by Connect
 	rd    recvFuture
 	wr    sendFuture
 }
@@ -52,7 +50,7 @@ type Datagram struct {
 // Init makes p a datagram socket over fd, a non-blocking socket.
 func (p *Packet) Init(fd int, fam *Family) {
 	p.FD.Init(fd)
-	p.fam = fam
+	p.names.fam = fam
 	p.rd.p = p
 	p.wr.p = p
 }
@@ -98,7 +96,7 @@ func (p *Packet) Connect(to *RawAddr) error {
 	if err == nil {
 		err = p.Control(func(fd int) error { return unix.Connect(fd, sa) })
 	}
-	p.addrs.Store(nil)
+	p.names.forget()
 	if err != nil {
 		return p.opErrorTo("dial", to, err)
 	}
@@ -115,23 +113,11 @@ func (p *Packet) Close() error {
 
 // LocalAddr returns the local address, or nil if the socket is not bound or
 // was closed before anyone asked.
-func (p *Packet) LocalAddr() net.Addr { return p.addresses().local }
+func (p *Packet) LocalAddr() net.Addr { return p.names.get(&p.FD).local }
 
 // RemoteAddr returns the peer's address, or nil if the socket is not
 // connected.
-func (p *Packet) RemoteAddr() net.Addr { return p.addresses().remote }
-
-// addresses asks the kernel once after Init or Connect.
-func (p *Packet) addresses() addrPair {
-	if a := p.addrs.Load(); a != nil {
-		return *a
-	}
-	a, err := askAddrs(&p.FD, p.fam)
-	if err == nil {
-		p.addrs.CompareAndSwap(nil, &a)
-	}
-	return a
-}
+func (p *Packet) RemoteAddr() net.Addr { return p.names.get(&p.FD).remote }
 
 // OpError describes a failed operation as the net package does, with the
 // local address as Source and the peer's, if connected, as Addr, so that
@@ -142,21 +128,11 @@ func (p *Packet) OpError(op string, err error) error {
 
 // opErrorTo is OpError with the destination to as Addr, when given.
 func (p *Packet) opErrorTo(op string, to *RawAddr, err error) error {
-	if IsClosed(err) {
-		err = net.ErrClosed
-	}
-	oe := &net.OpError{Op: op, Net: p.fam.Net, Err: err}
-	a := p.addresses()
-	if a.local != nil {
-		oe.Source = a.local
-	}
+	var far net.Addr
 	if to != nil {
 		if sa, serr := to.Sockaddr(); serr == nil {
-			a.remote = p.fam.Addr(sa)
+			far = p.names.fam.Addr(sa)
 		}
 	}
-	if a.remote != nil {
-		oe.Addr = a.remote
-	}
-	return oe
+	return p.names.opError(&p.FD, op, far, err)
 }

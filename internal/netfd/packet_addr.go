@@ -157,18 +157,3 @@ func (a *RawAddr) unixName() string {
 	}
 	return string(b)
 }
-
-// askAddrs asks the kernel for the local and the peer's address of d.
-func askAddrs(d *FD, fam *Family) (addrPair, error) {
-	var a addrPair
-	err := d.Control(func(fd int) error {
-		if sa, err := unix.Getsockname(fd); err == nil {
-			a.local = fam.Addr(sa)
-		}
-		if sa, err := unix.Getpeername(fd); err == nil {
-			a.remote = fam.Addr(sa)
-		}
-		return nil
-	})
-	return a, err
-}

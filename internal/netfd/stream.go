@@ -3,7 +3,6 @@ package netfd
 import (
 	"io"
 	"net"
-	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -25,8 +24,7 @@ type Family struct {
 // be in flight at once, from two tasks.
 type Stream struct {
 	FD
-	fam   *Family
-	addrs atomic.Pointer[addrPair] // asked for once, then kept
+	names names
 
 	rbuf []byte // the buffer of the Read in flight
 
@@ -35,12 +33,10 @@ type Stream struct {
 	wall  bool   // WriteAll: go on until wbuf is empty
 }
 
-type addrPair struct{ local, remote net.Addr }
-
 // Init makes s a stream over fd, a connected, non-blocking socket.
 func (s *Stream) Init(fd int, fam *Family) {
 	s.FD.Init(fd)
-	s.fam = fam
+	s.names.fam = fam
 }
 
 // Read returns s's read future, reading into buf: ready with how many
@@ -93,49 +89,16 @@ func (s *Stream) Close() error {
 // LocalAddr returns the local address, or nil if the socket was closed
 // before anyone asked (the addresses are not kept until asked for, and the
 // errors of operations on a closed stream lack them then).
-func (s *Stream) LocalAddr() net.Addr { return s.addresses().local }
+func (s *Stream) LocalAddr() net.Addr { return s.names.get(&s.FD).local }
 
 // RemoteAddr returns the peer's address, or nil as LocalAddr.
-func (s *Stream) RemoteAddr() net.Addr { return s.addresses().remote }
-
-// addresses asks the kernel once; a server that never logs an address
-// never pays for one.
-func (s *Stream) addresses() addrPair {
-	if a := s.addrs.Load(); a != nil {
-		return *a
-	}
-	var a addrPair
-	err := s.Control(func(fd int) error {
-		if sa, err := unix.Getsockname(fd); err == nil {
-			a.local = s.fam.Addr(sa)
-		}
-		if sa, err := unix.Getpeername(fd); err == nil {
-			a.remote = s.fam.Addr(sa)
-		}
-		return nil
-	})
-	if err == nil {
-		s.addrs.CompareAndSwap(nil, &a)
-	}
-	return a
-}
+func (s *Stream) RemoteAddr() net.Addr { return s.names.get(&s.FD).remote }
 
 // OpError describes a failed operation as the net package does,
 // "read tcp 127.0.0.1:5000->127.0.0.1:41000: connection reset by peer", so
 // that errors.Is sees the cause (a syscall.Errno, net.ErrClosed).
 func (s *Stream) OpError(op string, err error) error {
-	if IsClosed(err) {
-		err = net.ErrClosed
-	}
-	oe := &net.OpError{Op: op, Net: s.fam.Net, Err: err}
-	a := s.addresses()
-	if a.local != nil {
-		oe.Source = a.local
-	}
-	if a.remote != nil {
-		oe.Addr = a.remote
-	}
-	return oe
+	return s.names.opError(&s.FD, op, nil, err)
 }
 
 // readFuture is the Stream's Read. Only the task polling it touches its
