@@ -188,7 +188,10 @@ func (t *Task) run(cx *Context) RunResult {
 // Shutdown cancels the task because its executor is shutting down: unless
 // it is complete, its future is cancelled and its handle reports
 // ErrShutdown. The executor calls it on its own goroutine, for live tasks
-// that are neither queued nor running.
+// that are not running. A task may be queued, or about to be: a waker on
+// another goroutine may have set SCHEDULED and not yet pushed it. That
+// entry is then stale, and the executor must drop a task it pops complete
+// (see Completed) instead of running it.
 func (t *Task) Shutdown(cx *Context) {
 	if !t.transitionToAborted(shutdown) && t.state.Load()&completed != 0 {
 		return

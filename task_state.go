@@ -16,7 +16,10 @@ import (
 //	SCHEDULED  the task is in a run queue, or is about to be put in one by
 //	           whoever set the bit. Set by Wake while idle (the waker then
 //	           pushes it) or while running (the executor re-queues it when
-//	           the poll returns). Never set together with COMPLETED.
+//	           the poll returns). Never set together with COMPLETED;
+//	           but a shutdown can complete a task whose waker has set
+//	           the bit and not yet pushed it, and that push then queues a
+//	           complete task, which the executor drops when it pops it.
 //	RUNNING    an executor is polling the future. Only the executor that
 //	           popped the task sets and clears it.
 //	COMPLETED  the future is finished: ready, cancelled or panicked. The

@@ -81,6 +81,7 @@ type Stats struct {
 	Parks  uint64 // times it slept for lack of work
 	Turns  uint64 // reactor turns
 	Spawns uint64 // tasks taken in
+	Live   int    // tasks taken in and not yet complete
 }
 
 // NewCurrentThread returns an executor with its own reactor.
@@ -129,7 +130,11 @@ func (ex *CurrentThread) Reactor() *reactor.Reactor { return ex.reactor }
 
 // Stats returns the executor's counters. Call it from the goroutine that
 // runs BlockOn, or after BlockOn returned.
-func (ex *CurrentThread) Stats() Stats { return ex.stats }
+func (ex *CurrentThread) Stats() Stats {
+	s := ex.stats
+	s.Live = ex.live.Len()
+	return s
+}
 
 // Spawn implements async.Executor: it takes a task spawned from inside a
 // future this executor polls.
@@ -289,13 +294,22 @@ func (ex *CurrentThread) runTasks() int {
 }
 
 // next returns the oldest ready task: from the local ring, refilled from
-// the shared queue when it runs dry.
+// the shared queue when it runs dry. A task found complete is skipped: a
+// shutdown completed it while a wake was on its way to the queue (see
+// shutdownTasks), so the wake is stale and the task no longer live.
 func (ex *CurrentThread) next() *async.Task {
-	if t := ex.local.pop(); t != nil {
-		return t
+	for {
+		t := ex.local.pop()
+		if t == nil {
+			ex.drainQueue()
+			if t = ex.local.pop(); t == nil {
+				return nil
+			}
+		}
+		if !t.Completed() {
+			return t
+		}
 	}
-	ex.drainQueue()
-	return ex.local.pop()
 }
 
 // drainQueue moves the tasks woken from anywhere into the local ring.
@@ -392,16 +406,21 @@ func (ex *CurrentThread) runReactor() {
 	}
 }
 
-// shutdownTasks cancels every live task: those waiting in queues are
-// cancelled as they are popped, the idle ones directly.
+// shutdownTasks cancels every live task: the queued ones as they are
+// popped, the idle ones directly. Cancelling a task can wake another (a
+// deferred tx.Close() wakes its receiver), which puts that one in a queue,
+// so the loop takes from the queues first and from the live list only
+// when they are empty, until both are. A wake from another goroutine can
+// still push a task after its shutdown completed it; next skips it.
 func (ex *CurrentThread) shutdownTasks() {
-	ex.adopt()
-	for t := ex.next(); t != nil; t = ex.next() {
-		t.Shutdown(ex.cx)
-		ex.live.Remove(t)
+	for {
 		ex.adopt()
-	}
-	for t := ex.live.First(); t != nil; t = ex.live.First() {
+		t := ex.next()
+		if t == nil {
+			if t = ex.live.First(); t == nil {
+				return
+			}
+		}
 		t.Shutdown(ex.cx)
 		ex.live.Remove(t)
 	}

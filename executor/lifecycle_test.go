@@ -1,0 +1,218 @@
+package executor_test
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/executor"
+)
+
+// onCancel never completes; its Cancel calls fn, as a deferred tx.Close()
+// in a cancelled task wakes the task that receives from it.
+type onCancel struct{ fn func() }
+
+func (f *onCancel) Poll(*async.Context) (int, bool) { return 0, false }
+func (f *onCancel) Cancel()                         { f.fn() }
+
+// wakerSink never completes and hands every waker it is given to a
+// goroutine, which may wake the task at any time, during shutdown too.
+type wakerSink struct{ wakers chan<- async.Waker }
+
+func (f *wakerSink) Poll(cx *async.Context) (int, bool) {
+	select {
+	case f.wakers <- cx.Waker():
+	default:
+	}
+	return 0, false
+}
+func (f *wakerSink) Cancel() {}
+
+// TestBlockOnAgainAfterShutdownWokeATask: cancelling one task at the end
+// of BlockOn wakes another, which is then shut down too. The next BlockOn
+// on the same executor must not find that task in its run queue, and
+// Close must not count it twice.
+func TestBlockOnAgainAfterShutdownWokeATask(t *testing.T) {
+	for _, s := range shapes {
+		t.Run(s.name, func(t *testing.T) {
+			ex := newExecutor(t, s.opts...)
+			for round := 0; round < 3; round++ {
+				receiver := &gate{}
+				var hs []async.JoinHandle[int]
+				main := run(
+					do(func(cx *async.Context) {
+						// The receiver is live before the sender, so
+						// shutdown reaches the sender first.
+						hs = append(hs, async.Spawn[int](cx, receiver))
+						hs = append(hs, async.Spawn[int](cx, &onCancel{func() { receiver.Open(1) }}))
+					}),
+					await[struct{}](async.Yield(), nil),
+				)
+				if _, err := executor.BlockOn(ex, main); err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+				for i, h := range hs {
+					res, ok := h.Poll(async.NewContext(nil, nil))
+					if !ok || !errors.Is(res.Err, async.ErrShutdown) {
+						t.Fatalf("round %d: task %d: %v, %v; want ErrShutdown", round, i, ok, res.Err)
+					}
+				}
+				if n := ex.Stats().Live; n != 0 {
+					t.Fatalf("round %d: %d live tasks after BlockOn", round, n)
+				}
+			}
+			if v, err := executor.BlockOn(ex, async.Ready(7)); v != 7 || err != nil {
+				t.Fatalf("BlockOn after the rounds = %d, %v", v, err)
+			}
+		})
+	}
+}
+
+// wakeStorm starts goroutines that keep waking every waker sent on the
+// returned channel until stop is called.
+func wakeStorm(goroutines int) (wakers chan async.Waker, stop func()) {
+	wakers = make(chan async.Waker, 64)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var seen []async.Waker
+	wg.Add(1)
+	go func() { // collects wakers
+		defer wg.Done()
+		for {
+			select {
+			case w := <-wakers:
+				mu.Lock()
+				seen = append(seen, w)
+				if len(seen) > 256 {
+					seen = seen[len(seen)-256:]
+				}
+				mu.Unlock()
+			case <-done:
+				return
+			}
+		}
+	}()
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				mu.Lock()
+				var w async.Waker
+				if len(seen) > 0 {
+					w = seen[i%len(seen)]
+				}
+				mu.Unlock()
+				if w != nil {
+					w.Wake()
+				}
+			}
+		}()
+	}
+	return wakers, func() { close(done); wg.Wait() }
+}
+
+// TestBlockOnThousandCyclesUnderWakeStorm runs 1,000 BlockOns on one
+// executor, each leaving live tasks behind for shutdown, while plain
+// goroutines wake those tasks, before, during and after their shutdown.
+func TestBlockOnThousandCyclesUnderWakeStorm(t *testing.T) {
+	cycles := 1000
+	if testing.Short() {
+		cycles = 200
+	}
+	for _, s := range shapes {
+		t.Run(s.name, func(t *testing.T) {
+			ex := newExecutor(t, s.opts...)
+			wakers, stop := wakeStorm(2)
+			defer stop()
+			var polls atomic.Int64
+			for c := 0; c < cycles; c++ {
+				var hs []async.JoinHandle[int]
+				main := run(
+					do(func(cx *async.Context) {
+						for i := 0; i < 4; i++ {
+							receiver := &gate{}
+							hs = append(hs,
+								async.Spawn[int](cx, &wakerSink{wakers}),
+								async.Spawn[int](cx, receiver),
+								async.Spawn[int](cx, &onCancel{func() { receiver.Open(1) }}))
+						}
+					}),
+					await[struct{}](async.Yield(), nil),
+					do(func(*async.Context) { polls.Add(1) }),
+				)
+				if _, err := executor.BlockOn(ex, main); err != nil {
+					t.Fatalf("cycle %d: %v", c, err)
+				}
+				for i, h := range hs {
+					if res, ok := h.Poll(async.NewContext(nil, nil)); !ok || !errors.Is(res.Err, async.ErrShutdown) {
+						t.Fatalf("cycle %d: task %d: %v, %v; want ErrShutdown", c, i, ok, res.Err)
+					}
+				}
+				if n := ex.Stats().Live; n != 0 {
+					t.Fatalf("cycle %d: %d live tasks after BlockOn", c, n)
+				}
+			}
+			if polls.Load() != int64(cycles) {
+				t.Fatalf("main ran to the end %d times, want %d", polls.Load(), cycles)
+			}
+		})
+	}
+}
+
+// TestCloseDuringWakeStorm closes an executor whose idle tasks are being
+// woken from other goroutines all the while: every task ends shut down,
+// none is counted twice, and the wakes after Close are harmless.
+func TestCloseDuringWakeStorm(t *testing.T) {
+	for _, s := range shapes {
+		t.Run(s.name, func(t *testing.T) {
+			ex, err := executor.NewCurrentThread(s.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wakers, stop := wakeStorm(2)
+			defer stop()
+			var hs []async.JoinHandle[int]
+			for i := 0; i < 64; i++ {
+				hs = append(hs, executor.Spawn[int](ex, &wakerSink{wakers}))
+			}
+			// Let the tasks hand out their wakers, then return with them
+			// all idle or queued: BlockOn cancels them at its end, so
+			// spawn them again for Close to find.
+			if _, err := executor.BlockOn(ex, async.Yield()); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 64; i++ {
+				hs = append(hs, executor.Spawn[int](ex, &wakerSink{wakers}))
+			}
+			aborted := make(chan struct{})
+			go func() { // aborts race with Close's shutdown of the same tasks
+				defer close(aborted)
+				for _, h := range hs[64:] {
+					h.Abort()
+				}
+			}()
+			if err := ex.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			<-aborted
+			if n := ex.Stats().Live; n != 0 {
+				t.Fatalf("%d live tasks after Close", n)
+			}
+			for i, h := range hs {
+				res, ok := h.Poll(async.NewContext(nil, nil))
+				if !ok || !(errors.Is(res.Err, async.ErrShutdown) || i >= 64 && errors.Is(res.Err, async.ErrAborted)) {
+					t.Fatalf("task %d: %v, %v; want ErrShutdown or, for the aborted ones, ErrAborted", i, ok, res.Err)
+				}
+			}
+		})
+	}
+}
