@@ -45,8 +45,10 @@ func TestBufReaderReadLine(t *testing.T) {
 		{"empty stream", "", 1, nil},
 		{"long line in pieces", long + "\nend\n", 7,
 			[]string{long[:16] + "|too long", long[16:32] + "|too long", long[32:], "end"}},
-		{"crlf split by the buffer", strings.Repeat("y", 15) + "\r\nz\n", 16,
-			[]string{strings.Repeat("y", 15) + "|too long", "", "z"}},
+		{"crlf behind a full buffer", strings.Repeat("y", 16) + "\r\nz\n", 16,
+			[]string{strings.Repeat("y", 16), "z"}},
+		{"crlf split between pieces", strings.Repeat("y", 17) + "\r\nz\n", 17,
+			[]string{strings.Repeat("y", 16) + "|too long", "y", "z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,24 +107,26 @@ func TestBufReaderRead(t *testing.T) {
 		if n != 5 || err != nil || !bytes.Equal(small, msg[:5]) {
 			t.Fatalf("Read = %d, %v, want 5 bytes", n, err)
 		}
-		if br.Buffered() != 11 {
-			t.Errorf("Buffered = %d after reading 5 of 16, want 11", br.Buffered())
+		// The buffer holds its size and the room for an end of line.
+		const filled = 16 + eolRoom
+		if br.Buffered() != filled-5 {
+			t.Errorf("Buffered = %d after reading 5 of %d, want %d", br.Buffered(), filled, filled-5)
 		}
-		// The buffer's 11 bytes come first, even into a large slice.
+		// The buffered bytes come first, even into a large slice.
 		big := make([]byte, 64)
 		n, _ = async.Await(co, br.Read(big)).Get()
-		if n != 11 || !bytes.Equal(big[:n], msg[5:16]) {
-			t.Fatalf("Read = %d, want the 11 buffered", n)
+		if n != filled-5 || !bytes.Equal(big[:n], msg[5:filled]) {
+			t.Fatalf("Read = %d, want the %d buffered", n, filled-5)
 		}
 		// Then a large slice is read into directly: 30 bytes, the
 		// source's step, more than the buffer holds.
 		n, _ = async.Await(co, br.Read(big)).Get()
-		if n != 30 || !bytes.Equal(big[:n], msg[16:46]) {
+		if n != 30 || !bytes.Equal(big[:n], msg[filled:filled+30]) {
 			t.Fatalf("direct Read = %d, want 30", n)
 		}
 		rest, err := readAll(co, br)
-		if err != nil || !bytes.Equal(rest, msg[46:]) {
-			t.Errorf("rest = %d bytes, %v; want %d", len(rest), err, len(msg)-46)
+		if err != nil || !bytes.Equal(rest, msg[filled+30:]) {
+			t.Errorf("rest = %d bytes, %v; want %d", len(rest), err, len(msg)-filled-30)
 		}
 		if n, err := async.Await(co, br.Read(small)).Get(); n != 0 || err != io.EOF {
 			t.Errorf("Read after the end = %d, %v; want 0, io.EOF", n, err)
@@ -162,5 +166,50 @@ func TestBufReaderCancelKeepsTheBuffer(t *testing.T) {
 	mustReady(t, cx, w.Write([]byte(" line\n")))
 	if res := mustReady(t, cx, br.ReadLine()); string(res.Value) != "partial line" {
 		t.Errorf("ReadLine after a cancelled one = %q, %v; want \"partial line\"", res.Value, res.Err)
+	}
+}
+
+// TestBufReaderReadLineAtTheBufferSize checks the lines whose length is
+// near the buffer's size, where a line whole and a line in pieces meet,
+// each read in several chunkings: the result must not depend on them.
+func TestBufReaderReadLineAtTheBufferSize(t *testing.T) {
+	x := func(n int) string { return strings.Repeat("x", n) }
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"empty stream", "", nil},
+		{"size, no newline, then the end", x(16), []string{x(16)}},
+		{"size, newline", x(16) + "\n", []string{x(16)}},
+		{"size, crlf", x(16) + "\r\nz", []string{x(16), "z"}},
+		{"size-1, no newline", x(15), []string{x(15)}},
+		{"size-1, newline", x(15) + "\n", []string{x(15)}},
+		{"size-1, crlf", x(15) + "\r\nz\n", []string{x(15), "z"}},
+		{"size+1, no newline", x(17), []string{x(16) + "|too long", "x"}},
+		{"size+1, newline", x(17) + "\n", []string{x(16) + "|too long", "x"}},
+		{"size+1, crlf", x(17) + "\r\nz", []string{x(16) + "|too long", "x", "z"}},
+		{"cr ending the first piece is kept", x(15) + "\ry\n", []string{x(15) + "\r|too long", "y"}},
+		{"cr after the first piece", x(16) + "\r\r\n", []string{x(16) + "|too long", "\r"}},
+		{"end right after two full pieces", x(32), []string{x(16) + "|too long", x(16)}},
+		{"end right after a full buffer", x(18), []string{x(16) + "|too long", "xx"}},
+		{"two sizes, newline", x(32) + "\n\n", []string{x(16) + "|too long", x(16), ""}},
+	}
+	for _, tt := range tests {
+		for _, step := range []int{1, 2, 15, 16, 17, 64} {
+			t.Run(fmt.Sprintf("%s/step %d", tt.name, step), func(t *testing.T) {
+				run(t, func(co *async.Co) error {
+					br := NewReader(&trickle{data: []byte(tt.in), step: step}, 16)
+					got := readLines(co, br)
+					if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
+						t.Errorf("lines %q, want %q", got, tt.want)
+					}
+					if _, err := async.Await(co, br.ReadLine()).Get(); err != io.EOF {
+						t.Errorf("ReadLine after the end = %v, want io.EOF", err)
+					}
+					return nil
+				})
+			})
+		}
 	}
 }
