@@ -29,15 +29,17 @@
 //
 // # Memory bounds and backpressure
 //
-// Nothing here grows without bound. A BufReader holds at most its size; a
-// line that does not fit is returned in pieces with an error wrapping
-// ErrTooLong. A LineReader holds at most its longest line and "\r\n"; a
-// longer line is an error, and the line is skipped. A FrameReader holds
-// at most its largest frame and header; a larger frame is an error that
-// ends the stream. A BufWriter holds at most its size: when it is full,
-// Write waits until the destination took the buffer, so a slow peer
-// slows the writer down. Copy holds one buffer and does not read again
-// before it has written what it read; a Pipe holds at most its size.
+// Nothing here grows without bound. A BufReader holds at most its size and
+// the two bytes of an end of line; a line longer than its size is returned
+// in pieces with an error wrapping ErrTooLong. A LineReader holds at most
+// its longest line and "\r\n"; a longer line is an error, and the line is
+// skipped. A FrameReader holds at most its largest frame and header, and
+// grows its buffer only as a frame's bytes arrive, never on the word of a
+// header; a frame larger than its limit is an error that ends the stream.
+// A BufWriter holds at most its size: when it is full, Write waits until
+// the destination took the buffer, so a slow peer slows the writer down.
+// Copy holds one buffer and does not read again before it has written
+// what it read; a Pipe holds at most its size.
 //
 // # Cancellation
 //

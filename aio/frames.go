@@ -15,13 +15,21 @@ const FrameHeaderSize = 4
 
 // initialFrameBuffer is the buffer a FrameReader starts with, unless its
 // largest frame is smaller: enough for many small frames per read. It
-// grows, once, to the largest frame seen.
+// doubles, as the bytes of a larger frame fill it, up to the largest
+// frame seen.
 const initialFrameBuffer = 4 << 10
 
 // FrameReader splits a stream into length-prefixed frames: a 4-byte
 // big-endian payload length, then the payload. It reads through a buffer
 // that starts small and grows to the largest frame seen, never beyond
 // the largest frame allowed (plus its header), so it holds at most that.
+//
+// A header's length is not trusted, even under the limit: the buffer
+// grows only when the bytes of a frame have filled it, by doubling, so a
+// peer that announces a huge frame and sends little of it makes the
+// FrameReader allocate in proportion to what it sent (beyond its first
+// buffer, less than 4 times that over all the steps), not to what it
+// announced.
 //
 // Next returns a future that lives in the FrameReader and is reused: await
 // it (or cancel it) before calling Next again. A FrameReader belongs to
@@ -76,7 +84,8 @@ func (fr *FrameReader) Buffered() int { return fr.b.w - fr.b.r }
 type frameNext struct{ fr *FrameReader }
 
 // Poll returns the frame at the front of the buffer once it is all there,
-// growing the buffer when the frame cannot fit and filling it until then.
+// filling the buffer until then and growing it each time the frame's
+// bytes have filled it.
 func (f *frameNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 	fr := f.fr
 	b := &fr.b
@@ -94,12 +103,16 @@ func (f *frameNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 				b.r += need
 				return async.Ok(data[FrameHeaderSize:need]), true
 			}
-			// A fill is never in flight here: the previous poll that
-			// parsed this header grew the buffer before filling it.
-			b.grow(fr.bufferFor(need))
 		}
 		if b.err != nil {
-			return async.Result[[]byte]{Err: fr.endError(len(b.buffered()), need)}, true
+			return async.Result[[]byte]{Err: fr.endError(len(data), need)}, true
+		}
+		if b.full() {
+			// The frame's bytes fill the buffer (a header always fits),
+			// so they, not the header's word, pay for the next step. A
+			// fill is never in flight here: none starts on a full
+			// buffer.
+			b.grow(fr.bufferFor(need))
 		}
 		if !b.fill(cx) {
 			return async.Result[[]byte]{}, false
@@ -108,15 +121,17 @@ func (f *frameNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 	return async.Result[[]byte]{Err: fr.err}, true
 }
 
-// bufferFor returns the size to grow the buffer to for a frame of need
-// bytes with its header: at least double, so that frames growing a little
-// at a time do not copy the buffer each time, but no more than the
-// largest frame allowed.
+// bufferFor returns the size to grow the full buffer to, for a frame of
+// need bytes with its header: double, so that a large frame costs a
+// logarithmic number of copies and the buffer never exceeds twice the
+// bytes that arrived, or need if that is less (need is within the limit,
+// so the buffer is too).
 func (fr *FrameReader) bufferFor(need int) int {
-	if need <= len(fr.b.buf) {
+	size := len(fr.b.buf)
+	if need-size <= size { // written so, 2*size cannot overflow
 		return need
 	}
-	return max(need, min(2*len(fr.b.buf), fr.max+FrameHeaderSize))
+	return 2 * size
 }
 
 // endError is the error of a stream that ended, or failed, with have

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
 )
 
 // frameOf returns payload with its header.
@@ -177,4 +180,55 @@ func TestFrameWriterPartialWritesAndFailure(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// pollReady polls f until it is ready, as an executor would, and fails t
+// if it stays pending while nothing wakes it (it would hang) or for far
+// longer than any source here takes.
+func pollReady[T any](t *testing.T, cx *async.Context, w *testfut.Waker, f async.Future[T]) T {
+	t.Helper()
+	for range 1 << 20 {
+		before := w.Wakes()
+		if v, ok := f.Poll(cx); ok {
+			return v
+		}
+		if w.Wakes() == before {
+			t.Fatalf("%T is pending and nothing will wake it", f)
+		}
+	}
+	t.Fatalf("%T is still pending after 2²⁰ polls", f)
+	panic("unreachable")
+}
+
+// TestFrameReaderAllocatesOnlyWhatArrives sends a header announcing the
+// largest frame a header can, under a limit that allows it, and then
+// only part of it: the FrameReader must allocate in proportion to the
+// bytes it was sent, not to the length the header claims.
+func TestFrameReaderAllocatesOnlyWhatArrives(t *testing.T) {
+	for _, sent := range []int{0, 100, 5000, 1 << 20} {
+		t.Run(fmt.Sprintf("%d bytes of payload", sent), func(t *testing.T) {
+			stream := binary.BigEndian.AppendUint32(nil, math.MaxUint32)
+			stream = append(stream, pattern(sent)...)
+			cx, w := handContext()
+			src := &trickle{data: stream, step: 64 << 10}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			fr := NewFrameReader(src, math.MaxUint32)
+			res := pollReady(t, cx, w, fr.Next())
+			runtime.ReadMemStats(&after)
+			if !errors.Is(res.Err, io.ErrUnexpectedEOF) {
+				t.Errorf("Next = %d bytes, %v; want io.ErrUnexpectedEOF", len(res.Value), res.Err)
+			}
+			// Growing by doubling allocates less than 4 times what
+			// arrived; the bound leaves room for the rest of the
+			// test's allocations, a little more than a page or two.
+			got, bound := after.TotalAlloc-before.TotalAlloc, uint64(8*len(stream)+1<<20)
+			if got > bound {
+				t.Errorf("allocated %d bytes after being sent %d, more than %d", got, len(stream), bound)
+			}
+			if len(fr.b.buf) > max(2*len(stream), initialFrameBuffer) {
+				t.Errorf("buffer of %d bytes after being sent %d", len(fr.b.buf), len(stream))
+			}
+		})
+	}
 }
