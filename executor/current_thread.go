@@ -65,8 +65,9 @@ type CurrentThread struct {
 	cx     *async.Context
 	unpark chan struct{} // parks on this when it does not turn the reactor
 
-	mainWoken atomic.Bool // the BlockOn future's waker was called
-	running   atomic.Bool // a BlockOn is in progress
+	mainWoken atomic.Bool           // the BlockOn future's waker was called
+	running   atomic.Bool           // a BlockOn is in progress
+	ioErr     atomic.Pointer[error] // a failed turn of the reactor goroutine
 
 	mu      sync.Mutex
 	spawned []*async.Task // spawned from other goroutines; guarded by mu
@@ -167,7 +168,8 @@ func Spawn[T any](ex *CurrentThread, f async.Future[T]) async.JoinHandle[T] {
 // returns f's value. Tasks spawned meanwhile run too; those still alive
 // when f is ready are cancelled. The error is ErrClosed or ErrBusy if the
 // executor cannot run, a *async.PanicError if f panicked, or an error of the
-// reactor.
+// reactor: a *reactor.WakerPanicError if a waker the reactor called
+// panicked (see there). The executor may run BlockOn again after any of them.
 func BlockOn[T any](ex *CurrentThread, f async.Future[T]) (v T, err error) {
 	if !ex.running.CompareAndSwap(false, true) {
 		return v, ErrBusy
@@ -338,11 +340,12 @@ func (ex *CurrentThread) park() error {
 	if !ex.queue.Park() {
 		return nil
 	}
-	// Check what Park cannot see: the main waker and remote spawns set
-	// their flag, then Notify; we set parked, then look at their flags.
-	if ex.mainWoken.Load() || ex.hasSpawned() {
+	// Check what Park cannot see: the main waker, remote spawns and the
+	// reactor goroutine's errors set their flag, then Notify; we set
+	// parked, then look at their flags.
+	if ex.mainWoken.Load() || ex.hasSpawned() || ex.ioErr.Load() != nil {
 		ex.queue.Unpark()
-		return nil
+		return ex.takeIOErr()
 	}
 	ex.stats.Parks++
 	var err error
@@ -350,6 +353,7 @@ func (ex *CurrentThread) park() error {
 		err = ex.turn(poll.Forever)
 	} else {
 		<-ex.unpark
+		err = ex.takeIOErr()
 	}
 	ex.queue.Unpark()
 	return err
@@ -396,14 +400,35 @@ func (ex *CurrentThread) signal() {
 }
 
 // runReactor turns the reactor on its own goroutine until it is closed:
-// the book's shape.
+// the book's shape. A turn's error is the executor's to report: runReactor
+// hands it over and wakes the executor. It stops at an error of the event
+// queue, and goes on after a waker's panic, which leaves the reactor sound.
 func (ex *CurrentThread) runReactor() {
 	defer close(ex.ioStopped)
 	for {
-		if _, err := ex.reactor.Turn(poll.Forever); err != nil {
+		_, err := ex.reactor.Turn(poll.Forever)
+		if err == nil {
+			continue
+		}
+		if errors.Is(err, reactor.ErrReactorClosed) {
+			return
+		}
+		ex.ioErr.CompareAndSwap(nil, &err)
+		ex.queue.Notify()
+		ex.signal()
+		var wp *reactor.WakerPanicError
+		if !errors.As(err, &wp) {
 			return
 		}
 	}
+}
+
+// takeIOErr returns the error that the reactor goroutine handed over, if any.
+func (ex *CurrentThread) takeIOErr() error {
+	if p := ex.ioErr.Swap(nil); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // shutdownTasks cancels every live task: the queued ones as they are

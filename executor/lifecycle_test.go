@@ -5,9 +5,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/reactor"
 )
 
 // onCancel never completes; its Cancel calls fn, as a deferred tx.Close()
@@ -213,6 +215,64 @@ func TestCloseDuringWakeStorm(t *testing.T) {
 					t.Fatalf("task %d: %v, %v; want ErrShutdown or, for the aborted ones, ErrAborted", i, ok, res.Err)
 				}
 			}
+		})
+	}
+}
+
+type panicWaker struct{}
+
+func (panicWaker) Wake() { panic("waker of a timer") }
+
+// timerWithWaker arms a timer that wakes w, and stops it when cancelled.
+type timerWithWaker struct {
+	w     reactor.Waker
+	r     *reactor.Reactor
+	timer reactor.Timer
+}
+
+func (f *timerWithWaker) Poll(cx *async.Context) (int, bool) {
+	if f.r == nil {
+		f.r = cx.Reactor()
+		f.r.StartTimer(&f.timer, f.r.Now().Add(time.Millisecond), f.w)
+	}
+	return 0, false
+}
+
+func (f *timerWithWaker) Cancel() {
+	if f.r != nil {
+		f.r.StopTimer(&f.timer)
+	}
+}
+
+// TestPanickingWakerEndsBlockOnWithAnError: a waker that the reactor calls
+// panics. BlockOn returns a *reactor.WakerPanicError instead of panicking,
+// cancels its future and tasks as for any error, and the executor runs
+// the next BlockOn as usual.
+func TestPanickingWakerEndsBlockOnWithAnError(t *testing.T) {
+	for _, s := range shapes {
+		t.Run(s.name, func(t *testing.T) {
+			ex := newExecutor(t, s.opts...)
+			var bystander async.JoinHandle[int]
+			g := &gate{}
+			main := run(
+				do(func(cx *async.Context) { bystander = async.Spawn[int](cx, g) }),
+				await[int](&timerWithWaker{w: panicWaker{}}, nil),
+			)
+			_, err := executor.BlockOn(ex, main)
+			var wp *reactor.WakerPanicError
+			if !errors.As(err, &wp) || wp.Value != "waker of a timer" {
+				t.Fatalf("BlockOn = %v; want a *reactor.WakerPanicError", err)
+			}
+			if res, ok := bystander.Poll(async.NewContext(nil, nil)); !ok || !errors.Is(res.Err, async.ErrShutdown) {
+				t.Fatalf("bystander task: %v, %v; want ErrShutdown", ok, res.Err)
+			}
+			if g.cancels.Load() != 1 {
+				t.Fatalf("bystander's future cancelled %d times, want 1", g.cancels.Load())
+			}
+			if v, err := executor.BlockOn(ex, async.Ready(3)); v != 3 || err != nil {
+				t.Fatalf("BlockOn after the panic = %d, %v", v, err)
+			}
+			// newExecutor's cleanup checks that no timer or source is left.
 		})
 	}
 }

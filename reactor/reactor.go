@@ -38,6 +38,7 @@ type Reactor struct {
 	events  *poll.Events
 	ready   []readySource
 	expired []Waker
+	guard   wakeGuard
 
 	// mu guards the slab of sources and closed.
 	mu      sync.RWMutex
@@ -190,7 +191,9 @@ type Parker interface {
 }
 
 // TurnFor is Turn on behalf of p, an executor turning its reactor (nil:
-// no one in particular; wakers are called as they are).
+// no one in particular; wakers are called as they are). A waker that
+// panics does not stop the turn: the others are still called, and the
+// turn returns a *WakerPanicError.
 func (r *Reactor) TurnFor(maxWait time.Duration, p Parker) (int, error) {
 	r.turnMu.Lock()
 	defer r.turnMu.Unlock()
@@ -223,11 +226,14 @@ func (r *Reactor) TurnFor(maxWait time.Duration, p Parker) (int, error) {
 		}
 		return 0, fmt.Errorf("reactor: %w", err)
 	}
-	woken := r.dispatch(p)
+	g := r.guard.begin(p)
+	woken := r.dispatch(g)
 	if r.clock.paused && maxWait != 0 && woken == 0 {
-		return r.advanceToTimer(p), nil
+		woken = r.advanceToTimer(g)
+	} else {
+		woken += r.fireTimers(g)
 	}
-	return woken + r.fireTimers(p), nil
+	return woken, r.guard.end()
 }
 
 // waitFor returns how long the event queue may block: maxWait, shortened to
