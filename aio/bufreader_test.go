@@ -213,3 +213,44 @@ func TestBufReaderReadLineAtTheBufferSize(t *testing.T) {
 		}
 	}
 }
+
+// TestBufReaderReadSliceAtTheBufferSize checks that ReadSlice cuts where
+// bufio.Reader.ReadSlice does: after Size bytes without delim, even when
+// the stream ends right there.
+func TestBufReaderReadSliceAtTheBufferSize(t *testing.T) {
+	x := func(n int) string { return strings.Repeat("x", n) }
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{x(15) + ",", []string{x(15) + ",|<nil>", "|EOF"}},
+		{x(16), []string{x(16) + "|too long", "|EOF"}},
+		{x(16) + ",", []string{x(16) + "|too long", ",|<nil>", "|EOF"}},
+		{x(17), []string{x(16) + "|too long", "x|EOF"}},
+	}
+	for _, tt := range tests {
+		for _, step := range []int{1, 16, 64} {
+			t.Run(fmt.Sprintf("%d bytes/step %d", len(tt.in), step), func(t *testing.T) {
+				run(t, func(co *async.Co) error {
+					br := NewReader(&trickle{data: []byte(tt.in), step: step}, 16)
+					var got []string
+					for {
+						s, err := async.Await(co, br.ReadSlice(',')).Get()
+						if errors.Is(err, ErrTooLong) {
+							got = append(got, string(s)+"|too long")
+							continue
+						}
+						got = append(got, fmt.Sprintf("%s|%v", s, err))
+						if err != nil {
+							break
+						}
+					}
+					if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
+						t.Errorf("results %q, want %q", got, tt.want)
+					}
+					return nil
+				})
+			})
+		}
+	}
+}
