@@ -51,6 +51,15 @@ import (
 // A future that fn made but is not awaiting is fn's to cancel, with a
 // deferred call.
 //
+// fn runs even if the future is cancelled before its first poll (a task
+// aborted or shut down before it ran, a Select branch never reached): it
+// runs then, inside Cancel, until its first Await, which unwinds it at
+// once. So fn's deferred calls always run, and a coroutine releases what
+// it was given (a connection it closes with defer c.Close(), a semaphore
+// permit it returns) on every path, as a goroutine would. The code before
+// that first Await must expect co.Context() to be nil, as during any
+// cancellation; a value fn returns without awaiting is discarded.
+//
 // A recover in fn can swallow that panic. The coroutine cannot be made to
 // stop, but it cannot wait either: every Await it calls after the
 // cancellation panics again, and if fn then returns, its value is
@@ -266,12 +275,27 @@ func (c *coroutine[T]) Cancel() {
 		panic("async: a coroutine's future cancelled from inside its own coroutine")
 	}
 	c.co.cancelled = true
+	if c.next == nil && c.fn != nil {
+		c.runCancelled()
+		return
+	}
 	f := c.co.awaiting
 	c.co.awaiting = nil
 	defer c.unwind() // even if f.Cancel panics: the coroutine must not leak
 	if f != nil {
 		f.(canceler).Cancel()
 	}
+}
+
+// runCancelled runs fn of a coroutine cancelled before its first poll,
+// until its first Await panics to unwind it or it returns, so that its
+// deferred calls run (see Go).
+func (c *coroutine[T]) runCancelled() {
+	c.next, c.stop = iter.Pull(c.body)
+	c.busy = true
+	c.next() // fn has finished when it returns: body recovers every panic
+	c.busy = false
+	c.unwind()
 }
 
 // unwind resumes a suspended coroutine with yield reporting false, so that

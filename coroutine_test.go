@@ -370,14 +370,78 @@ func TestCoroutineShutdownRunsDefers(t *testing.T) {
 }
 
 // TestCoroutineCancelBeforeFirstPoll: a coroutine that was never polled
-// has not started: cancelling it runs nothing and starts no goroutine.
+// runs when it is cancelled, until its first Await unwinds it, so that its
+// deferred calls run; co.Context() is nil meanwhile, the code after the
+// Await never runs, and no goroutine is left.
 func TestCoroutineCancelBeforeFirstPoll(t *testing.T) {
 	noLeaks(t)
-	ran := false
-	f := async.Go(func(*async.Co) int { ran = true; return 1 })
+	var steps []string
+	f := async.Go(func(co *async.Co) int {
+		defer func() { steps = append(steps, "deferred") }()
+		steps = append(steps, fmt.Sprintf("started, context %v", co.Context()))
+		async.Await(co, async.Yield())
+		steps = append(steps, "after the Await")
+		return 1
+	})
 	f.Cancel()
-	if ran {
-		t.Error("the function of a coroutine cancelled before its first poll ran")
+	if got := strings.Join(steps, "; "); got != "started, context <nil>; deferred" {
+		t.Fatalf("cancelling an unpolled coroutine ran: %s", got)
+	}
+	f.Cancel() // a second Cancel does nothing
+	if len(steps) != 2 {
+		t.Fatalf("second Cancel ran the function again: %v", steps)
+	}
+
+	// A function that returns without awaiting runs to its end.
+	ran := false
+	async.Go(func(*async.Co) int { ran = true; return 1 }).Cancel()
+	if !ran {
+		t.Fatal("the function of an unpolled coroutine did not run at Cancel")
+	}
+
+	// A panic in it is Cancel's, as for deferred calls during cancellation.
+	defer func() {
+		pe, ok := recover().(*async.PanicError)
+		if !ok || pe.Value != "in the prefix" {
+			t.Fatalf("Cancel panicked with %v; want a *PanicError", pe)
+		}
+	}()
+	async.Go(func(*async.Co) int { panic("in the prefix") }).Cancel()
+}
+
+// TestCoroutineAbortedBeforeFirstPollRunsDefers: a coroutine task aborted
+// right after Spawn, or shut down before it ran, still runs its deferred
+// calls, so a socket it was given is closed on every path.
+func TestCoroutineAbortedBeforeFirstPollRunsDefers(t *testing.T) {
+	noLeaks(t)
+	for _, how := range []string{"abort", "shutdown"} {
+		t.Run(how, func(t *testing.T) {
+			ex := newCoExecutor(t)
+			fds := coSocketpair(t)
+			fd, err := unix.Dup(fds[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			closed := false
+			_, err = executor.BlockOn(ex, async.Go(func(co *async.Co) struct{} {
+				h := async.Spawn(co.Context(), async.Go(func(co *async.Co) int {
+					defer func() { closed = unix.Close(fd) == nil }()
+					async.Await(co, timer.Sleep(time.Hour))
+					return 1
+				}))
+				if how == "abort" {
+					h.Abort()
+					async.Await(co, h)
+				}
+				return struct{}{}
+			}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !closed {
+				t.Fatal("the descriptor given to the coroutine was not closed")
+			}
+		})
 	}
 }
 

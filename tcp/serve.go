@@ -6,11 +6,16 @@ import "github.com/asyncgo/async"
 // come, a stream of them, and spawns a task running handle(c) for each.
 // It is ready only when accepting fails, with that error: after l.Close,
 // one wrapping net.ErrClosed (running out of descriptors is waited out,
-// see Accept). The connection tasks are detached: they outlive Serve, and
-// handle's future owns its Conn, so it closes it when done or cancelled.
+// see Accept). The connection tasks are detached: they outlive Serve.
 //
-// Serve allocates nothing per connection beyond the Conn, the task and
-// what handle allocates.
+// Serve owns each connection: it closes it when handle's future completes,
+// panics or is cancelled (aborted, or shut down with its executor), even
+// if that happens before the future was ever polled. A handler need not
+// close it, and may: closing twice is harmless. A handler must not keep
+// the Conn past its future's end.
+//
+// Serve allocates per connection the Conn, the task, a 24-byte wrapper
+// that closes the Conn, and what handle allocates.
 func Serve(l *Listener, handle func(c *Conn) async.Future[struct{}]) async.Future[error] {
 	return &serveFuture{l: l, handle: handle}
 }
@@ -29,9 +34,31 @@ func (f *serveFuture) Poll(cx *async.Context) (error, bool) {
 		if r.Err != nil {
 			return r.Err, true
 		}
-		async.Spawn(cx, f.handle(r.Value)).Detach()
+		async.Spawn[struct{}](cx, &servedConn{c: r.Value, f: f.handle(r.Value)}).Detach()
 	}
 }
 
 // Cancel stops accepting; the listener stays the caller's to close.
 func (f *serveFuture) Cancel() { f.l.Accept().Cancel() }
+
+// servedConn is the future of a connection's task: the handler's future,
+// and the Conn that Serve closes when that future is done with it.
+type servedConn struct {
+	c *Conn
+	f async.Future[struct{}]
+}
+
+func (s *servedConn) Poll(cx *async.Context) (struct{}, bool) {
+	v, ok := s.f.Poll(cx)
+	if ok {
+		s.c.Close()
+	}
+	return v, ok
+}
+
+// Cancel cancels the handler's future, then closes the Conn, even if the
+// handler's Cancel panics. The task also cancels a future that panicked.
+func (s *servedConn) Cancel() {
+	defer s.c.Close()
+	s.f.Cancel()
+}

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net"
 	"testing"
+	"time"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/timer"
 )
 
 // TestServe serves ten clients at once through Serve, then closes the
@@ -52,6 +54,92 @@ func TestServe(t *testing.T) {
 		r := async.Await(co, served)
 		if r.Err != nil || !errors.Is(r.Value, net.ErrClosed) {
 			return fmt.Errorf("Serve after Close: %v, %v; want net.ErrClosed", r.Value, r.Err)
+		}
+		return nil
+	})
+}
+
+// TestServeClosesWhatHandlersLeave: handlers that never close their
+// connection, whose tasks end every way a task can (returning, panicking,
+// aborted by shutdown while waiting), leave no descriptor behind: Serve
+// closes each connection, and each client sees end of stream.
+func TestServeClosesWhatHandlersLeave(t *testing.T) {
+	fdcheck.Check(t)
+	run(t, func(co *async.Co) error {
+		l, err := Listen("127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		handled := 0
+		handle := func(c *Conn) async.Future[struct{}] {
+			handled++
+			switch handled {
+			case 1: // returns at once
+				return async.Ready(struct{}{})
+			case 2: // panics
+				return async.Go(func(*async.Co) struct{} { panic("handler") })
+			}
+			// waits forever: cancelled when the executor shuts down
+			return async.Go(func(co *async.Co) struct{} {
+				async.Await(co, async.Pending[struct{}]())
+				return struct{}{}
+			})
+		}
+		async.Spawn(co.Context(), Serve(l, handle)).Detach()
+		for i := 0; i < 2; i++ {
+			c, err := async.Await(co, Connect(l.Addr().String())).Get()
+			if err != nil {
+				return err
+			}
+			// The read ends when Serve closes the server side.
+			r := async.Await(co, timer.Timeout(async.Go(func(co *async.Co) async.Result[[]byte] {
+				got, err := readAll(co, c)
+				return async.Result[[]byte]{Value: got, Err: err}
+			}), 10*time.Second))
+			c.Close()
+			if r.Err != nil {
+				return fmt.Errorf("client %d: the server side was never closed: %v", i, r.Err)
+			}
+			got, err := r.Value.Get()
+			if err != nil || len(got) != 0 {
+				return fmt.Errorf("client %d: read %q, %v; want end of stream", i, got, err)
+			}
+		}
+		// The third handler's connection is open when the test returns:
+		// the executor's shutdown cancels its task, and Serve closes it.
+		c, err := async.Await(co, Connect(l.Addr().String())).Get()
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		for handled < 3 {
+			async.Await(co, async.Yield())
+		}
+		return nil
+	})
+}
+
+// TestServeClosesConnOfUnpolledHandler: a connection task cancelled
+// before its first poll (shut down right after Serve spawned it) still
+// closes its connection, even though the handler never ran.
+func TestServeClosesConnOfUnpolledHandler(t *testing.T) {
+	fdcheck.Check(t)
+	run(t, func(co *async.Co) error {
+		c, s, l, err := pair(co, "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		defer c.Close()
+		ran := false
+		served := &servedConn{c: s, f: async.Map(async.Pending[struct{}](), func(v struct{}) struct{} { ran = true; return v })}
+		served.Cancel()
+		if ran {
+			return fmt.Errorf("the handler ran")
+		}
+		if err := s.Close(); !errors.Is(err, net.ErrClosed) {
+			return fmt.Errorf("closing the conn again: %v; want net.ErrClosed, as it was closed", err)
 		}
 		return nil
 	})
