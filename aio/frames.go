@@ -44,8 +44,15 @@ type FrameReader struct {
 // NewFrameReader returns a FrameReader over r for payloads of at most
 // maxLen bytes (a header cannot announce more than 2³²−1).
 func NewFrameReader(r Reader, maxLen int) *FrameReader {
+	return newFrameReader(r, maxLen, initialFrameBuffer)
+}
+
+// newFrameReader is NewFrameReader with a first buffer of initial bytes
+// (at least a header's), so that tests reach the growth of the buffer
+// without megabytes of input.
+func newFrameReader(r Reader, maxLen, initial int) *FrameReader {
 	fr := &FrameReader{max: frameLimit(maxLen)}
-	fr.b.init(r, min(fr.max+FrameHeaderSize, initialFrameBuffer))
+	fr.b.init(r, min(fr.max+FrameHeaderSize, max(initial, FrameHeaderSize)))
 	fr.next.fr = fr
 	return fr
 }

@@ -232,3 +232,30 @@ func TestFrameReaderAllocatesOnlyWhatArrives(t *testing.T) {
 		})
 	}
 }
+
+// TestFrameReaderGrowsByDoubling reads a frame larger than the first
+// buffer a byte at a time and records the buffer's size after each byte:
+// it doubles each time the frame's bytes fill it, and stops at the
+// frame's size.
+func TestFrameReaderGrowsByDoubling(t *testing.T) {
+	stream := frameOf(pattern(100))
+	cx, _ := handContext()
+	src := &trickle{data: stream, step: 1}
+	fr := newFrameReader(src, 1<<20, 16)
+	var sizes []int
+	for {
+		res, ok := fr.Next().Poll(cx)
+		if ok {
+			if res.Err != nil || !bytes.Equal(res.Value, pattern(100)) {
+				t.Fatalf("Next = %d bytes, %v; want the 100-byte frame", len(res.Value), res.Err)
+			}
+			break
+		}
+		if n := len(fr.b.buf); len(sizes) == 0 || sizes[len(sizes)-1] != n {
+			sizes = append(sizes, n)
+		}
+	}
+	if got, want := fmt.Sprint(sizes), "[16 32 64 104]"; got != want {
+		t.Errorf("buffer sizes %v, want %v", got, want)
+	}
+}

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/asyncgo/async"
@@ -184,17 +186,13 @@ func checkTooLong(t *testing.T, err error, max int) {
 }
 
 // refLines returns the lines of data the plain way, with bytes.Split:
-// without their "\n", and without the '\r' before it if cr is set; the
-// last line, if data does not end with a newline, is kept whole, its
-// '\r' too unless crLast is set.
-func refLines(data []byte, cr, crLast bool) [][]byte {
+// without their "\n" or "\r\n"; the last line, if data does not end
+// with a newline, is kept whole, its '\r' too unless crLast is set.
+func refLines(data []byte, crLast bool) [][]byte {
 	parts := bytes.Split(data, []byte("\n"))
 	var lines [][]byte
 	for _, p := range parts[:len(parts)-1] {
-		if cr {
-			p = bytes.TrimSuffix(p, []byte("\r"))
-		}
-		lines = append(lines, p)
+		lines = append(lines, bytes.TrimSuffix(p, []byte("\r")))
 	}
 	if last := parts[len(parts)-1]; len(last) > 0 {
 		if crLast {
@@ -205,38 +203,40 @@ func refLines(data []byte, cr, crLast bool) [][]byte {
 	return lines
 }
 
-// fuzzSeed is a seed of the line and frame targets.
+// fuzzSeed is a seed of the line targets.
 type fuzzSeed struct {
 	data, sched string
 	size        uint8
 	fail        bool
 }
 
-// lineSeeds are inputs that reach the edges of the line readers: lines
-// about as long as the buffer, "\r\n" cut by the buffer's end, a lone
-// '\r', empty lines, the end right after a full buffer.
-var lineSeeds = []fuzzSeed{
-	{"", "", 0, false},
-	{"one\ntwo\r\n\nfour", "", 0, false},
-	{"one\ntwo\r\n\nfour", "\x00", 0, true},
-	{"xxxxxxxxxxxxxxxx", "\x40", 0, false},
-	{"xxxxxxxxxxxxxxxx\n", "\x0f\xc0", 0, false},
-	{"xxxxxxxxxxxxxxx\r\nyyyyyyyyyyyyyyyy\r\nz", "\x0e\x41\x82", 0, false},
-	{"xxxxxxxxxxxxxxxxx\r\r\n\r", "\x10\xc3", 0, false},
-	{"a\rb\nc\r", "\x01", 0, false},
-	{"0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEF\n\n", "\x05\xc7\x12", 3, false},
-	{"\n\n\r\n\r\r\n", "\xc0", 1, true},
+// lineSeeds returns inputs that reach the edges of the line readers:
+// lines about as long as the buffer, "\r\n" cut by the buffer's end, a
+// lone '\r', empty lines, the end right after a full buffer.
+func lineSeeds() []fuzzSeed {
+	return []fuzzSeed{
+		{"", "", 0, false},
+		{"one\ntwo\r\n\nfour", "", 0, false},
+		{"one\ntwo\r\n\nfour", "\x00", 0, true},
+		{"xxxxxxxxxxxxxxxx", "\x40", 0, false},
+		{"xxxxxxxxxxxxxxxx\n", "\x0f\xc0", 0, false},
+		{"xxxxxxxxxxxxxxx\r\nyyyyyyyyyyyyyyyy\r\nz", "\x0e\x41\x82", 0, false},
+		{"xxxxxxxxxxxxxxxxx\r\r\n\r", "\x10\xc3", 0, false},
+		{"a\rb\nc\r", "\x01", 0, false},
+		{"0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEF\n\n", "\x05\xc7\x12", 3, false},
+		{"\n\n\r\n\r\r\n", "\xc0", 1, true},
+	}
 }
 
 func FuzzBufReaderReadLine(f *testing.F) {
-	for _, s := range lineSeeds {
+	for _, s := range lineSeeds() {
 		f.Add([]byte(s.data), []byte(s.sched), s.size, s.fail)
 	}
 	f.Fuzz(func(t *testing.T, data, sched []byte, size uint8, fail bool) {
 		r := newFuzzRun(t, data, sched, fail)
 		br := NewReader(r.src, MinBufferSize+int(size%64))
 		n := 0
-		for _, line := range refLines(data, true, false) {
+		for _, line := range refLines(data, false) {
 			// A line longer than the buffer comes in pieces of Size
 			// bytes with an error, the last one (never empty) without.
 			for {
@@ -269,7 +269,7 @@ type errReader struct{ err error }
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func FuzzBufReaderReadSlice(f *testing.F) {
-	for _, s := range lineSeeds {
+	for _, s := range lineSeeds() {
 		f.Add([]byte(s.data), []byte(s.sched), s.size, s.fail, byte('\n'))
 	}
 	f.Add([]byte("a,bc,,def,"), []byte("\x01"), uint8(0), false, byte(','))
@@ -310,7 +310,7 @@ func FuzzBufReaderReadSlice(f *testing.F) {
 }
 
 func FuzzLineReader(f *testing.F) {
-	for _, s := range lineSeeds {
+	for _, s := range lineSeeds() {
 		f.Add([]byte(s.data), []byte(s.sched), s.size, s.fail)
 	}
 	f.Add([]byte("12345678\r\n123456789\r\n12345678\r\r\n"), []byte("\x02\xc1"), uint8(7), false)
@@ -319,7 +319,7 @@ func FuzzLineReader(f *testing.F) {
 		lr := NewLineReader(r.src, 1+int(limit%64))
 		// A LineReader drops the '\r' of an unterminated last line too,
 		// as bufio.ScanLines does.
-		for n, line := range refLines(data, true, true) {
+		for n, line := range refLines(data, true) {
 			res := fuzzAwait(r, lr.Next)
 			if len(line) > lr.Max() {
 				if len(res.Value) != 0 {
@@ -362,10 +362,17 @@ func refFrames(data []byte, maxLen int) (payloads [][]byte, tooLong int64, have,
 	return payloads, -1, 0, 0
 }
 
-// frameSeeds are streams of frames: several, of every size up to one
-// that needs the buffer to grow, headers announcing too much, or far too
+// frameSeed is a seed of FuzzFrameReader.
+type frameSeed struct {
+	data, sched    string
+	limit, initial uint8
+	fail           bool
+}
+
+// frameSeeds returns streams of frames: several, of every size up to
+// some that make the buffer grow, headers announcing too much, or far too
 // much, and streams cut in a header or a payload.
-func frameSeeds() []fuzzSeed {
+func frameSeeds() []frameSeed {
 	frames := func(payloads ...[]byte) string {
 		var b []byte
 		for _, p := range payloads {
@@ -373,18 +380,20 @@ func frameSeeds() []fuzzSeed {
 		}
 		return string(b)
 	}
-	big := frames(pattern(5000), pattern(3), pattern(9000))
-	return []fuzzSeed{
-		{"", "", 0, false},
-		{frames([]byte("one"), nil, []byte("three")), "", 64, false},
-		{frames([]byte("one"), nil, []byte("three")), "\x00\xc1\x40\x82", 64, true},
-		{big, "", 255, false},
-		{big, "\x3f\x7f\xff", 255, false},
-		{frames(pattern(1000)), "\x20", 200, false},
-		{"\xff\xff\xff\xff", "", 255, false},
-		{"\xff\xff\xff\xff" + string(pattern(300)), "\x05", 255, false},
-		{frames([]byte("ok")) + "\x00\x00", "\x01", 64, false},
-		{frames([]byte("ok")) + "\x00\x00\x01\x00abc", "\x02", 64, true},
+	three := frames([]byte("one"), nil, []byte("three"))
+	grows := frames(pattern(50), pattern(3), pattern(300), pattern(90))
+	return []frameSeed{
+		{"", "", 0, 0, false},
+		{three, "", 64, 0, false},
+		{three, "\x00\xc1\x40\x82", 64, 0, true},
+		{grows, "", 255, 8, false},
+		{grows, "\x3f\x7f\xff\x05", 255, 20, false},
+		{grows, "\x10", 7, 4, false},
+		{frames(pattern(5000), pattern(3)), "", 255, 0, false},
+		{"\xff\xff\xff\xff", "", 255, 0, false},
+		{"\xff\xff\xff\xf0" + string(pattern(300)), "\x05", 255, 16, false},
+		{frames([]byte("ok")) + "\x00\x00", "\x01", 64, 0, false},
+		{frames([]byte("ok")) + "\x00\x00\x01\x00abc", "\x02", 64, 5, true},
 	}
 }
 
@@ -398,18 +407,28 @@ func frameLimitOf(b uint8) int {
 	return int(b) * 41
 }
 
+// frameBufferOf maps the fuzzer's byte to the size of a FrameReader's
+// first buffer: 0 for the size NewFrameReader gives, others so small that
+// the frames of a short input make it grow.
+func frameBufferOf(b uint8) int {
+	if b == 0 {
+		return initialFrameBuffer
+	}
+	return int(b)
+}
+
 func FuzzFrameReader(f *testing.F) {
 	for _, s := range frameSeeds() {
-		f.Add([]byte(s.data), []byte(s.sched), s.size, s.fail)
+		f.Add([]byte(s.data), []byte(s.sched), s.limit, s.initial, s.fail)
 	}
-	f.Fuzz(func(t *testing.T, data, sched []byte, limit uint8, fail bool) {
+	f.Fuzz(func(t *testing.T, data, sched []byte, limit, initial uint8, fail bool) {
 		r := newFuzzRun(t, data, sched, fail)
 		maxLen := frameLimitOf(limit)
 		payloads, tooLong, have, need := refFrames(data, maxLen)
 
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		fr := NewFrameReader(r.src, maxLen)
+		fr := newFrameReader(r.src, maxLen, frameBufferOf(initial))
 		first := len(fr.b.buf)
 		var consumed int // bytes of data the frames returned so far take
 		for n, want := range payloads {
@@ -453,7 +472,10 @@ func FuzzFrameReader(f *testing.F) {
 				t.Fatalf("Next after a frame too long = %v, reading the source %d times; want the same error, no reads", again.Err, r.src.ends-ends)
 			}
 		case need > 0 && !fail:
-			if !errors.Is(res.Err, io.ErrUnexpectedEOF) {
+			// The error says how much of how much came.
+			msg := res.Err.Error()
+			if !errors.Is(res.Err, io.ErrUnexpectedEOF) || !strings.Contains(msg, fmt.Sprintf("after %d bytes of a", have)) ||
+				!strings.Contains(msg, fmt.Sprint(need)) {
 				t.Fatalf("Next = %v; want io.ErrUnexpectedEOF after %d bytes of %d", res.Err, have, need)
 			}
 			if again := fuzzAwait(r, fr.Next); again.Err.Error() != res.Err.Error() {
