@@ -109,20 +109,8 @@ type getFuture struct {
 	fd  int             // the socket; -1 when there is none
 	src *reactor.Source // its registration; nil when there is none
 
-	unsent []byte // the part of the request not yet written
-	buf    []byte // every byte of the response read so far
-
-	// What is known of the response. The head being looked for starts at
-	// buf[head] (after any 1xx interim heads), and scanned is how far the
-	// search for its end got. Once it is complete it is parsed into resp,
-	// and body is where the body starts; until then body is -1. length is
-	// the body's length from Content-Length, or -1 for a body that ends at
-	// end of stream.
-	resp    Response
-	head    int
-	scanned int
-	body    int
-	length  int
+	unsent []byte         // the part of the request not yet written
+	parser responseParser // the response read so far, and what is known of it
 
 	// The operations PollIO runs, bound once so that a poll allocates
 	// nothing for them.
@@ -157,7 +145,7 @@ func (g *getFuture) Poll(cx *async.Context) (async.Result[Response], bool) {
 	if err := g.release(); err != nil {
 		return async.Err[Response](fmt.Errorf("book: GET %q from %s: close: %w", g.path, g.server, err)), true
 	}
-	return async.Ok(g.resp), true
+	return async.Ok(g.parser.resp), true
 }
 
 // Cancel closes the socket, whatever state the exchange is in.
@@ -194,8 +182,7 @@ func (g *getFuture) start(cx *async.Context) error {
 		return err
 	}
 	g.unsent = fmt.Appendf(nil, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", g.path, t.host)
-	g.buf = make([]byte, 0, firstReadSize)
-	g.body, g.length = -1, -1
+	g.parser = newResponseParser()
 	g.connectOp, g.writeOp, g.readOp = g.connected, g.writeSome, g.readSome
 	g.state = getConnect
 	return nil
@@ -267,8 +254,7 @@ func (g *getFuture) read(cx *async.Context) (bool, error) {
 		if r.Err != nil {
 			return false, fmt.Errorf("read response: %w", r.Err)
 		}
-		g.buf = g.buf[:len(g.buf)+r.Value]
-		done, err := g.progress(r.Value == 0)
+		done, err := g.parser.advance(r.Value)
 		if err != nil || done {
 			g.state = getDone
 			return done, err
@@ -276,62 +262,105 @@ func (g *getFuture) read(cx *async.Context) (bool, error) {
 	}
 }
 
-// readSome reads into the room after the bytes read so far, growing the
-// buffer when it is full, but never past readLimit.
-func (g *getFuture) readSome() (int, error) {
-	limit := g.readLimit()
-	if len(g.buf) == cap(g.buf) {
-		want := min(2*cap(g.buf), limit)
-		g.buf = slices.Grow(g.buf, want-len(g.buf))
+// readSome reads into the room the parser has for the next bytes.
+func (g *getFuture) readSome() (int, error) { return unix.Read(g.fd, g.parser.room()) }
+
+// responseParser parses a response as it arrives, in whatever pieces the
+// socket hands over: the reader asks room for the space to read into and
+// tells advance how much the read filled. It owns the buffer the reads
+// fill so that the buffer grows only as fast as bytes arrive, and never
+// past the limits, whatever the response announces. It knows nothing of
+// sockets, which lets the tests feed it every way of splitting a response.
+type responseParser struct {
+	buf []byte // every byte of the response read so far
+
+	// What is known of the response. The head being looked for starts at
+	// buf[head] (after any 1xx interim heads); the search for its end got
+	// to scanned, in the line that starts at line. Once it is complete it
+	// is parsed into resp, and body is where the body starts; until then
+	// body is -1. length is the body's length from Content-Length, or -1
+	// for a body that ends at end of stream.
+	resp    Response
+	head    int
+	line    int
+	scanned int
+	body    int
+	length  int
+}
+
+// newResponseParser returns a parser that has seen nothing yet. Its buffer
+// is made by the first call of room.
+func newResponseParser() responseParser { return responseParser{body: -1, length: -1} }
+
+// room returns the space the next read should fill: the room after the
+// bytes read so far, growing the buffer when it is full, by doubling, so
+// that it is never much more than twice what arrived, but never past
+// readLimit. It is never empty while the response is incomplete (see
+// readLimit), so a read that returns 0 always means end of stream. It may be
+// called again without an advance in between, as when a read would block.
+func (p *responseParser) room() []byte {
+	limit := p.readLimit()
+	if len(p.buf) == cap(p.buf) {
+		want := min(max(2*cap(p.buf), firstReadSize), limit)
+		p.buf = slices.Grow(p.buf, want-len(p.buf))
 	}
-	return unix.Read(g.fd, g.buf[len(g.buf):min(cap(g.buf), limit)])
+	return p.buf[len(p.buf):min(cap(p.buf), limit)]
+}
+
+// advance takes in the n bytes the last read put at the start of room,
+// where n == 0 means end of stream, and reports whether the response is
+// complete. After it reports an error or completion it must not be called
+// again.
+func (p *responseParser) advance(n int) (bool, error) {
+	p.buf = p.buf[:len(p.buf)+n]
+	return p.progress(n == 0)
 }
 
 // readLimit is how long buf may grow before the next check must end the
 // read: the header cap while the head is incomplete, the end of the body
 // when Content-Length gave it, and one byte past the body cap otherwise, to
 // see that it was passed. progress ends the read at each of these, so there
-// is always room below the limit when readSome runs.
-func (g *getFuture) readLimit() int {
+// is always room below the limit when room is called.
+func (p *responseParser) readLimit() int {
 	switch {
-	case g.body < 0:
+	case p.body < 0:
 		return MaxHeaderBytes
-	case g.length >= 0:
-		return g.body + g.length
+	case p.length >= 0:
+		return p.body + p.length
 	default:
-		return g.body + MaxBodyBytes + 1
+		return p.body + MaxBodyBytes + 1
 	}
 }
 
 // progress looks at what was read so far, after a read that reached end of
 // stream (eof) or not, and reports whether the response is complete.
-func (g *getFuture) progress(eof bool) (bool, error) {
-	if g.body < 0 {
-		if err := g.parseHeads(); err != nil {
+func (p *responseParser) progress(eof bool) (bool, error) {
+	if p.body < 0 {
+		if err := p.parseHeads(); err != nil {
 			return false, err
 		}
 	}
 	switch {
-	case g.body < 0 && len(g.buf) >= MaxHeaderBytes:
+	case p.body < 0 && len(p.buf) >= MaxHeaderBytes:
 		return false, fmt.Errorf("%w: no end of the headers in the first %d bytes", ErrTooLarge, MaxHeaderBytes)
-	case g.body < 0 && eof && len(g.buf) == 0:
+	case p.body < 0 && eof && len(p.buf) == 0:
 		return false, fmt.Errorf("%w: connection closed without a response", ErrBadResponse)
-	case g.body < 0 && eof:
-		return false, fmt.Errorf("%w: connection closed after %d bytes, before the end of the headers", ErrBadResponse, len(g.buf))
-	case g.body < 0:
+	case p.body < 0 && eof:
+		return false, fmt.Errorf("%w: connection closed after %d bytes, before the end of the headers", ErrBadResponse, len(p.buf))
+	case p.body < 0:
 		return false, nil
 	}
-	got := len(g.buf) - g.body
+	got := len(p.buf) - p.body
 	switch {
-	case g.length >= 0 && got >= g.length:
-		g.resp.Body = g.buf[g.body : g.body+g.length : g.body+g.length]
+	case p.length >= 0 && got >= p.length:
+		p.resp.Body = p.buf[p.body : p.body+p.length : p.body+p.length]
 		return true, nil
-	case g.length >= 0 && eof:
-		return false, fmt.Errorf("%w: connection closed after %d of the %d bytes of body Content-Length announced", ErrBadResponse, got, g.length)
+	case p.length >= 0 && eof:
+		return false, fmt.Errorf("%w: connection closed after %d of the %d bytes of body Content-Length announced", ErrBadResponse, got, p.length)
 	case got > MaxBodyBytes:
 		return false, fmt.Errorf("%w: body longer than %d bytes", ErrTooLarge, MaxBodyBytes)
 	case eof:
-		g.resp.Body = g.buf[g.body:len(g.buf):len(g.buf)]
+		p.resp.Body = p.buf[p.body:len(p.buf):len(p.buf)]
 		return true, nil
 	}
 	return false, nil
@@ -340,13 +369,13 @@ func (g *getFuture) progress(eof bool) (bool, error) {
 // parseHeads parses every complete head in buf, skipping 1xx interim
 // responses, until it parses the final one and sets body and length, or
 // runs out of complete heads.
-func (g *getFuture) parseHeads() error {
+func (p *responseParser) parseHeads() error {
 	for {
-		end := headEnd(g.buf, &g.scanned)
+		end := p.headEnd()
 		if end < 0 {
 			return nil
 		}
-		resp, err := parseHead(g.buf[g.head:end])
+		resp, err := parseHead(p.buf[p.head:end])
 		if err != nil {
 			return err
 		}
@@ -354,32 +383,36 @@ func (g *getFuture) parseHeads() error {
 		case resp.Status == 101:
 			return fmt.Errorf("status 101 Switching Protocols, for an upgrade that was not asked for: %w", errors.ErrUnsupported)
 		case resp.Status < 200:
-			g.head = end
+			p.head = end
 			continue // interim: the final response follows
 		}
-		g.resp = resp
-		g.length, err = bodyLength(resp)
-		g.body = end
+		p.resp = resp
+		p.length, err = bodyLength(resp)
+		p.body = end
 		return err
 	}
 }
 
-// headEnd looks in buf, from *scanned on, for the blank line that ends a
-// head, and returns the offset just past it, or -1 if it is not there yet.
-// *scanned moves to the start of the next line to look at, so each byte is
-// looked at once however many reads the head takes, and past the blank line
-// when found. Lines end with CRLF; a bare LF is accepted too, as RFC 9112
-// section 2.2 allows.
-func headEnd(buf []byte, scanned *int) int {
+// headEnd looks in buf for the blank line that ends a head, and returns
+// the offset just past it, or -1 if it is not there yet. Each byte is
+// looked at once however many reads the head takes: scanned moves past
+// every byte searched, found or not, and line keeps the start of the line
+// being searched, so that a long line sent a byte at a time is not searched
+// again from its start with each byte (which made such a line of n bytes
+// cost n*n/2 comparisons). Lines end with CRLF; a bare LF is accepted too,
+// as RFC 9112 section 2.2 allows.
+func (p *responseParser) headEnd() int {
 	for {
-		i := bytes.IndexByte(buf[*scanned:], '\n')
+		i := bytes.IndexByte(p.buf[p.scanned:], '\n')
 		if i < 0 {
+			p.scanned = len(p.buf)
 			return -1
 		}
-		line := buf[*scanned : *scanned+i]
-		*scanned += i + 1
-		if len(line) == 0 || len(line) == 1 && line[0] == '\r' {
-			return *scanned
+		l := p.buf[p.line : p.scanned+i]
+		p.scanned += i + 1
+		p.line = p.scanned
+		if len(l) == 0 || len(l) == 1 && l[0] == '\r' {
+			return p.scanned
 		}
 	}
 }
@@ -546,6 +579,6 @@ func (g *getFuture) release() error {
 	}
 	errClose := unix.Close(g.fd)
 	g.fd = -1
-	g.buf, g.unsent = nil, nil
+	g.parser.buf, g.unsent = nil, nil
 	return errors.Join(errDereg, errClose)
 }
