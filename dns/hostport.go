@@ -2,7 +2,6 @@ package dns
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -71,10 +70,13 @@ func lookupHostPort(r *net.Resolver, hostport string) async.Future[async.Result[
 }
 
 // parsePort reads a port that is all digits as a number; anything else is
-// a service name, which numeric false asks the caller to look up.
+// a service name, which numeric false asks the caller to look up. Its
+// errors are *net.AddrError, as LookupHostPort promises for a malformed
+// hostport; their Addr is left empty, since the caller's wrapping names
+// the whole input.
 func parsePort(service string) (port uint16, numeric bool, err error) {
 	if service == "" {
-		return 0, false, errors.New("missing port")
+		return 0, false, &net.AddrError{Err: "missing port"}
 	}
 	for i := 0; i < len(service); i++ {
 		if service[i] < '0' || service[i] > '9' {
@@ -83,7 +85,7 @@ func parsePort(service string) (port uint16, numeric bool, err error) {
 	}
 	n, err := strconv.ParseUint(service, 10, 16)
 	if err != nil {
-		return 0, false, fmt.Errorf("port %s is not from 0 to 65535", service)
+		return 0, false, &net.AddrError{Err: "port " + service + " is not from 0 to 65535"}
 	}
 	return uint16(n), true, nil
 }
