@@ -6,4 +6,12 @@
 // Time is the reactor's clock: under an executor made WithPausedClock it
 // stands still while tasks run and jumps to the next deadline when all are
 // idle, so these futures complete at once and in deadline order in tests.
+//
+// Far deadlines saturate. A deadline is kept in Unix nanoseconds, which end
+// in 2262, and the reactor's clock reaches 292 years past its start; a
+// deadline beyond either, such as time.Now().Add(math.MaxInt64) or a
+// Timeout of math.MaxInt64 (the usual "no deadline"), never comes. Its
+// future stays pending, holding its timer until it is cancelled, and a
+// paused clock does not jump for it: with only such timers armed, an idle
+// executor waits for I/O or a wake from another goroutine.
 package timer

@@ -26,7 +26,8 @@ const (
 )
 
 // Interval delivers ticks at a fixed period. The first tick is ready at
-// once; tick n is due at start + n*period. Ask for each tick with Tick.
+// once; tick n is due at start + n*period. Ask for each tick with Tick. A
+// tick due after 2262 never comes (see SleepUntil).
 type Interval struct {
 	period time.Duration
 	missed MissedTick
@@ -98,7 +99,9 @@ func (iv *Interval) following(due, now time.Time) time.Time {
 	case Delay:
 		return now.Add(iv.period)
 	}
-	// Skip: the first multiple of the period after now.
+	// Skip: the first multiple of the period after now. Add the last
+	// multiple not after now, then one more period, as times: a Duration
+	// holding both could overflow when the period is centuries long.
 	late := now.Sub(due)
-	return due.Add((late/iv.period + 1) * iv.period)
+	return due.Add(late / iv.period * iv.period).Add(iv.period)
 }

@@ -1,6 +1,7 @@
 package timer
 
 import (
+	"math"
 	"time"
 
 	"github.com/asyncgo/async"
@@ -12,11 +13,12 @@ import (
 //
 // It is 72 bytes: a million sleeping tasks each hold one, so the deadline
 // is kept as Unix nanoseconds rather than a time.Time, and whether the
-// timer fired is asked of the reactor rather than cached.
+// timer fired is asked of the reactor rather than cached. Unix nanoseconds
+// end in 2262 (see unixNano): a later deadline never comes.
 type SleepFuture struct {
 	timer reactor.Timer
 	r     *reactor.Reactor // set when armed
-	at    int64            // Sleep: the duration; SleepUntil and once armed: the deadline, Unix ns
+	at    int64            // Sleep: the duration; SleepUntil and once armed: the deadline, saturated Unix ns
 	until bool             // at is a deadline
 }
 
@@ -25,10 +27,15 @@ type SleepFuture struct {
 // late, plus scheduling delay. It returns the Future interface so that
 // type arguments are inferred at call sites (async.Spawn, async.Await);
 // NewSleep returns the concrete type, with Reset and Deadline.
+//
+// A sleep that would end after 2262, such as Sleep(math.MaxInt64), or
+// beyond the reach of the runtime's clock (see reactor.Clock), never ends:
+// it stays pending, holding its timer, until it is cancelled.
 func Sleep(d time.Duration) async.Future[struct{}] { return NewSleep(d) }
 
 // SleepUntil returns a future that is ready at deadline, a wall-clock
-// instant (its monotonic reading is not kept).
+// instant (its monotonic reading is not kept). A deadline before 1678 has
+// passed; one after 2262 never comes (see Sleep).
 func SleepUntil(deadline time.Time) async.Future[struct{}] { return NewSleepUntil(deadline) }
 
 // NewSleep is Sleep, returning the concrete future.
@@ -36,7 +43,7 @@ func NewSleep(d time.Duration) *SleepFuture { return &SleepFuture{at: int64(d)} 
 
 // NewSleepUntil is SleepUntil, returning the concrete future.
 func NewSleepUntil(deadline time.Time) *SleepFuture {
-	return &SleepFuture{at: deadline.UnixNano(), until: true}
+	return &SleepFuture{at: unixNano(deadline), until: true}
 }
 
 // Poll arms the timer on the first poll and reports whether it has fired.
@@ -47,10 +54,16 @@ func (s *SleepFuture) Poll(cx *async.Context) (struct{}, bool) {
 	s.r = cx.Reactor()
 	var deadline time.Time
 	if s.until {
-		deadline = time.Unix(0, s.at)
+		deadline = deadlineAt(s.at)
 	} else {
+		// Arm the timer with the deadline itself rather than one rebuilt
+		// from Unix nanoseconds: it keeps the monotonic reading, so a step
+		// of the wall clock does not stretch or cut the sleep.
 		deadline = s.r.Now().Add(time.Duration(s.at))
-		s.at, s.until = deadline.UnixNano(), true
+		s.at, s.until = unixNano(deadline), true
+		if s.at == math.MaxInt64 {
+			deadline = reactor.Never()
+		}
 	}
 	// An expired deadline arms nothing, and PollTimer then reports the
 	// unarmed timer as fired.
@@ -65,6 +78,8 @@ func (s *SleepFuture) Cancel() {
 }
 
 // Deadline returns the time the sleep ends; zero for a Sleep not yet polled.
+// For a sleep that never ends, one past 2262, it is the last instant Unix
+// nanoseconds hold, time.Unix(0, math.MaxInt64).
 func (s *SleepFuture) Deadline() time.Time {
 	if !s.until {
 		return time.Time{}
@@ -76,5 +91,32 @@ func (s *SleepFuture) Deadline() time.Time {
 // The next poll registers the waker.
 func (s *SleepFuture) Reset(deadline time.Time) {
 	s.Cancel()
-	s.r, s.at, s.until = nil, deadline.UnixNano(), true
+	s.r, s.at, s.until = nil, unixNano(deadline), true
+}
+
+// unixNano returns t in Unix nanoseconds, saturated where t.UnixNano is
+// undefined or nearly so: math.MaxInt64, which deadlineAt reads as a
+// deadline that never comes, from 2262-04-11 23:47:16 UTC on, and
+// math.MinInt64, long past, up to 1677-09-21 00:12:44 UTC. Without it a
+// far deadline wraps round to one that has passed, and an old one to one
+// in the future.
+func unixNano(t time.Time) int64 {
+	// Compare whole seconds: every second strictly inside these bounds
+	// holds all of its nanoseconds in an int64.
+	const maxSec, minSec = math.MaxInt64 / int64(time.Second), math.MinInt64 / int64(time.Second)
+	switch sec := t.Unix(); {
+	case sec >= maxSec:
+		return math.MaxInt64
+	case sec <= minSec:
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
+
+// deadlineAt returns the deadline a saturated at from unixNano stands for.
+func deadlineAt(at int64) time.Time {
+	if at == math.MaxInt64 {
+		return reactor.Never()
+	}
+	return time.Unix(0, at)
 }

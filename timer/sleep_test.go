@@ -59,7 +59,7 @@ func TestSleepRealClockNeverEarly(t *testing.T) {
 
 // pausedReactor returns a reactor on a paused clock and a Context to poll
 // futures by hand with, its waker counting wakes.
-func pausedReactor(t *testing.T) (*reactor.Reactor, *async.Context, *int) {
+func pausedReactor(t testing.TB) (*reactor.Reactor, *async.Context, *int) {
 	t.Helper()
 	r, err := reactor.New(reactor.NewPausedClock())
 	if err != nil {

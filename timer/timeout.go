@@ -27,15 +27,17 @@ type TimeoutFuture[T any] struct {
 }
 
 // Timeout returns a future that is f's value if f completes within d of the
-// first poll, or ErrTimeout if not; then f is cancelled.
+// first poll, or ErrTimeout if not; then f is cancelled. A timeout that
+// would end after 2262, such as math.MaxInt64, never runs out (see Sleep).
 func Timeout[T any](f async.Future[T], d time.Duration) async.Future[async.Result[T]] {
 	return &TimeoutFuture[T]{f: f, sleep: SleepFuture{at: int64(d)}}
 }
 
 // Deadline returns a future that is f's value if f completes by deadline,
-// or ErrTimeout if not; then f is cancelled.
+// or ErrTimeout if not; then f is cancelled. A deadline after 2262, such as
+// time.Now().Add(math.MaxInt64), never comes (see SleepUntil).
 func Deadline[T any](f async.Future[T], deadline time.Time) async.Future[async.Result[T]] {
-	return &TimeoutFuture[T]{f: f, sleep: SleepFuture{at: deadline.UnixNano(), until: true}}
+	return &TimeoutFuture[T]{f: f, sleep: SleepFuture{at: unixNano(deadline), until: true}}
 }
 
 // Poll polls f first, so a future that is ready is never timed out, and

@@ -65,4 +65,13 @@
 // again from its real deadline: still too far, it waits one more rotation;
 // in reach, it drops to a lower level. Only level 0 fires, so a clamped entry
 // never fires early.
+//
+// # Deadlines that never come
+//
+// A clamped entry still comes due, once the wheel is polled at its deadline;
+// the caller may have deadlines that no tick it will ever poll at reaches
+// (the runtime's clock ends 292 years after it starts). InsertNever holds
+// such an entry on a list of its own, outside the levels: it is pending,
+// counted by Len and taken out by Remove like any other, but NextDeadline
+// and Poll never see it, so it never makes the caller wake or jump ahead.
 package wheel

@@ -24,11 +24,12 @@ type Entry struct {
 	prev, next *Entry
 
 	// deadline is the tick the entry is due at, as given to Insert. It is
-	// the real deadline also when the entry is clamped to the top level.
+	// the real deadline also when the entry is clamped to the top level;
+	// math.MaxUint64 on the never list, where it is not read.
 	deadline uint64
 
 	// level and slot locate the list the entry is on while pending, so
-	// Remove needs no search.
+	// Remove needs no search. Level neverLevel is the wheel's never list.
 	level, slot uint8
 
 	// pending is true while the entry is in a wheel. A flag, not a pointer
@@ -38,7 +39,8 @@ type Entry struct {
 	pending bool
 }
 
-// Deadline returns the deadline given to the last Insert.
+// Deadline returns the deadline given to the last Insert, or math.MaxUint64
+// after InsertNever.
 func (e *Entry) Deadline() uint64 { return e.deadline }
 
 // Pending reports whether e is in a wheel: inserted, and not yet returned by

@@ -11,6 +11,7 @@ import (
 // pending entry to its deadline and insertion number, searched in full.
 type model struct {
 	pending map[*Entry]modelEntry
+	never   map[*Entry]bool // entries of InsertNever: pending, never due
 	seq     uint64
 }
 
@@ -35,13 +36,14 @@ func (m *model) earliest() (uint64, bool) {
 	return min, ok
 }
 
-// TestModel runs long random sequences of Insert, Remove and Poll at random
-// ticks against the model, from several starting ticks (including near the
-// end of uint64), and checks after every step that every entry fires exactly
-// once, never before its deadline, and in the Poll loop of the first now at
-// or past it; that fires come in deadline order, FIFO among equal deadlines;
-// that Len, Elapsed and NextDeadline agree with the model; and that the
-// wheel's internal invariants hold.
+// TestModel runs long random sequences of Insert, InsertNever, Remove and
+// Poll at random ticks against the model, from several starting ticks
+// (including near the end of uint64), and checks after every step that
+// every entry fires exactly once, never before its deadline, and in the Poll
+// loop of the first now at or past it; that fires come in deadline order,
+// FIFO among equal deadlines; that never entries never fire; that Len,
+// Elapsed and NextDeadline agree with the model; and that the wheel's
+// internal invariants hold.
 func TestModel(t *testing.T) {
 	starts := []uint64{0, p6 - 3000, 12345 * p6, math.MaxUint64 - 1<<44}
 	seeds := []uint64{1, 2, 3}
@@ -62,7 +64,7 @@ func runModel(t *testing.T, start, seed uint64, ops int) {
 	r := rand.New(rand.NewPCG(seed, start))
 	var w Wheel
 	w.Poll(start)
-	m := &model{pending: make(map[*Entry]modelEntry)}
+	m := &model{pending: make(map[*Entry]modelEntry), never: make(map[*Entry]bool)}
 	entries := make([]Entry, 1000)
 
 	// add saturates at the end of uint64, where the far deadlines would wrap.
@@ -94,7 +96,7 @@ func runModel(t *testing.T, start, seed uint64, ops int) {
 			return p6 + r.Uint64N(3*p6) // far: clamped
 		default:
 			// The deadline of some pending entry, if the one picked is.
-			if e := &entries[r.IntN(len(entries))]; e.Pending() {
+			if e := &entries[r.IntN(len(entries))]; e.Pending() && !m.never[e] {
 				return e.deadline - w.elapsed
 			}
 			return 1
@@ -124,13 +126,20 @@ func runModel(t *testing.T, start, seed uint64, ops int) {
 			if e.Pending() {
 				w.Remove(e)
 				delete(m.pending, e)
+				delete(m.never, e)
 			}
-			insert(e, delta())
+			if r.IntN(20) == 0 {
+				w.InsertNever(e)
+				m.never[e] = true
+			} else {
+				insert(e, delta())
+			}
 
 		case k < 13: // remove, pending or not
 			e := &entries[r.IntN(len(entries))]
 			w.Remove(e)
 			delete(m.pending, e)
+			delete(m.never, e)
 			if e.Pending() {
 				t.Fatal("pending after Remove")
 			}
@@ -194,8 +203,8 @@ func runModel(t *testing.T, start, seed uint64, ops int) {
 			}
 		}
 
-		if w.Len() != len(m.pending) {
-			t.Fatalf("op %d: Len() = %d, model has %d", op, w.Len(), len(m.pending))
+		if w.Len() != len(m.pending)+len(m.never) {
+			t.Fatalf("op %d: Len() = %d, model has %d and %d never due", op, w.Len(), len(m.pending), len(m.never))
 		}
 		nd, ok := w.NextDeadline()
 		min, any := m.earliest()
@@ -219,7 +228,13 @@ func runModel(t *testing.T, start, seed uint64, ops int) {
 		}
 		delete(m.pending, e)
 	}
-	if len(m.pending) != 0 || w.Len() != 0 {
-		t.Fatalf("after final drain: model %d, wheel %d", len(m.pending), w.Len())
+	if len(m.pending) != 0 || w.Len() != len(m.never) {
+		t.Fatalf("after final drain: model %d and %d never due, wheel %d", len(m.pending), len(m.never), w.Len())
+	}
+	for e := range m.never {
+		w.Remove(e)
+	}
+	if w.Len() != 0 {
+		t.Fatalf("Len() = %d after removing the never entries", w.Len())
 	}
 }

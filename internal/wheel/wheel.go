@@ -1,5 +1,7 @@
 package wheel
 
+import "math"
+
 // Wheel is a hierarchical timing wheel of 6 levels of 64 slots. The zero
 // value is an empty wheel at tick 0. It must not be copied after first use.
 //
@@ -15,6 +17,11 @@ type Wheel struct {
 	n int
 
 	levels [numLevels]level
+
+	// never holds the entries of InsertNever. It is no level: next never
+	// looks at it, so its entries are pending and counted in n, but never
+	// due.
+	never slotList
 }
 
 // level is one ring of 64 slots.
@@ -53,13 +60,37 @@ func (w *Wheel) Insert(e *Entry, deadline uint64) bool {
 	return true
 }
 
+// InsertNever adds e to the wheel as pending but never due: Len counts it
+// and Remove takes it out, but NextDeadline and Poll never see it. It holds
+// a timer whose deadline lies beyond the caller's clock, where no tick the
+// caller polls at could ever reach it, so a caller that sleeps until
+// NextDeadline does not wake, nor a caller that jumps to it jump, for it.
+// e's Deadline becomes math.MaxUint64.
+//
+// InsertNever panics if e is already pending: the caller must Remove it first.
+func (w *Wheel) InsertNever(e *Entry) {
+	if e.pending {
+		panic("wheel: InsertNever of an entry that is already pending")
+	}
+	e.deadline = math.MaxUint64
+	e.pending = true
+	e.level, e.slot = neverLevel, 0
+	w.never.push(e)
+	w.n++
+}
+
 // Remove takes e out of the wheel in O(1). It does nothing if e is not
 // pending. e must not be pending in another wheel.
 func (w *Wheel) Remove(e *Entry) {
 	if !e.pending {
 		return
 	}
-	w.unlink(e)
+	if e.level == neverLevel {
+		w.never.unlink(e)
+		e.pending = false
+	} else {
+		w.unlink(e)
+	}
 	w.n--
 }
 
@@ -164,7 +195,8 @@ func (w *Wheel) place(e *Entry) {
 }
 
 // unlink takes pending e off its slot's list, clears its occupied bit if the
-// list became empty, and marks e not pending.
+// list became empty, and marks e not pending. e must be in a level, not on
+// the never list.
 func (w *Wheel) unlink(e *Entry) {
 	l := &w.levels[e.level]
 	s := &l.slots[e.slot]

@@ -50,6 +50,21 @@ func checkInvariants(t testing.TB, w *Wheel) {
 			}
 		}
 	}
+	var prev *Entry
+	for e := w.never.head; e != nil; e = e.next {
+		count++
+		switch {
+		case !e.pending:
+			t.Fatal("entry on the never list is not marked pending")
+		case e.level != neverLevel || e.deadline != math.MaxUint64:
+			t.Fatalf("entry on the never list records level %d, deadline %d", e.level, e.deadline)
+		case e != w.never.head && e.prev != prev:
+			t.Fatal("never list: broken prev link")
+		case e.next == nil && w.never.head.prev != e:
+			t.Fatal("never list: head.prev is not the tail")
+		}
+		prev = e
+	}
 	if count != w.n {
 		t.Fatalf("%d entries linked, Len() = %d", count, w.n)
 	}
@@ -57,8 +72,8 @@ func checkInvariants(t testing.TB, w *Wheel) {
 	// next looks only at the lowest busy level; that must be the earliest
 	// slot of all.
 	lvl, slot, tick, ok := w.next()
-	if ok != (count > 0) {
-		t.Fatalf("next() ok = %v with %d entries", ok, count)
+	if inLevels := count - w.never.len(); ok != (inLevels > 0) {
+		t.Fatalf("next() ok = %v with %d entries in the levels", ok, inLevels)
 	}
 	for l := range numLevels {
 		if s, busy := nextSlot(w.levels[l].occupied, firstSlot(w.elapsed, l)); busy {
@@ -67,6 +82,15 @@ func checkInvariants(t testing.TB, w *Wheel) {
 			}
 		}
 	}
+}
+
+// len counts the entries on l.
+func (l *slotList) len() int {
+	n := 0
+	for e := l.head; e != nil; e = e.next {
+		n++
+	}
+	return n
 }
 
 // mustPanic runs f and fails t unless it panics with a "wheel: " message.
