@@ -30,12 +30,17 @@
 // one mutex; Turn sleeps no longer than the next deadline and fires what has
 // expired after every wait. The Clock is injectable: a paused clock stands
 // still until the executor, finding every task idle, advances it to the next
-// deadline, so tests of time run at once and deterministically.
+// deadline, so tests of time run at once and deterministically. A deadline
+// beyond the clock's reach (about 292 years; see Never) never fires: its
+// timer is kept, and released when stopped, but it neither wakes a turn nor
+// moves a paused clock.
 //
 // # Concurrency
 //
 // One goroutine at a time turns the reactor; Register, the Source methods,
 // the timer methods and Wake are safe from any goroutine. Wakers are
 // collected under the locks and called after they are released, so a waker
-// may itself register, arm a timer or wake the reactor.
+// may itself register, arm a timer or wake the reactor. A waker must not
+// panic; if one does, the turn still calls the others and then returns a
+// *WakerPanicError.
 package reactor
