@@ -61,7 +61,10 @@ func (p *Poller) ctl(op ctlOp, fd int, tok Token, in Interest, mode Mode) error 
 		ev.Events = epollEvents(in, mode)
 		setToken(&ev, tok)
 	}
-	err := unix.EpollCtl(p.epfd, kop, fd, &ev)
+	err := injectedCtl(op)
+	if err == nil {
+		err = unix.EpollCtl(p.epfd, kop, fd, &ev)
+	}
 	switch {
 	case err == nil:
 		return nil
@@ -112,7 +115,11 @@ func (p *Poller) wait(ev *Events, timeout time.Duration) error {
 		deadline = time.Now().Add(timeout)
 	}
 	for {
-		n, err := p.epollWait(ev.sys, timeout)
+		var n int
+		err := injectedWait()
+		if err == nil {
+			n, err = p.epollWait(ev.sys, timeout)
+		}
 		if err == unix.EINTR {
 			timeout = deadlineLeft(timeout, deadline)
 			continue

@@ -58,6 +58,14 @@ func (p *Poller) ctl(op ctlOp, fd int, tok Token, in Interest, mode Mode) error 
 		return ErrNotRegistered
 	}
 
+	if op == opDelete {
+		// Forget the descriptor even if the kernel refuses a change below:
+		// the caller closes it next, which drops its filters anyway, and a
+		// number kept here would make the next descriptor to get that
+		// number unregistrable (ErrAlreadyRegistered).
+		delete(p.tokens, fd)
+	}
+
 	flags := unix.EV_ADD
 	switch mode {
 	case Edge:
@@ -68,11 +76,20 @@ func (p *Poller) ctl(op ctlOp, fd int, tok Token, in Interest, mode Mode) error 
 	// One change per filter and per call, so that each error is known:
 	// EV_RECEIPT would batch them, but NetBSD lacks it. Deleting a filter
 	// that was never added fails with ENOENT, which is harmless here.
+	var errDel error
 	for i, filter := range [2]int{unix.EVFILT_READ, unix.EVFILT_WRITE} {
 		var change [1]unix.Kevent_t
 		if op != opDelete && in&(Readable<<i) != 0 {
 			unix.SetKevent(&change[0], fd, filter, flags)
-			if err := p.kevent(change[:]); err != nil {
+			if err := p.kevent(op, change[:]); err != nil {
+				if op == opAdd && i > 0 && in&Readable != 0 {
+					// The read filter is in the kernel already. Take it
+					// out, so that a failed Register leaves nothing
+					// behind: no filter whose events would be dropped
+					// for want of a token, nor one that a later
+					// Register for writing alone would inherit.
+					p.deleteFilter(fd, unix.EVFILT_READ)
+				}
 				return err
 			}
 			continue
@@ -80,23 +97,39 @@ func (p *Poller) ctl(op ctlOp, fd int, tok Token, in Interest, mode Mode) error 
 		if op == opAdd {
 			continue
 		}
-		unix.SetKevent(&change[0], fd, filter, unix.EV_DELETE)
-		if err := p.kevent(change[:]); err != nil && err != unix.ENOENT {
-			return err
+		// Delete both filters even if the first refuses: each is gone
+		// from the kernel or never was.
+		if err := p.deleteFilter(fd, filter); err != nil && errDel == nil {
+			errDel = err
 		}
 	}
-	if op == opDelete {
-		delete(p.tokens, fd)
-	} else {
+	if errDel != nil {
+		return errDel
+	}
+	if op != opDelete {
 		p.tokens[fd] = tok
 	}
 	return nil
 }
 
-// kevent submits changes, retrying EINTR.
-func (p *Poller) kevent(changes []unix.Kevent_t) error {
+// deleteFilter removes one filter of fd; a filter that is not there is
+// not an error.
+func (p *Poller) deleteFilter(fd, filter int) error {
+	var change [1]unix.Kevent_t
+	unix.SetKevent(&change[0], fd, filter, unix.EV_DELETE)
+	if err := p.kevent(opDelete, change[:]); err != nil && err != unix.ENOENT {
+		return err
+	}
+	return nil
+}
+
+// kevent submits changes for a registration change op, retrying EINTR.
+func (p *Poller) kevent(op ctlOp, changes []unix.Kevent_t) error {
 	for {
-		_, err := unix.Kevent(p.kq, changes, nil, nil)
+		err := injectedCtl(op)
+		if err == nil {
+			_, err = unix.Kevent(p.kq, changes, nil, nil)
+		}
 		if err != unix.EINTR {
 			return err
 		}
@@ -114,7 +147,11 @@ func (p *Poller) wait(ev *Events, timeout time.Duration) error {
 			t := unix.NsecToTimespec(int64(timeout))
 			ts = &t
 		}
-		n, err := unix.Kevent(p.kq, nil, ev.sys, ts)
+		var n int
+		err := injectedWait()
+		if err == nil {
+			n, err = unix.Kevent(p.kq, nil, ev.sys, ts)
+		}
 		if err == unix.EINTR {
 			timeout = deadlineLeft(timeout, deadline)
 			continue
