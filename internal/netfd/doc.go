@@ -23,4 +23,15 @@
 // and the next Read waits for the reactor's event without first making a
 // read that would only say EAGAIN; that is what lets an echo server make
 // one read and one write per message, as a hand-written epoll loop does.
+//
+// # Faults
+//
+// The system calls of the paths above (socket, accept, read, write, the
+// datagram calls, and what FD.Control runs) each first ask whether a test
+// armed a fault for them. InjectFaults lets a test say "the next read on
+// this descriptor fails with EINTR", "the next three accepts with
+// EMFILE", "the next write takes 5 bytes", as Go's net package does with
+// its test hooks, so that the handling of faults the kernel rarely
+// produces is tested. Outside such a test the question is one atomic load
+// of a nil pointer (see faults.go).
 package netfd

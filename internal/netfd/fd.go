@@ -69,6 +69,9 @@ func (d *FD) Control(f func(fd int) error) error {
 		return net.ErrClosed
 	}
 	defer d.Release()
+	if err := injected(SysControl, d.sysfd); err != nil {
+		return err
+	}
 	return f(d.sysfd)
 }
 

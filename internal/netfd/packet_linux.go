@@ -16,6 +16,9 @@ import (
 // heap-allocated future, which the Go collector does not move, and the
 // pointers are converted to uintptr in the call expression itself.
 func recvFrom(fd int, buf []byte, from *RawAddr) (n int, truncated bool, err error) {
+	if err := injected(SysRecv, fd); err != nil {
+		return 0, false, err
+	}
 	var p, addr, addrLen unsafe.Pointer
 	if len(buf) > 0 {
 		p = unsafe.Pointer(&buf[0])
@@ -39,6 +42,9 @@ func recvFrom(fd int, buf []byte, from *RawAddr) (n int, truncated bool, err err
 // with a raw sendto(2) for the reasons recv gives. MSG_NOSIGNAL keeps a
 // send on a socket whose peer is gone from raising SIGPIPE.
 func sendTo(fd int, buf []byte, to *RawAddr) (int, error) {
+	if err := injected(SysSend, fd); err != nil {
+		return 0, err
+	}
 	var p, addr unsafe.Pointer
 	if len(buf) > 0 {
 		p = unsafe.Pointer(&buf[0])

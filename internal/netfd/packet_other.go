@@ -10,6 +10,9 @@ import "golang.org/x/sys/unix"
 // allocate the sender's address: a receive allocates there, unlike on
 // Linux.
 func recvFrom(fd int, buf []byte, from *RawAddr) (n int, truncated bool, err error) {
+	if err := injected(SysRecv, fd); err != nil {
+		return 0, false, err
+	}
 	n, _, flags, sa, err := unix.Recvmsg(fd, buf, nil, 0)
 	if err != nil {
 		return 0, false, err
@@ -24,6 +27,9 @@ func recvFrom(fd int, buf []byte, from *RawAddr) (n int, truncated bool, err err
 
 // sendTo sends buf as one datagram to to, or to the peer if to is nil.
 func sendTo(fd int, buf []byte, to *RawAddr) (int, error) {
+	if err := injected(SysSend, fd); err != nil {
+		return 0, err
+	}
 	var sa unix.Sockaddr
 	if to != nil {
 		var err error

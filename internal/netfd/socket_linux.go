@@ -12,12 +12,18 @@ import (
 // in the socket call itself, so no fork between two calls can leak the
 // descriptor into a child process.
 func Socket(domain, typ, proto int) (int, error) {
+	if err := injected(SysSocket, AnyFD); err != nil {
+		return -1, err
+	}
 	return unix.Socket(domain, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
 }
 
 // Socketpair opens two connected Unix sockets of type typ, non-blocking
 // and close-on-exec as Socket's.
 func Socketpair(typ int) ([2]int, error) {
+	if err := injected(SysSocket, AnyFD); err != nil {
+		return [2]int{-1, -1}, err
+	}
 	return unix.Socketpair(unix.AF_UNIX, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 }
 
@@ -27,6 +33,9 @@ func Socketpair(typ int) ([2]int, error) {
 // kernel if someone wants it. It is a raw system call: on a non-blocking
 // listener it cannot block.
 func Accept(fd int) (int, error) {
+	if err := injected(SysAccept, fd); err != nil {
+		return -1, err
+	}
 	nfd, _, errno := unix.RawSyscall6(unix.SYS_ACCEPT4, uintptr(fd), 0, 0,
 		unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0, 0)
 	if errno != 0 {

@@ -14,6 +14,9 @@ import (
 // does, keeps a concurrent fork from inheriting the descriptor before
 // close-on-exec is set.
 func Socket(domain, typ, proto int) (int, error) {
+	if err := injected(SysSocket, AnyFD); err != nil {
+		return -1, err
+	}
 	syscall.ForkLock.RLock()
 	fd, err := unix.Socket(domain, typ, proto)
 	if err == nil {
@@ -29,6 +32,9 @@ func Socket(domain, typ, proto int) (int, error) {
 // Socketpair opens two connected Unix sockets of type typ, made
 // non-blocking and close-on-exec as Socket's are.
 func Socketpair(typ int) ([2]int, error) {
+	if err := injected(SysSocket, AnyFD); err != nil {
+		return [2]int{-1, -1}, err
+	}
 	syscall.ForkLock.RLock()
 	fds, err := unix.Socketpair(unix.AF_UNIX, typ, 0)
 	if err == nil {
@@ -53,6 +59,9 @@ func Socketpair(typ int) ([2]int, error) {
 // Accept takes a connection off a listener's queue and makes it
 // non-blocking and close-on-exec, under ForkLock as Socket does.
 func Accept(fd int) (int, error) {
+	if err := injected(SysAccept, fd); err != nil {
+		return -1, err
+	}
 	syscall.ForkLock.RLock()
 	nfd, _, err := unix.Accept(fd)
 	if err == nil {
