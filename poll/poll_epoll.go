@@ -152,16 +152,26 @@ func (p *Poller) epollWait(buf []unix.EpollEvent, timeout time.Duration) (int, e
 		}
 		p.noPwait2 = true
 	}
-	ms := -1
-	if timeout > 0 {
-		// Round up: returning before the timeout would make a caller
-		// that waits for a timer spin.
-		ms = int(min((timeout+time.Millisecond-1)/time.Millisecond, math.MaxInt32))
-	}
+	ms := waitMillis(timeout)
 	// A blocking call goes through the scheduler's syscall path, so the
 	// Go runtime can hand this thread's P to other goroutines.
 	n, _, e := unix.Syscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd), events, size, uintptr(ms), 0, 0)
 	return int(n), errnoErr(e)
+}
+
+// waitMillis converts a timeout for epoll_pwait, which counts whole
+// milliseconds: -1 (no limit) for a negative timeout, else rounded up, as
+// returning before the timeout would make a caller that waits for a timer
+// spin. It caps before rounding: a timeout near math.MaxInt64 would
+// overflow into a negative count, which epoll takes as no limit.
+func waitMillis(timeout time.Duration) int {
+	switch {
+	case timeout < 0:
+		return -1
+	case timeout >= math.MaxInt32*time.Millisecond:
+		return math.MaxInt32
+	}
+	return int((timeout + time.Millisecond - 1) / time.Millisecond)
 }
 
 func errnoErr(e unix.Errno) error {
