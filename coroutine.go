@@ -47,7 +47,8 @@ import (
 // pending Await panics with a value of this package that the coroutine's
 // wrapper recovers, so fn's deferred calls run, while Cancel waits for
 // them. Deferred calls that run then must not Await: an Await in a
-// cancelled coroutine panics again at once, and Co.Context returns nil.
+// cancelled coroutine cancels the future it is given and panics again at
+// once, and Co.Context returns nil.
 // A future that fn made but is not awaiting is fn's to cancel, with a
 // deferred call.
 //
@@ -170,7 +171,7 @@ func Await[T any](co *Co, f Future[T]) T {
 	if f == nil {
 		panic("async: Await on a nil future")
 	}
-	co.enter()
+	co.enter(f)
 	co.awaiting = f
 	for {
 		cx := co.cx
@@ -192,12 +193,15 @@ func Await[T any](co *Co, f Future[T]) T {
 // kept. It is nil while the coroutine is being cancelled.
 func (co *Co) Context() *Context { return co.cx }
 
-// enter checks that Await may wait now.
-func (co *Co) enter() {
+// enter checks that Await may wait now for f.
+func (co *Co) enter(f canceler) {
 	switch {
 	case co == nil:
 		panic("async: Await with a nil Co")
 	case co.cancelled:
+		// f was handed over to be awaited, and the cancellation would
+		// have cancelled it then: release it, then unwind.
+		f.Cancel()
 		panic(errCancelled)
 	case co.cx == nil:
 		panic("async: Await called outside its coroutine's function " +

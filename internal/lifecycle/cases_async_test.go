@@ -155,17 +155,9 @@ func asyncCases() []lcase {
 			// A coroutine awaiting a coroutine that owns a connection and
 			// awaits a read on it: both unwind, innermost first, and the
 			// inner one's deferred Close runs, whether the outer one was
-			// polled or not.
-			//
-			// KNOWN BUG (fails unpolled, on purpose): cancelled before its
-			// first poll, the outer coroutine runs until its first Await,
-			// which panics to unwind it (coroutine.go, Co.enter, the case
-			// co.cancelled) without cancelling the future it was handed.
-			// That future is the inner coroutine, never polled, so it never
-			// runs: its deferred Close does not run and the connection it
-			// owns leaks. The same Await after one pending poll is fine
-			// (Cancel cancels co.awaiting first). Await should cancel f
-			// when it finds its coroutine cancelled, before it panics.
+			// polled or not. Unpolled, the outer coroutine runs until its first Await,
+			// which must cancel the inner one it is handed before it
+			// unwinds (coroutine.go, Co.enter).
 			a, b := tcpPair(h)
 			defer a.Close()
 			var order []string
