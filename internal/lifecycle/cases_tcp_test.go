@@ -100,7 +100,7 @@ func tcpCases() []lcase {
 			defer w.Close()
 			defer r.Close()
 			cancel(h, w.WriteAll(make([]byte, 1<<20)), 1)
-			expectStream(h, w, r, filled, "ping")
+			expectStreamAfterWriteAll(h, w, r, filled, 1<<20, "ping")
 		}},
 		{name: "tcp.ReadHalf.Read", pendable: true, body: func(h *H) {
 			a, b := tcpPair(h)
@@ -128,7 +128,7 @@ func tcpCases() []lcase {
 			defer wh.Close()
 			defer rh.Close()
 			cancel(h, wh.WriteAll(make([]byte, 1<<20)), 1)
-			expectStream(h, wh, r, filled, "ping")
+			expectStreamAfterWriteAll(h, wh, r, filled, 1<<20, "ping")
 		}},
 		{name: "tcp.WriteHalf.WriteVectored", pendable: true, body: func(h *H) {
 			w, r, filled := filledTCPPair(h)
