@@ -16,7 +16,7 @@ import (
 // of their delays each time; the one after another takes at least the sum
 // of the delays, the joined one at least the longest and less than the sum.
 func TestChapter7AsyncAwait(t *testing.T) {
-	const step = 30 * time.Millisecond
+	const step = 100 * time.Millisecond // far apart enough that a busy machine keeps the order
 	defer goleak.VerifyNone(t)
 	defer checkFDs(t)()
 	srv := startServer(t, "127.0.0.1:0")
