@@ -115,7 +115,7 @@ func (f *connectFuture) dial(cx *async.Context) (async.Result[*Conn], bool) {
 		}
 		src, err := f.c.s.Source(cx)
 		if err != nil {
-			f.attemptFailed(err)
+			f.attemptFailed("", err) // the reactor's error names the registration
 			continue
 		}
 		r, ok := async.PollIO(cx, src, reactor.Write, f)
@@ -123,7 +123,7 @@ func (f *connectFuture) dial(cx *async.Context) (async.Result[*Conn], bool) {
 			return async.Result[*Conn]{}, false
 		}
 		if r.Err != nil {
-			f.attemptFailed(r.Err)
+			f.attemptFailed("connect", r.Err)
 			continue
 		}
 		c := f.c
@@ -146,7 +146,7 @@ func (f *connectFuture) start(ep endpoint) error {
 	// EINPROGRESS is the normal answer: the handshake goes on in the
 	// kernel (EINTR means the same, see connect(2)). A connect that is
 	// done already, as it can be on loopback, is checked the same way.
-	if err := unix.Connect(fd, ep.sa); err != nil && err != unix.EINPROGRESS && err != unix.EINTR {
+	if err := netfd.Connect(fd, ep.sa); err != nil && err != unix.EINPROGRESS && err != unix.EINTR {
 		unix.Close(fd)
 		return &net.OpError{Op: "dial", Net: "tcp", Addr: ep.addr, Err: os.NewSyscallError("connect", err)}
 	}
@@ -155,13 +155,17 @@ func (f *connectFuture) start(ep endpoint) error {
 }
 
 // attemptFailed closes the socket of the attempt under way and keeps its
-// error, described with its address.
-func (f *connectFuture) attemptFailed(err error) {
+// error, described with its address and with call, the system call whose
+// error it is: "connect" for the handshake's outcome, or "" for an
+// error that says what failed itself, such as the reactor's refusal to
+// register the socket ("reactor: poll: register fd 11: ..."), which is
+// no connect error.
+func (f *connectFuture) attemptFailed(call string, err error) {
 	f.release()
 	if netfd.IsClosed(err) {
 		err = net.ErrClosed
-	} else {
-		err = os.NewSyscallError("connect", err)
+	} else if call != "" {
+		err = os.NewSyscallError(call, err)
 	}
 	f.err = &net.OpError{Op: "dial", Net: "tcp", Addr: f.ep.addr, Err: err}
 }

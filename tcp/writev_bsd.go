@@ -2,23 +2,17 @@
 
 package tcp
 
-import (
-	"unsafe"
+import "github.com/asyncgo/async/internal/netfd"
 
-	"golang.org/x/sys/unix"
-)
-
-// writev makes one writev(2) from f's position; x/sys has no Writev for
-// these systems, whose system calls Go may make directly.
+// writev makes one writev(2) from f's position, through netfd.Writev;
+// x/sys has no Writev for these systems, whose system calls Go may make
+// directly.
 func (f *writevFuture) writev(fd int) (n, offered int, err error) {
 	iov, offered := f.fill()
 	if len(iov) == 0 {
 		return 0, 0, nil
 	}
-	r, _, errno := unix.Syscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), uintptr(len(iov)))
+	n, err = netfd.Writev(fd, iov)
 	clearIovecs(iov)
-	if errno != 0 {
-		return 0, offered, errno
-	}
-	return int(r), offered, nil
+	return n, offered, err
 }

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -155,6 +156,27 @@ func faultPackets(t *testing.T) (*Packet, int) {
 // (closed when the test ends).
 func faultListener(t *testing.T) (*Acceptor, func()) {
 	t.Helper()
+	a, sa := unixListener(t)
+	dial := func() {
+		t.Helper()
+		c, err := Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { unix.Close(c) })
+		// A Unix connect does not wait for the listener, even on a
+		// non-blocking socket, while its queue has room.
+		if err := unix.Connect(c, sa); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, dial
+}
+
+// unixListener returns an Acceptor on a listening Unix stream socket,
+// closed when the test ends, and its address.
+func unixListener(t *testing.T) (*Acceptor, *unix.SockaddrUnix) {
+	t.Helper()
 	// A short directory of its own: a socket's path must fit in 108 bytes.
 	dir, err := os.MkdirTemp("", "netfd")
 	if err != nil {
@@ -177,20 +199,7 @@ func faultListener(t *testing.T) (*Acceptor, func()) {
 	a := &Acceptor{}
 	a.Init(fd, Accept)
 	t.Cleanup(func() { a.Close() })
-	dial := func() {
-		t.Helper()
-		c, err := Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { unix.Close(c) })
-		// A Unix connect does not wait for the listener, even on a
-		// non-blocking socket, while its queue has room.
-		if err := unix.Connect(c, sa); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return a, dial
+	return a, sa
 }
 
 // openFDs counts the process's descriptors, or returns -1 where it cannot.
@@ -256,6 +265,21 @@ func TestFaultsSeam(t *testing.T) {
 	if p, err := armedShorten(7, []byte("abcdef")); err != nil || string(p) != "abc" {
 		t.Errorf("write on fd 7 with a short fault of 3: %q, %v; want \"abc\"", p, err)
 	}
+	fs.Fail(SysWritev, 7, 1, Fault{Short: 4})
+	fs.Fail(SysWritev, AnyFD, 1, Fault{Err: unix.ENOBUFS})
+	for i, s := range []struct {
+		fd   int
+		n    int
+		want error
+	}{
+		{8, 0, unix.ENOBUFS}, // not fd 7's fault: the AnyFD one
+		{7, 4, nil},
+		{7, -1, nil}, // nothing left: all of it
+	} {
+		if n, err := armedWritevLimit(s.fd); n != s.n || err != s.want {
+			t.Errorf("writev %d on fd %d: limit %d, %v; want %d, %v", i, s.fd, n, err, s.n, s.want)
+		}
+	}
 	if n := fs.Calls(SysRead, 7); n != 3 {
 		t.Errorf("Calls(read, 7) = %d, want 3", n)
 	}
@@ -306,7 +330,9 @@ func TestFaultPanics(t *testing.T) {
 		{SysRead, 0, Fault{Err: unix.EINTR}},
 		{SysRead, 1, Fault{}},
 		{SysRead, 1, Fault{Short: 1}},
+		{SysConnect, 1, Fault{Short: 1}},
 		{SysWrite, 1, Fault{Err: unix.EINTR, Short: 1}},
+		{SysWritev, 1, Fault{Err: unix.EINTR, Short: 1}},
 		{numSys, 1, Fault{Err: unix.EINTR}},
 	} {
 		func() {
@@ -694,5 +720,126 @@ func TestWriteAllErrorAfterProgress(t *testing.T) {
 	var oe *net.OpError
 	if !ok || r.Value != 3 || !errors.Is(r.Err, unix.ENOBUFS) || !errors.As(r.Err, &oe) || oe.Op != "write" {
 		t.Fatalf("WriteAll: %+v, %v; want 3 bytes and a write error wrapping ENOBUFS", r, ok)
+	}
+}
+
+// TestSysNames: the calls are named as errors and reports name them.
+func TestSysNames(t *testing.T) {
+	for sys, want := range map[Sys]string{
+		SysSocket: "socket", SysAccept: "accept", SysRead: "read", SysWrite: "write",
+		SysRecv: "recv", SysSend: "send", SysControl: "control",
+		SysConnect: "connect", SysWritev: "writev", numSys: "Sys(9)",
+	} {
+		if got := sys.String(); got != want {
+			t.Errorf("Sys(%d).String() = %q, want %q", uint8(sys), got, want)
+		}
+	}
+}
+
+// TestCutBuffers: a short writev takes the first n bytes of its buffers
+// together, cutting the one where n falls, whatever their sizes; empty
+// buffers before the cut are kept (the kernel skips them), and the
+// caller's buffers and iovecs are left as they were, for the call after.
+func TestCutBuffers(t *testing.T) {
+	bufs := [][]byte{[]byte("abc"), []byte("defg"), {}, []byte("hij")}
+	iov := make([]unix.Iovec, len(bufs))
+	for i, b := range bufs {
+		if len(b) > 0 {
+			iov[i].Base = &b[0]
+		}
+		iov[i].SetLen(len(b))
+	}
+	saved := append([]unix.Iovec(nil), iov...)
+	for _, c := range []struct {
+		n       int
+		want    string
+		entries int
+	}{
+		{1, "a", 1},
+		{3, "abc", 1},
+		{4, "abcd", 2},
+		{7, "abcdefg", 2},
+		{8, "abcdefgh", 4},
+		{10, "abcdefghij", 4},
+		{100, "abcdefghij", 4},
+	} {
+		short := cutBuffers(bufs, c.n)
+		if got := string(bytes.Join(short, nil)); got != c.want || len(short) != c.entries {
+			t.Errorf("cutBuffers(%d): %q in %d buffers, want %q in %d", c.n, got, len(short), c.want, c.entries)
+		}
+		vs := cutIovecs(iov, c.n)
+		var got []byte
+		for _, v := range vs {
+			if v.Len > 0 {
+				got = append(got, unsafe.Slice(v.Base, v.Len)...)
+			}
+		}
+		if string(got) != c.want || len(vs) != c.entries {
+			t.Errorf("cutIovecs(%d): %q in %d iovecs, want %q in %d", c.n, got, len(vs), c.want, c.entries)
+		}
+	}
+	if string(bytes.Join(bufs, nil)) != "abcdefghij" || len(bufs[1]) != 4 {
+		t.Errorf("the caller's buffers changed: %q", bufs)
+	}
+	for i := range iov {
+		if iov[i] != saved[i] {
+			t.Errorf("the caller's iovec %d changed: %+v, was %+v", i, iov[i], saved[i])
+		}
+	}
+}
+
+// TestConnectFaults: a fault on Connect fails it without making the call
+// (the listener gets no connection), except EINTR, which makes the call
+// and says EINTR in its place, as an interrupted connect goes on in the
+// kernel, unless the kernel refused the call at once; a fault for
+// another descriptor does not touch this one.
+func TestConnectFaults(t *testing.T) {
+	a, sa := unixListener(t)
+	before := openFDs()
+	// connect opens a socket and connects it to to, meeting the faults
+	// armed, and reports whether the listener got a connection, and the
+	// error; it closes what it opened.
+	connect := func(to *unix.SockaddrUnix) (accepted bool, err error) {
+		t.Helper()
+		fd, serr := Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+		if serr != nil {
+			t.Fatal(serr)
+		}
+		defer unix.Close(fd)
+		err = Connect(fd, to)
+		nfd, aerr := Accept(a.Sysfd())
+		if aerr == nil {
+			unix.Close(nfd)
+		} else if aerr != unix.EAGAIN {
+			t.Fatalf("accept: %v", aerr)
+		}
+		return aerr == nil, err
+	}
+	fs := InjectFaults(t)
+	for _, errno := range []unix.Errno{unix.ECONNREFUSED, unix.ENETUNREACH, unix.EADDRNOTAVAIL, unix.ENOBUFS} {
+		fs.Fail(SysConnect, AnyFD, 1, Fault{Err: errno})
+		if accepted, err := connect(sa); err != errno || accepted {
+			t.Errorf("Connect with %v injected: %v, accepted %v; want %v and no connection", errno, err, accepted, errno)
+		}
+	}
+	fs.Fail(SysConnect, AnyFD, 1, Fault{Err: unix.EINTR})
+	if accepted, err := connect(sa); err != unix.EINTR || !accepted {
+		t.Errorf("Connect with EINTR injected: %v, accepted %v; want EINTR and the connection made", err, accepted)
+	}
+	fs.Fail(SysConnect, AnyFD, 1, Fault{Err: unix.EINTR})
+	nowhere := &unix.SockaddrUnix{Name: sa.Name + ".none"}
+	if _, err := connect(nowhere); err != unix.ENOENT {
+		t.Errorf("Connect to no socket with EINTR injected: %v; want the kernel's ENOENT, which no signal interrupted", err)
+	}
+	fs.Fail(SysConnect, a.Sysfd(), 1, Fault{Err: unix.ECONNREFUSED}) // a descriptor that never connects
+	if accepted, err := connect(sa); err != nil || !accepted {
+		t.Errorf("Connect with a fault for another descriptor: %v, accepted %v; want a connection", err, accepted)
+	}
+	if n := fs.Calls(SysConnect, AnyFD); n != 7 {
+		t.Errorf("%d connect calls counted, want 7", n)
+	}
+	fs.Clear(SysConnect)
+	if after := openFDs(); after != before {
+		t.Errorf("%d descriptors open before, %d after", before, after)
 	}
 }

@@ -13,11 +13,12 @@ import (
 // The kernel rarely says EINTR to a non-blocking call, runs out of buffers
 // or descriptors, or writes half of what it was given while a test is
 // watching; yet the runtime must handle each. So every system call this
-// package makes on the runtime's behalf first asks injected whether a test
-// armed a fault for it, as Go's net package asks its test hooks, and a
-// test arms one with InjectFaults: "the next read on descriptor 7 fails
-// with EINTR", "the next three accepts fail with EMFILE", "the next write
-// takes 5 bytes".
+// package makes on the runtime's behalf, and the connect(2) and writev(2)
+// that it makes for package tcp (Connect, Writev), first asks injected
+// whether a test armed a fault for it, as Go's net package asks its test
+// hooks, and a test arms one with InjectFaults: "the next read on
+// descriptor 7 fails with EINTR", "the next three accepts fail with
+// EMFILE", "the next write takes 5 bytes".
 //
 // Outside such a test the question costs one atomic load of a nil
 // pointer in each wrapper, against a system call's hundreds of
@@ -67,6 +68,45 @@ func armedShorten(fd int, p []byte) ([]byte, error) {
 	return p, nil
 }
 
+// armedWritevLimit is armedFailure for writev(2), whose fault may be a short
+// count instead: it returns how many bytes the call may take, or -1 for
+// all it is given. Each writev wrapper cuts its buffers to that count
+// itself, since their form differs from system to system (an iovec array
+// or a slice of buffers).
+//
+//go:noinline
+func armedWritevLimit(fd int) (int, error) {
+	if fs := armed.Load(); fs != nil {
+		return fs.limit(SysWritev, fd)
+	}
+	return -1, nil
+}
+
+// armedConnect is Connect once a test installed faults: the call as the
+// fault for it says (see SysConnect), or as it is if there is none. It
+// makes the call itself, since an interrupted connect is made.
+//
+//go:noinline
+func armedConnect(fd int, sa unix.Sockaddr) error {
+	fs := armed.Load()
+	if fs == nil {
+		return unix.Connect(fd, sa)
+	}
+	f, ok := fs.take(SysConnect, fd)
+	switch {
+	case !ok:
+		return unix.Connect(fd, sa)
+	case f.Err != unix.EINTR:
+		return f.Err
+	}
+	// A signal can interrupt only a connect that is under way: one the
+	// kernel refused at once still reports why.
+	if err := unix.Connect(fd, sa); err != nil && err != unix.EINPROGRESS {
+		return err
+	}
+	return unix.EINTR
+}
+
 // Sys names a system call, or the calls of one kind, that a test can make
 // fail (see InjectFaults). For tests only.
 type Sys uint8
@@ -95,11 +135,24 @@ const (
 	// of an error message. A fault fails the call without running the
 	// function.
 	SysControl
+	// SysConnect is connect(2) through Connect: a TCP socket's
+	// handshake. The descriptor is the new socket's, which a test does
+	// not know before the call, so faults for it are usually armed for
+	// AnyFD. A fault with Err EINTR makes the call and then returns
+	// EINTR in place of EINPROGRESS (or of success), for connect(2) says
+	// that an interrupted connect goes on in the kernel; the error of a
+	// call the kernel refused at once is returned as it is. Any other
+	// Err fails the call without making it.
+	SysConnect
+	// SysWritev is writev(2), through Writev or WritevBuffers; a Fault
+	// with Short applies to it, counting the bytes of all the buffers
+	// together.
+	SysWritev
 
 	numSys
 )
 
-var sysNames = [numSys]string{"socket", "accept", "read", "write", "recv", "send", "control"}
+var sysNames = [numSys]string{"socket", "accept", "read", "write", "recv", "send", "control", "connect", "writev"}
 
 // String returns the call's name, "accept", "write".
 func (s Sys) String() string {
@@ -118,17 +171,20 @@ const AnyFD = -1
 // For tests only.
 type Fault struct {
 	// Err, if not 0, is the error the call returns without being made,
-	// as if the kernel had refused it: nothing is read, written, opened
-	// or accepted.
+	// as if the kernel had refused it: nothing is read, written, opened,
+	// accepted or connected. (An EINTR for SysConnect is the exception:
+	// see there.)
 	Err unix.Errno
-	// Short, for SysWrite with Err 0, makes the call with only the first
-	// Short bytes of the data (all of it if it is shorter), so that it
-	// returns a short count. The runtime takes a short write on a stream
-	// socket to mean the socket's buffer is full, as the kernel's would,
-	// and waits for the next writable event before it writes the rest;
-	// but this buffer never filled, so the kernel sends no such event:
-	// the test must make one, for instance by having the peer send
-	// something, which epoll reports with the socket's full readiness.
+	// Short, for SysWrite or SysWritev with Err 0, makes the call with
+	// only the first Short bytes of the data (all of it if it is
+	// shorter; a writev's buffers count as one run of bytes, and the
+	// buffer where Short falls is cut), so that it returns a short
+	// count. The runtime takes a short write on a stream socket to mean
+	// the socket's buffer is full, as the kernel's would, and waits for
+	// the next writable event before it writes the rest; but this buffer
+	// never filled, so the kernel sends no such event: the test must
+	// make one, for instance by having the peer send something, which
+	// epoll reports with the socket's full readiness.
 	Short int
 }
 
@@ -193,7 +249,7 @@ func InjectFaults(t TB) *Faults {
 // Fail arms f for the next n calls of sys on descriptor fd (AnyFD: on any
 // descriptor). Faults armed for the same call are met in the order they
 // were armed. It panics for a fault that would do nothing, or a Short one
-// for a call other than SysWrite.
+// for a call other than SysWrite and SysWritev.
 func (fs *Faults) Fail(sys Sys, fd, n int, f Fault) {
 	switch {
 	case sys >= numSys:
@@ -204,8 +260,8 @@ func (fs *Faults) Fail(sys Sys, fd, n int, f Fault) {
 		panic(fmt.Sprintf("netfd: Fail %v: a fault with no error and no short count", sys))
 	case f.Err != 0 && f.Short != 0:
 		panic(fmt.Sprintf("netfd: Fail %v: a fault with both an error and a short count", sys))
-	case f.Short != 0 && sys != SysWrite:
-		panic(fmt.Sprintf("netfd: Fail %v: a short count applies to SysWrite only", sys))
+	case f.Short != 0 && sys != SysWrite && sys != SysWritev:
+		panic(fmt.Sprintf("netfd: Fail %v: a short count applies to SysWrite and SysWritev only", sys))
 	}
 	fs.mu.Lock()
 	fs.rules = append(fs.rules, rule{sys: sys, fd: fd, left: n, fault: f})
@@ -269,14 +325,60 @@ func (fs *Faults) failure(sys Sys, fd int) error {
 // shorten is failure for a write of p, whose fault may be a short count
 // instead: it returns the part of p to write.
 func (fs *Faults) shorten(fd int, p []byte) ([]byte, error) {
-	f, ok := fs.take(SysWrite, fd)
+	n, err := fs.limit(SysWrite, fd)
+	switch {
+	case err != nil:
+		return nil, err
+	case n >= 0:
+		return p[:min(n, len(p))], nil
+	}
+	return p, nil
+}
+
+// limit is failure for a call of sys that writes, whose fault may be a
+// short count instead: it returns how many bytes the call may take, or -1
+// for all it is given.
+func (fs *Faults) limit(sys Sys, fd int) (int, error) {
+	f, ok := fs.take(sys, fd)
 	switch {
 	case !ok:
-		return p, nil
+		return -1, nil
 	case f.Err != 0:
-		return nil, f.Err
+		return 0, f.Err
 	}
-	return p[:min(f.Short, len(p))], nil
+	return f.Short, nil
+}
+
+// cutIovecs returns a copy of iov that holds only its first n bytes, the
+// entry where n falls cut to end there, or all of them if n is more than
+// they hold; iov itself is left as it was, for its owner.
+func cutIovecs(iov []unix.Iovec, n int) []unix.Iovec {
+	short := make([]unix.Iovec, 0, len(iov))
+	for _, v := range iov {
+		if n == 0 {
+			break
+		}
+		if int(v.Len) > n {
+			v.SetLen(n)
+		}
+		short = append(short, v)
+		n -= int(v.Len)
+	}
+	return short
+}
+
+// cutBuffers is cutIovecs for a slice of buffers.
+func cutBuffers(bufs [][]byte, n int) [][]byte {
+	short := make([][]byte, 0, len(bufs))
+	for _, b := range bufs {
+		if n == 0 {
+			break
+		}
+		b = b[:min(len(b), n)]
+		short = append(short, b)
+		n -= len(b)
+	}
+	return short
 }
 
 // take counts a call of sys on fd and returns the first fault armed for

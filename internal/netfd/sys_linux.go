@@ -44,3 +44,27 @@ func write(fd int, p []byte) (int, error) {
 	}
 	return int(n), nil
 }
+
+// Writev writes the buffers of iov, in order, with one writev(2), and
+// returns how many bytes it took. It is a raw system call, as read and
+// write are. The caller keeps the array and the buffers it points into in
+// place for the call (on the heap, where the collector does not move
+// them); the array's address is converted in the call expression. An
+// empty iov writes nothing without a call. It first asks for a fault a
+// test may have armed (see SysWritev).
+func Writev(fd int, iov []unix.Iovec) (int, error) {
+	if armed.Load() != nil { // injected, for a fault that may cut iov short
+		var err error
+		if iov, err = armedShortenIovecs(fd, iov); err != nil {
+			return 0, err
+		}
+	}
+	if len(iov) == 0 {
+		return 0, nil
+	}
+	n, _, errno := unix.RawSyscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), uintptr(len(iov)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
+}
