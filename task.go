@@ -262,4 +262,14 @@ func (t *Task) complete(err error) {
 	if prev != nil && prev.waker != nil {
 		prev.waker.Wake()
 	}
+	if final == nil {
+		// A handle polled on another goroutine between the swap and
+		// COMPLETED found the slot empty, stored its waker and, not yet
+		// seeing COMPLETED, waits. It stores, then looks at the state; we
+		// set the state, then look at the slot: one of us sees the other.
+		// (A failure's slot is never replaced: the handle returns it.)
+		if cur := t.join.Load(); cur != nil && cur.waker != nil {
+			cur.waker.Wake()
+		}
+	}
 }

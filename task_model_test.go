@@ -299,9 +299,10 @@ type taskModelConfig struct {
 	// noStaleRule makes the executor run a task it pops complete, instead of
 	// dropping it as a stale wake from a shutdown.
 	noStaleRule bool
-	// rewake models a fix of the lost JoinHandle wakeup: after COMPLETED,
-	// complete wakes a waker that the handle stored after the swap.
-	rewake bool
+	// noRewake models complete as it was before the fix of a lost
+	// JoinHandle wakeup: without its second look at the join slot after
+	// COMPLETED (see TestTaskModelJoinHandleRewake).
+	noRewake bool
 	// coarse makes each executor move a whole Task.Run or Task.Shutdown of
 	// the real code, instead of one step of it.
 	coarse bool
@@ -322,7 +323,7 @@ const (
 	exSwap                     // put the final join slot in (Task.complete)
 	exComplete                 // transitionToCompleted
 	exWakeJoin                 // wake the JoinHandle waker the swap displaced
-	exRewake                   // with rewake: wake a waker stored after the swap
+	exRewake                   // wake a waker the handle stored after the swap
 	exDrain                    // shutting down: pop a queued task, or go to the live ones
 	exShutAbort                // Task.Shutdown: transitionToAborted(SHUTDOWN)
 	exDone                     // shut down; a later pop (Close, another BlockOn) is stale
@@ -754,14 +755,14 @@ func (w *taskWorld) do(mv taskMove) error {
 		switch {
 		case w.prev != nil && w.prev.waker != nil:
 			ex.pc = exWakeJoin
-		case w.cfg.rewake:
+		case !w.cfg.noRewake:
 			ex.pc = exRewake
 		default:
 			return w.taskDone()
 		}
 	case mvWakeJoin:
 		w.prev.waker.Wake()
-		if w.cfg.rewake {
+		if !w.cfg.noRewake {
 			ex.pc = exRewake
 			break
 		}
@@ -1066,8 +1067,7 @@ type taskModelCase struct {
 // with shutdown or without, and two or all three of the other actors. The
 // future may return pending three times, up to twice (thrice with no
 // waker) after waking itself; the waker wakes up to three times. Under
-// -short the bounds are one lower. The cases with a joiner model the fix
-// of the lost wakeup that TestTaskModelJoinHandleLostWakeup shows.
+// -short the bounds are one lower.
 func taskModelCases(short bool) []taskModelCase {
 	n := int8(3)
 	if short {
@@ -1075,9 +1075,9 @@ func taskModelCases(short bool) []taskModelCase {
 	}
 	cases := []taskModelCase{
 		{"waker+aborter", taskModelConfig{wakes: n, abort: true, pending: n, selfWake: n - 1}},
-		{"waker+joiner", taskModelConfig{wakes: n, join: true, spurious: 1, pending: n, selfWake: n - 1, rewake: true}},
-		{"aborter+joiner", taskModelConfig{abort: true, join: true, spurious: 1, pending: n, selfWake: n, rewake: true}},
-		{"waker+aborter+joiner", taskModelConfig{wakes: n - 1, abort: true, join: true, spurious: 1, pending: n, selfWake: n - 1, rewake: true}},
+		{"waker+joiner", taskModelConfig{wakes: n, join: true, spurious: 1, pending: n, selfWake: n - 1}},
+		{"aborter+joiner", taskModelConfig{abort: true, join: true, spurious: 1, pending: n, selfWake: n}},
+		{"waker+aborter+joiner", taskModelConfig{wakes: n - 1, abort: true, join: true, spurious: 1, pending: n, selfWake: n - 1}},
 	}
 	for _, c := range cases[:len(cases):len(cases)] {
 		c.name += "/shutdown"
@@ -1106,32 +1106,26 @@ func TestTaskModel(t *testing.T) {
 	}
 }
 
-// TestTaskModelJoinHandleLostWakeup is a bug the model found in
-// Task.complete and JoinHandle.Poll (task.go, join_handle.go). A task that
-// completes with its output swaps nil into the join slot, then sets
-// COMPLETED, then wakes the waker the swap displaced. A handle polled for
-// the first time between the swap and COMPLETED (from another goroutine:
-// awaited on another executor, say) sees no COMPLETED and an empty slot,
-// stores its waker with a CAS that succeeds, sees no COMPLETED again, and
-// returns pending; complete then wakes nobody, and the awaiting task hangs.
-// A failure is not affected: its slot is non-nil, and the handle returns
-// it without waiting for COMPLETED.
-//
-// The test passes while the bug is there, and fails once it is fixed, to
-// say that the joiner cases of TestTaskModel should drop rewake. rewake
-// models one fix: after COMPLETED, complete loads the slot again and wakes
-// a waker found there (one stored after the swap). Another is to swap in a
-// non-nil "done" slot on success, which the handle treats as ready.
-func TestTaskModelJoinHandleLostWakeup(t *testing.T) {
-	cfg := taskModelConfig{join: true}
+// TestTaskModelJoinHandleRewake shows why Task.complete takes a second
+// look at the join slot after it sets COMPLETED, a bug this model found. A
+// task that completes with its output swaps nil into the join slot, then
+// sets COMPLETED, then wakes the waker the swap displaced. A handle polled
+// for the first time between the swap and COMPLETED (from another
+// goroutine: awaited on another executor, say) sees no COMPLETED and an
+// empty slot, stores its waker with a CAS that succeeds, sees no COMPLETED
+// again, and returns pending. Without the second look, complete wakes
+// nobody and the awaiting task hangs. A failure is not affected: its slot
+// is non-nil, and the handle returns it without waiting for COMPLETED.
+func TestTaskModelJoinHandleRewake(t *testing.T) {
+	cfg := taskModelConfig{join: true, noRewake: true}
 	_, err := exploreTask(t, cfg, true, nil)
 	if err == nil || !strings.Contains(err.Error(), "JoinHandle's waker was never woken") {
-		t.Fatalf("the JoinHandle's lost wakeup is not found any more: if complete and JoinHandle.Poll were fixed, drop rewake from taskModelCases and this test; got %v", err)
+		t.Fatalf("without the second look, the model should lose the JoinHandle's wakeup; got %v", err)
 	}
-	t.Logf("known bug:\n%v", err)
-	cfg.rewake, cfg.spurious, cfg.pending = true, 2, 2
+	t.Logf("without the second look:\n%v", err)
+	cfg.noRewake, cfg.spurious, cfg.pending = false, 2, 2
 	if _, err := exploreTask(t, cfg, true, nil); err != nil {
-		t.Fatalf("with the fix modelled: %v", err)
+		t.Fatalf("with it: %v", err)
 	}
 }
 
@@ -1184,7 +1178,7 @@ func TestTaskModelMatchesRun(t *testing.T) {
 func TestTaskModelKeysAreWhole(t *testing.T) {
 	for _, cfg := range []taskModelConfig{
 		{wakes: 1, abort: true, shutdown: true, pending: 1, selfWake: 1},
-		{wakes: 1, join: true, spurious: 1, pending: 1, rewake: true},
+		{wakes: 1, join: true, spurious: 1, pending: 1},
 	} {
 		memo, err := exploreTask(t, cfg, true, nil)
 		if err != nil {
