@@ -26,8 +26,9 @@
 //
 // # Faults
 //
-// The system calls of the paths above (socket, accept, read, write, the
-// datagram calls, and what FD.Control runs) each first ask whether a test
+// The system calls of the paths above (socket, accept, connect, read,
+// write, writev, the datagram calls, and what FD.Control runs) each first
+// ask whether a test
 // armed a fault for them. InjectFaults lets a test say "the next read on
 // this descriptor fails with EINTR", "the next three accepts with
 // EMFILE", "the next write takes 5 bytes", as Go's net package does with
