@@ -14,34 +14,47 @@ import (
 // delays, a pending-tasks line whenever the main future waits, each with
 // the number of tasks whose bodies are not printed yet (a task prints its
 // body just before it finishes), the final line, and a run shorter than
-// the sum of the delays.
+// the sum of the delays. The order and the duration depend on the machine
+// keeping time to within a step, which a busy machine may not do once:
+// the program gets three tries.
 func TestChapter8Runtime(t *testing.T) {
-	const step = 100 * time.Millisecond // far apart enough that a busy machine keeps the order
+	const step = 100 * time.Millisecond
 	defer goleak.VerifyNone(t)
 	defer checkFDs(t)()
 	srv := startServer(t, "127.0.0.1:0")
 	defer closeServer(t, srv)
 
-	var out strings.Builder
-	if err := Chapter8RuntimeDelays(&out, srv.Addr(), step); err != nil {
-		t.Fatalf("Chapter8RuntimeDelays(%s, %v): %v", srv.Addr(), step, err)
-	}
-	sections := strings.Split(out.String(), "\n\n")
-	if len(sections) != 2 || !strings.Contains(sections[1], "WithReactorGoroutine") {
-		t.Fatalf("want two sections, the second for WithReactorGoroutine; output:\n%s", out.String())
-	}
-	for _, s := range sections {
-		checkChapter8Run(t, s)
-	}
-	for i, d := range elapsedTimes(t, out.String(), 2) {
-		if longest, sum := 4*step, 10*step; d < longest || d >= sum {
-			t.Errorf("run %d took %v; want at least the longest delay %v and less than the sum %v", i, d, longest, sum)
+	var problems []string
+	for try := 1; try <= 3; try++ {
+		var out strings.Builder
+		if err := Chapter8RuntimeDelays(&out, srv.Addr(), step); err != nil {
+			t.Fatalf("Chapter8RuntimeDelays(%s, %v): %v", srv.Addr(), step, err)
 		}
+		sections := strings.Split(out.String(), "\n\n")
+		if len(sections) != 2 || !strings.Contains(sections[1], "WithReactorGoroutine") {
+			t.Fatalf("want two sections, the second for WithReactorGoroutine; output:\n%s", out.String())
+		}
+		problems = nil
+		for _, s := range sections {
+			problems = append(problems, checkChapter8Run(t, s)...)
+		}
+		for i, d := range elapsedTimes(t, out.String(), 2) {
+			if longest, sum := 4*step, 10*step; d < longest || d >= sum {
+				problems = append(problems, fmt.Sprintf("run %d took %v; want at least the longest delay %v and less than the sum %v", i, d, longest, sum))
+			}
+		}
+		if len(problems) == 0 {
+			return
+		}
+		t.Logf("try %d:\n%s", try, strings.Join(problems, "\n"))
 	}
+	t.Errorf("three tries out of order or out of time; the last:\n%s", strings.Join(problems, "\n"))
 }
 
-// checkChapter8Run checks the lines of one run.
-func checkChapter8Run(t *testing.T, run string) {
+// checkChapter8Run checks the lines of one run. It fails t if the run's
+// shape is wrong, and returns what depends on timing: bodies out of the
+// order of their delays, and the pending counts that follow from it.
+func checkChapter8Run(t *testing.T, run string) (problems []string) {
 	t.Helper()
 	lines := strings.Split(strings.TrimSuffix(run, "\n"), "\n")
 	n := len(lines)
@@ -56,18 +69,19 @@ func checkChapter8Run(t *testing.T, run string) {
 		var pending int
 		if _, err := fmt.Sscanf(l, "main: %d pending tasks. Sleep until notified.", &pending); err == nil {
 			if pending != chapter8Requests-bodies {
-				t.Errorf("%q after %d bodies; want %d pending", l, bodies, chapter8Requests-bodies)
+				problems = append(problems, fmt.Sprintf("%q after %d bodies; want %d pending", l, bodies, chapter8Requests-bodies))
 			}
 			continue
 		}
 		if want := fmt.Sprintf("HelloWorld%d", bodies); l != want {
-			t.Errorf("line %q; want %q", l, want)
+			problems = append(problems, fmt.Sprintf("line %q; want %q", l, want))
 		}
 		bodies++
 	}
 	if bodies != chapter8Requests {
 		t.Errorf("%d bodies; want %d; run:\n%s", bodies, chapter8Requests, run)
 	}
+	return problems
 }
 
 func TestChapter8RuntimeErrors(t *testing.T) {
