@@ -414,8 +414,7 @@ func (ex *CurrentThread) runReactor() {
 			return
 		}
 		ex.ioErr.CompareAndSwap(nil, &err)
-		ex.queue.Notify()
-		ex.signal()
+		ex.queue.Notify() // after the flag: see park
 		var wp *reactor.WakerPanicError
 		if !errors.As(err, &wp) {
 			return
