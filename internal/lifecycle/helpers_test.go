@@ -119,9 +119,11 @@ func sockPath(h *H, name string) string { return filepath.Join(tempDir(h), name)
 // fillDatagrams sends datagrams to the socket bound at path from a raw
 // unnamed socket until its queue is full, and returns how many it took.
 func fillDatagrams(h *H, path string) int {
-	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_DGRAM, 0) // SOCK_NONBLOCK is Linux's
 	h.must(err, "socket")
 	defer unix.Close(fd)
+	unix.CloseOnExec(fd)
+	h.must(unix.SetNonblock(fd, true), "set non-blocking")
 	n := 0
 	for {
 		err := unix.Sendto(fd, []byte("filler"), 0, &unix.SockaddrUnix{Name: path})
