@@ -35,11 +35,16 @@ var family = &netfd.Family{Net: "tcp", Addr: func(sa unix.Sockaddr) net.Addr {
 // set here so that every Conn, accepted or dialled, starts alike.
 func newConn(fd int) *Conn {
 	c := &Conn{}
+	c.init(fd)
+	return c
+}
+
+// init makes the zero Conn c a Conn over fd, as newConn does.
+func (c *Conn) init(fd int) {
 	c.s.Init(fd, family)
 	// Nagle's algorithm delays small writes; a runtime whose users write
 	// whole messages wants them sent, as Go's net package does by default.
 	unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
-	return c
 }
 
 // Read returns a future that reads into buf and is ready with how many

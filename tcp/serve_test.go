@@ -126,20 +126,35 @@ func TestServeClosesWhatHandlersLeave(t *testing.T) {
 func TestServeClosesConnOfUnpolledHandler(t *testing.T) {
 	fdcheck.Check(t)
 	run(t, func(co *async.Co) error {
-		c, s, l, err := pair(co, "127.0.0.1:0")
+		l, err := Listen("127.0.0.1:0")
 		if err != nil {
 			return err
 		}
 		defer l.Close()
+		c, err := async.Await(co, Connect(l.Addr().String())).Get()
+		if err != nil {
+			return err
+		}
 		defer c.Close()
+		// Accept as Serve does, into a servedConn whose handler never runs.
+		r := async.Await(co, l.acc.Accept())
+		if r.Err != nil {
+			return r.Err
+		}
 		ran := false
-		served := &servedConn{c: s, f: async.Map(async.Pending[struct{}](), func(v struct{}) struct{} { ran = true; return v })}
+		served := &servedConn{}
+		served.c.init(r.Value)
+		served.f = async.Map(async.Pending[struct{}](), func(v struct{}) struct{} { ran = true; return v })
 		served.Cancel()
 		if ran {
 			return fmt.Errorf("the handler ran")
 		}
-		if err := s.Close(); !errors.Is(err, net.ErrClosed) {
+		if err := served.c.Close(); !errors.Is(err, net.ErrClosed) {
 			return fmt.Errorf("closing the conn again: %v; want net.ErrClosed, as it was closed", err)
+		}
+		got, err := readAll(co, c)
+		if err != nil || len(got) != 0 {
+			return fmt.Errorf("client read %q, %v; want end of stream", got, err)
 		}
 		return nil
 	})

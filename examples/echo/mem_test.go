@@ -55,8 +55,8 @@ func TestMemoryPerConnection(t *testing.T) {
 	mallocs := float64(after.Mallocs-before.Mallocs) / n
 	live := (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / n
 	t.Logf("per connection: %.1f allocations, %.0f bytes live", mallocs, live)
-	if mallocs > 5.5 {
-		t.Errorf("%.1f allocations per connection; want 5 (Conn, source, task, Serve's closer, echo state)", mallocs)
+	if mallocs > 4.5 {
+		t.Errorf("%.1f allocations per connection; want 4 (Conn inside Serve's closer, source, task, echo state)", mallocs)
 	}
 	if live > 340 {
 		t.Errorf("%.0f bytes live per connection; want at most 340", live)
