@@ -187,7 +187,8 @@ func (t *Task) run(cx *Context) RunResult {
 
 // Shutdown cancels the task because its executor is shutting down: unless
 // it is complete, its future is cancelled and its handle reports
-// ErrShutdown. The executor calls it on its own goroutine, for live tasks
+// ErrShutdown, or ErrAborted if its handle aborted it first and the
+// executor had not acted on that yet. The executor calls it on its own goroutine, for live tasks
 // that are not running. A task may be queued, or about to be: a waker on
 // another goroutine may have set SCHEDULED and not yet pushed it. That
 // entry is then stale, and the executor must drop a task it pops complete
@@ -197,7 +198,7 @@ func (t *Task) Shutdown(cx *Context) {
 		return
 	}
 	cx.waker = t
-	t.cancel(cx, ErrShutdown)
+	t.cancel(cx, t.abortError()) // SHUTDOWN is set unless an Abort came first
 }
 
 // Completed reports whether the task is complete.

@@ -354,7 +354,7 @@ type exState struct {
 	stale   int8     // stale tasks dropped
 
 	// shutCancel: shutdown is cancelling the task (Task.Shutdown reports
-	// ErrShutdown even when an abort came first).
+	// ErrShutdown unless an abort came first, which it then reports).
 	shutCancel bool
 }
 
@@ -800,7 +800,7 @@ func (w *taskWorld) do(mv taskMove) error {
 			return w.taskDone()
 		}
 		ex.shutCancel = true
-		w.cancelWith(ErrShutdown)
+		w.cancelWith(t.abortError())
 
 	// The executor, a whole call of the real code at a time.
 	case mvRunReady, mvRunPending, mvRunWakeSelf, mvRunCancel:
@@ -922,7 +922,9 @@ func (w *taskWorld) expected() Result[int] {
 	switch {
 	case w.fut.ready:
 		return Ok(modelOutput)
-	case w.m.ex.shutCancel || w.t.state.Load()&shutdown != 0:
+	case w.t.state.Load()&shutdown != 0:
+		// SHUTDOWN is set only with ABORTED and only if no Abort came
+		// first: an Abort's request wins, as Abort promises.
 		return Err[int](ErrShutdown)
 	}
 	return Err[int](ErrAborted)

@@ -276,3 +276,27 @@ func TestPanickingWakerEndsBlockOnWithAnError(t *testing.T) {
 		})
 	}
 }
+
+// TestAbortBeforeShutdownReportsAborted: a task aborted by its handle and
+// then shut down before its executor acted on the abort reports
+// ErrAborted, as Abort promises, not ErrShutdown.
+func TestAbortBeforeShutdownReportsAborted(t *testing.T) {
+	ex, err := executor.NewCurrentThread()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gate{}
+	h := executor.Spawn[int](ex, g)
+	h.Abort()
+	if err := ex.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, ok := h.Poll(async.NewContext(nil, nil))
+	if !ok || !errors.Is(res.Err, async.ErrAborted) {
+		t.Fatalf("aborted, then shut down: %v, %v; want ErrAborted", ok, res.Err)
+	}
+	other := executor.Spawn[int](ex, &gate{}) // onto the closed executor
+	if res, _ := other.Poll(async.NewContext(nil, nil)); !errors.Is(res.Err, async.ErrShutdown) {
+		t.Fatalf("spawned onto a closed executor: %v; want ErrShutdown", res.Err)
+	}
+}
