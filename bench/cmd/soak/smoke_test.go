@@ -18,11 +18,8 @@ import (
 // second, the first second not judged.
 func smokeConfig(t *testing.T) config {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("runs the server and the load for seconds")
-	}
 	if _, err := exec.LookPath("taskset"); err != nil {
-		t.Skipf("soak needs taskset (util-linux): %v", err)
+		t.Fatalf("soak needs taskset (Debian's util-linux): %v", err)
 	}
 	cfg, err := parseFlags([]string{"-duration", "3s", "-interval", "1s", "-warmup", "1s", "-conns", "8"})
 	if err != nil {
