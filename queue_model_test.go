@@ -1,7 +1,7 @@
 package async
 
 // Exhaustive interleaving tests of the run queue (queue.go), with the
-// explorer of task_model_test.go.
+// explorer of internal/model.
 //
 // Push is three atomic operations and Notify's load, compare-and-swap and
 // call of wake; Pop is up to seven. A real call cannot be stopped between
@@ -17,6 +17,7 @@ package async
 
 import (
 	"fmt"
+	"github.com/asyncgo/async/internal/model"
 	"math/rand/v2"
 	"testing"
 )
@@ -507,7 +508,7 @@ func newQueueWorld(cfg *queueModelConfig) *queueWorld {
 	return w
 }
 
-func (w *queueWorld) moves() []string {
+func (w *queueWorld) Moves() []string {
 	w.list, w.names = w.list[:0], w.names[:0]
 	s := &w.s
 	for p := range s.prod {
@@ -556,7 +557,7 @@ func (w *queueWorld) moves() []string {
 	return w.names
 }
 
-func (w *queueWorld) take(i int) error {
+func (w *queueWorld) Take(i int) error {
 	var err error
 	if mv := w.list[i]; mv.actor < 2 {
 		err = w.produce(int(mv.actor))
@@ -712,7 +713,7 @@ func (w *queueWorld) poppedNil() error {
 // final checks a run's end: every push popped, the consumer asleep with
 // no work waiting (not lost: a task, or the notifier's flag, left behind
 // by a consumer that parked without seeing it).
-func (w *queueWorld) final() error {
+func (w *queueWorld) Final() error {
 	s := &w.s
 	if s.cons.pc == consSpin {
 		return fmt.Errorf("the consumer spins for ever: Park says there is work, Pop says nil (memory %+v)", s.mem)
@@ -738,7 +739,7 @@ func (w *queueWorld) final() error {
 
 // key is the state without what no longer matters: the locals of steps
 // done, and the count of wakes.
-func (w *queueWorld) key() queueState {
+func (w *queueWorld) Key() queueState {
 	k := w.s
 	k.mem.wakes = 0
 	for p := range k.prod {
@@ -766,7 +767,7 @@ func (w *queueWorld) key() queueState {
 	return k
 }
 
-func (w *queueWorld) clone() modelWorld[queueState] { return &queueWorld{cfg: w.cfg, s: w.s} }
+func (w *queueWorld) Clone() model.World[queueState] { return &queueWorld{cfg: w.cfg, s: w.s} }
 
 // queueModelCases are the explorations of TestQueueModel.
 func queueModelCases() []struct {
@@ -798,7 +799,7 @@ func queueModelCases() []struct {
 func TestQueueModel(t *testing.T) {
 	for _, c := range queueModelCases() {
 		t.Run(c.name, func(t *testing.T) {
-			st, err := exploreModel(func() modelWorld[queueState] { return newQueueWorld(&c.cfg) }, true)
+			st, err := model.Explore(func() model.World[queueState] { return newQueueWorld(&c.cfg) }, true)
 			t.Logf("%s: %v", c.name, st)
 			if err != nil {
 				t.Fatal(err)
@@ -812,17 +813,17 @@ func TestQueueModel(t *testing.T) {
 // interleavings and states as with it.
 func TestQueueModelKeysAreWhole(t *testing.T) {
 	cfg := queueModelConfig{lists: [2][]int8{{1}}}
-	build := func() modelWorld[queueState] { return newQueueWorld(&cfg) }
-	memo, err := exploreModel(build, true)
+	build := func() model.World[queueState] { return newQueueWorld(&cfg) }
+	memo, err := model.Explore(build, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := exploreModel(build, false)
+	all, err := model.Explore(build, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("with the memo %v; without %v", memo, all)
-	if memo.interleavings != all.interleavings || memo.states != all.states {
+	if memo.Interleavings != all.Interleavings || memo.States != all.States {
 		t.Errorf("with the memo %v; without %v", memo, all)
 	}
 }

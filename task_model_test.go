@@ -8,8 +8,9 @@ package async
 // which actor takes its next step. A step is one atomic operation of the
 // real code (each transitionTo* method is one compare-and-swap loop, so one
 // step) or one plain action (a push, a pop, a poll, a store of the output).
-// The explorer (below; queue_model_test.go uses it too) tries every choice
-// at every step, depth first, and checks the invariants after each.
+// The explorer (internal/model, shared with the queue's and oneshot's
+// models) tries every choice at every step, depth first, and checks the
+// invariants after each.
 //
 // The actors are the executor (pop, run the task's protocol step by step,
 // reschedule or complete it; at any moment between tasks it may shut down
@@ -27,201 +28,10 @@ package async
 import (
 	"errors"
 	"fmt"
-	"math/big"
-	"math/bits"
+	"github.com/asyncgo/async/internal/model"
 	"strings"
 	"testing"
 )
-
-// modelWorld is one run of a model: a few actors over shared state, moved
-// one step at a time by the explorer. To explore a second move from a
-// state, the explorer copies the world if it can (modelCloner), else builds
-// a new one and replays the path of choices that led there, so a world may
-// hold real tasks and atomics. A world must be deterministic: the same path
-// always leads to the same state.
-type modelWorld[K comparable] interface {
-	// moves names the moves enabled now. None means the run is over.
-	moves() []string
-	// take makes move i of the list moves just returned and checks the
-	// invariants of the state it leads to.
-	take(i int) error
-	// key is the state. Two runs at the same key go on the same way, so
-	// what follows is explored once; it must cover every field that
-	// decides later moves or invariants, history included.
-	key() K
-	// final checks the invariants of a state with no moves.
-	final() error
-}
-
-// modelCloner is a world that can copy itself, which is cheaper than a
-// replay: a world made of plain values.
-type modelCloner[K comparable] interface {
-	clone() modelWorld[K]
-}
-
-// modelCount is a number of interleavings: they outgrow 64 bits.
-type modelCount struct{ hi, lo uint64 }
-
-func (c modelCount) add(d modelCount) (modelCount, bool) {
-	lo, carry := bits.Add64(c.lo, d.lo, 0)
-	hi, over := bits.Add64(c.hi, d.hi, carry)
-	return modelCount{hi, lo}, over != 0
-}
-
-func (c modelCount) String() string {
-	n := new(big.Int).SetUint64(c.hi)
-	n.Lsh(n, 64)
-	return n.Or(n, new(big.Int).SetUint64(c.lo)).String()
-}
-
-// modelStats is what an exploration covered.
-type modelStats struct {
-	interleavings modelCount // complete runs: paths from the start to a state with no moves
-	states        int        // distinct states (keys)
-	replays       int        // worlds built, to replay a path
-	depth         int        // the longest run, in moves
-}
-
-func (s modelStats) String() string {
-	return fmt.Sprintf("%v interleavings, %d distinct states, %d worlds built, %d moves at most",
-		s.interleavings, s.states, s.replays, s.depth)
-}
-
-// explorer enumerates the interleavings of a model depth first. With memo,
-// a state met again is not explored again: how many interleavings lead on
-// from it is known, and so is the fact that none of them breaks an
-// invariant, since its key is the whole state. Without memo every
-// interleaving is run to its end, which is slower but checks that the keys
-// are whole: a key reached twice must lead to as many interleavings, and
-// both modes must count the same.
-type explorer[K comparable] struct {
-	build  func() modelWorld[K]
-	memo   bool
-	done   map[K]modelCount // explored states → interleavings from them
-	onPath map[K]bool       // states on the path now: meeting one again is a cycle
-	stats  modelStats
-	err    error
-}
-
-// exploreModel explores every interleaving of the worlds build makes and
-// returns the first broken invariant, with the moves that led to it.
-func exploreModel[K comparable](build func() modelWorld[K], memo bool) (modelStats, error) {
-	e := &explorer[K]{build: build, memo: memo, done: map[K]modelCount{}, onPath: map[K]bool{}}
-	e.stats.interleavings = e.visit(nil, nil)
-	e.stats.states = len(e.done)
-	return e.stats, e.err
-}
-
-// visit explores from the state path leads to and returns the number of
-// interleavings from there. w is the world at path, or nil to replay it.
-// The first move is made on w itself; the others on copies of it made
-// beforehand if it can be copied, else on replays.
-func (e *explorer[K]) visit(path []int, w modelWorld[K]) modelCount {
-	if w == nil {
-		var err error
-		if w, err = e.replay(path, nil); err != nil {
-			e.fail(path, err)
-			return modelCount{}
-		}
-	}
-	e.stats.depth = max(e.stats.depth, len(path))
-	k := w.key()
-	known, seen := e.done[k]
-	if seen && e.memo {
-		return known
-	}
-	if e.onPath[k] {
-		e.fail(path, errors.New("the model has a cycle: a run may go on for ever"))
-		return modelCount{}
-	}
-	var n modelCount
-	if moves := len(w.moves()); moves == 0 {
-		if err := w.final(); err != nil {
-			e.fail(path, fmt.Errorf("final state: %w", err))
-			return modelCount{}
-		}
-		n = modelCount{lo: 1}
-	} else {
-		e.onPath[k] = true
-		var base modelWorld[K]
-		if c, ok := w.(modelCloner[K]); ok && moves > 1 {
-			base = c.clone()
-		}
-		for i := range moves {
-			next := w
-			switch {
-			case i == moves-1 && base != nil:
-				next = base
-			case i > 0 && base != nil:
-				next = base.(modelCloner[K]).clone()
-			case i > 0:
-				next = nil // replayed by the visit
-			}
-			if next != nil {
-				next.moves()
-				if err := takeMove(next, i); err != nil {
-					e.fail(append(path, i), err)
-					return modelCount{}
-				}
-			}
-			c := e.visit(append(path, i), next)
-			if e.err != nil {
-				return modelCount{}
-			}
-			var over bool
-			if n, over = n.add(c); over {
-				e.fail(path, errors.New("more than 2^128 interleavings"))
-				return modelCount{}
-			}
-		}
-		delete(e.onPath, k)
-	}
-	if seen && known != n {
-		e.fail(path, fmt.Errorf("a key leads to %v interleavings once and %v another time: it misses part of the state", known, n))
-		return modelCount{}
-	}
-	e.done[k] = n
-	return n
-}
-
-// replay builds a world and makes the moves of path, appending their names
-// to trace if it is not nil, and returns the first error.
-func (e *explorer[K]) replay(path []int, trace *[]string) (modelWorld[K], error) {
-	e.stats.replays++
-	w := e.build()
-	for _, i := range path {
-		ms := w.moves()
-		if trace != nil {
-			*trace = append(*trace, ms[i])
-		}
-		if err := takeMove(w, i); err != nil {
-			return w, err
-		}
-	}
-	return w, nil
-}
-
-// takeMove is w.take, with a panic of the real code turned into an error.
-func takeMove[K comparable](w modelWorld[K], i int) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	return w.take(i)
-}
-
-// fail records err, found at the end of path, with the names of its moves.
-func (e *explorer[K]) fail(path []int, err error) {
-	var trace []string
-	e.replay(path, &trace)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%v\nafter %d moves:", err, len(trace))
-	for i, m := range trace {
-		fmt.Fprintf(&b, "\n  %2d. %s", i+1, m)
-	}
-	e.err = errors.New(b.String())
-}
 
 // --- The modelled task ---
 
@@ -552,7 +362,7 @@ var taskMoveNames = [...]string{
 	mvJoinSpurious: "joiner: JoinHandle.Poll, not woken (spurious)",
 }
 
-func (w *taskWorld) moves() []string {
+func (w *taskWorld) Moves() []string {
 	w.list = w.list[:0]
 	add := func(ms ...taskMove) { w.list = append(w.list, ms...) }
 	m, ex, f := &w.m, &w.m.ex, w.fut
@@ -643,7 +453,7 @@ func (w *taskWorld) moves() []string {
 	return w.names
 }
 
-func (w *taskWorld) take(i int) error {
+func (w *taskWorld) Take(i int) error {
 	if err := w.do(w.list[i]); err != nil {
 		return err
 	}
@@ -986,7 +796,7 @@ func b2i(b bool) int8 {
 }
 
 // final verifies the invariants of a state in which no actor can move.
-func (w *taskWorld) final() error {
+func (w *taskWorld) Final() error {
 	if w.endings != nil {
 		w.endings[w.ending()] = true
 	}
@@ -1008,7 +818,7 @@ func (w *taskWorld) final() error {
 	return nil
 }
 
-func (w *taskWorld) key() taskKey {
+func (w *taskWorld) Key() taskKey {
 	fut := *w.fut
 	fut.next = pollReady // the last poll's choice is done with
 	return taskKey{
@@ -1048,9 +858,9 @@ func (w *taskWorld) ending() taskEnding {
 
 // exploreTask explores cfg and logs what it covered. If endings is not nil,
 // it gets the ending of every run.
-func exploreTask(t *testing.T, cfg taskModelConfig, memo bool, endings map[taskEnding]bool) (modelStats, error) {
+func exploreTask(t *testing.T, cfg taskModelConfig, memo bool, endings map[taskEnding]bool) (model.Stats, error) {
 	t.Helper()
-	st, err := exploreModel(func() modelWorld[taskKey] {
+	st, err := model.Explore(func() model.World[taskKey] {
 		w := newTaskWorld(&cfg)
 		w.endings = endings
 		return w
@@ -1190,7 +1000,7 @@ func TestTaskModelKeysAreWhole(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if memo.interleavings != all.interleavings || memo.states != all.states {
+		if memo.Interleavings != all.Interleavings || memo.States != all.States {
 			t.Errorf("with the memo %v; without %v", memo, all)
 		}
 	}

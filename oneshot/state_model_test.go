@@ -25,143 +25,11 @@ package oneshot
 import (
 	"errors"
 	"fmt"
-	"math/big"
-	"math/bits"
-	"strings"
+	"github.com/asyncgo/async/internal/model"
 	"testing"
 
 	"github.com/asyncgo/async"
 )
-
-// --- The explorer (the root package's task_model_test.go has its twin) ---
-
-// modelWorld is one run of a model, moved one step at a time.
-type modelWorld[K comparable] interface {
-	// moves names the moves enabled now. None means the run is over.
-	moves() []string
-	// take makes move i of the list moves just returned and checks the
-	// invariants of the state it leads to.
-	take(i int) error
-	// key is the whole state: two runs at the same key go on the same way.
-	key() K
-	// final checks the invariants of a state with no moves.
-	final() error
-	// clone copies the world, to explore another move from its state.
-	clone() modelWorld[K]
-}
-
-// modelCount is a number of interleavings: they outgrow 64 bits.
-type modelCount struct{ hi, lo uint64 }
-
-func (c modelCount) add(d modelCount) (modelCount, bool) {
-	lo, carry := bits.Add64(c.lo, d.lo, 0)
-	hi, over := bits.Add64(c.hi, d.hi, carry)
-	return modelCount{hi, lo}, over != 0
-}
-
-func (c modelCount) String() string {
-	n := new(big.Int).SetUint64(c.hi)
-	n.Lsh(n, 64)
-	return n.Or(n, new(big.Int).SetUint64(c.lo)).String()
-}
-
-// modelStats is what an exploration covered.
-type modelStats struct {
-	interleavings modelCount // complete runs
-	states        int        // distinct states
-}
-
-func (s modelStats) String() string {
-	return fmt.Sprintf("%v interleavings, %d distinct states", s.interleavings, s.states)
-}
-
-// explorer enumerates every interleaving depth first. With memo, a state
-// met again is not explored again: its key is the whole state, so how many
-// interleavings follow and that none breaks an invariant are known.
-// Without memo every interleaving runs to its end, which checks the keys:
-// both must count the same.
-type explorer[K comparable] struct {
-	memo   bool
-	done   map[K]modelCount
-	onPath map[K]bool
-	trace  []string // the moves to the state being visited
-	err    error
-}
-
-func exploreModel[K comparable](w modelWorld[K], memo bool) (modelStats, error) {
-	e := &explorer[K]{memo: memo, done: map[K]modelCount{}, onPath: map[K]bool{}}
-	n := e.visit(w)
-	return modelStats{n, len(e.done)}, e.err
-}
-
-func (e *explorer[K]) visit(w modelWorld[K]) modelCount {
-	k := w.key()
-	known, seen := e.done[k]
-	if seen && e.memo {
-		return known
-	}
-	if e.onPath[k] {
-		e.fail(errors.New("the model has a cycle"))
-		return modelCount{}
-	}
-	var n modelCount
-	ms := w.moves()
-	if len(ms) == 0 {
-		if err := w.final(); err != nil {
-			e.fail(fmt.Errorf("final state: %w", err))
-			return modelCount{}
-		}
-		n = modelCount{lo: 1}
-	} else {
-		e.onPath[k] = true
-		names := append([]string(nil), ms...)
-		for i, name := range names {
-			next := w.clone()
-			next.moves()
-			e.trace = append(e.trace, name)
-			if err := takeMove(next, i); err != nil {
-				e.fail(err)
-				return modelCount{}
-			}
-			c := e.visit(next)
-			e.trace = e.trace[:len(e.trace)-1]
-			if e.err != nil {
-				return modelCount{}
-			}
-			var over bool
-			if n, over = n.add(c); over {
-				e.fail(errors.New("more than 2^128 interleavings"))
-				return modelCount{}
-			}
-		}
-		delete(e.onPath, k)
-	}
-	if seen && known != n {
-		e.fail(fmt.Errorf("a key leads to %v interleavings once and %v another time: it misses part of the state", known, n))
-		return modelCount{}
-	}
-	e.done[k] = n
-	return n
-}
-
-// takeMove is w.take, with a panic turned into an error.
-func takeMove[K comparable](w modelWorld[K], i int) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	return w.take(i)
-}
-
-func (e *explorer[K]) fail(err error) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%v\nafter %d moves:", err, len(e.trace))
-	for i, m := range e.trace {
-		fmt.Fprintf(&b, "\n  %2d. %s", i+1, m)
-	}
-	e.err = errors.New(b.String())
-}
 
 // --- Happens-before ---
 
@@ -446,7 +314,7 @@ func (w *oneshotWorld) remap(k async.Waker) async.Waker {
 	return ow
 }
 
-func (w *oneshotWorld) clone() modelWorld[osKey] {
+func (w *oneshotWorld) Clone() model.World[osKey] {
 	n := &oneshotWorld{cfg: w.cfg, m: w.m}
 	n.c = new(channel[int])
 	n.c.state.Store(w.c.state.Load())
@@ -467,7 +335,7 @@ type osKey struct {
 	heldTx, heldRx  int8
 }
 
-func (w *oneshotWorld) key() osKey {
+func (w *oneshotWorld) Key() osKey {
 	k := osKey{m: w.m, state: w.c.state.Load(), value: w.c.value}
 	k.rxSide, k.rxWaker = wakerID(w.c.rxWaker)
 	k.txSide, k.txWaker = wakerID(w.c.txWaker)
@@ -483,7 +351,7 @@ type osMove struct {
 	op   osPC // for a beginning: the operation's first step
 }
 
-func (w *oneshotWorld) moves() []string {
+func (w *oneshotWorld) Moves() []string {
 	w.moved, w.names = w.moved[:0], w.names[:0]
 	add := func(side int8, op osPC, name string) {
 		w.moved = append(w.moved, osMove{side, op})
@@ -519,7 +387,7 @@ func (w *oneshotWorld) moves() []string {
 	return w.names
 }
 
-func (w *oneshotWorld) take(i int) error {
+func (w *oneshotWorld) Take(i int) error {
 	if err := w.move(w.moved[i]); err != nil {
 		return err
 	}
@@ -966,7 +834,7 @@ func (w *oneshotWorld) check() error {
 // final verifies a run's end: no wake owed and not made (a lost wakeup),
 // a side left waiting woken if the other has finished, nothing kept alive
 // in a slot that nobody will take.
-func (w *oneshotWorld) final() error {
+func (w *oneshotWorld) Final() error {
 	m, c := &w.m, w.c
 	st := c.state.Load()
 	_, rxw := wakerID(c.rxWaker)
@@ -1022,7 +890,7 @@ func stateModelCases() []struct {
 func TestStateModel(t *testing.T) {
 	for _, c := range stateModelCases() {
 		t.Run(c.name, func(t *testing.T) {
-			st, err := exploreModel(modelWorld[osKey](newOneshotWorld(&c.cfg)), true)
+			st, err := model.Explore(func() model.World[osKey] { return newOneshotWorld(&c.cfg) }, true)
 			t.Logf("%s: %v", c.name, st)
 			if err != nil {
 				t.Fatal(err)
@@ -1035,11 +903,11 @@ func TestStateModel(t *testing.T) {
 // interleaving to its end, and checks that it counts as many as with it.
 func TestStateModelKeysAreWhole(t *testing.T) {
 	cfg := stateModelConfig{send: true, closedPolls: 1, recvPolls: 1, recvCancel: true}
-	memo, err := exploreModel(modelWorld[osKey](newOneshotWorld(&cfg)), true)
+	memo, err := model.Explore(func() model.World[osKey] { return newOneshotWorld(&cfg) }, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := exploreModel(modelWorld[osKey](newOneshotWorld(&cfg)), false)
+	all, err := model.Explore(func() model.World[osKey] { return newOneshotWorld(&cfg) }, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1073,7 +941,7 @@ func TestStateModelMatchesChannel(t *testing.T) {
 		var woken [2][modelWakers]int8
 		for i, op := range ops {
 			// The model: begin the operation, then step it to its end.
-			w.moves()
+			w.Moves()
 			mi := -1
 			for j, mv := range w.moved {
 				if mv == op {
@@ -1083,17 +951,17 @@ func TestStateModelMatchesChannel(t *testing.T) {
 			if mi < 0 {
 				return // not enabled here
 			}
-			if err := takeMove(w, mi); err != nil {
+			if err := w.Take(mi); err != nil {
 				t.Fatalf("%v: %v", ops[:i+1], err)
 			}
 			for (op.side == tx && w.m.s.pc != osIdle) || (op.side == rx && w.m.r.pc != osIdle) {
-				w.moves()
+				w.Moves()
 				for j, mv := range w.moved {
 					if mv == (osMove{side: op.side}) {
 						mi = j
 					}
 				}
-				if err := takeMove(w, mi); err != nil {
+				if err := w.Take(mi); err != nil {
 					t.Fatalf("%v: %v", ops[:i+1], err)
 				}
 			}
