@@ -1,6 +1,10 @@
 package async
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/asyncgo/async/task"
+)
 
 // branchSet is the wake bookkeeping that Join and Select share. Each child
 // future (a branch) is polled with a waker of its own, the *branch; a wake
@@ -98,7 +102,7 @@ func (b *branch) Wake() {
 // those woken since the last poll, in the order they were woken. It stops
 // as soon as p reports that the combinator is finished.
 func (s *branchSet) poll(cx *Context, p branchPoller) (finished bool) {
-	s.setParent(cx.waker)
+	s.setParent(cx.Waker())
 	if !s.started {
 		s.started = true
 		for i := range s.branches {
@@ -130,10 +134,10 @@ func (s *branchSet) pollBranch(cx *Context, p branchPoller, b *branch) bool {
 	// the child during this poll, queues the branch again.
 	b.queued.Store(false)
 	s.cx = *cx
-	s.cx.waker = b
+	s.cx.task().SetWaker(b)
 	finished := p.pollBranch(b.index, &s.cx)
-	cx.budget = s.cx.budget
-	s.cx.waker = nil
+	cx.task().SetRemaining(s.cx.task().Remaining())
+	s.cx.task().SetWaker(nil)
 	return finished
 }
 
@@ -152,7 +156,7 @@ func (s *branchSet) takeWoken() *branch {
 // setParent records w as the waker to wake when a child wakes, unless it
 // is already the one recorded.
 func (s *branchSet) setParent(w Waker) {
-	if p := s.parent.Load(); p != nil && sameWaker(p.w, w) {
+	if p := s.parent.Load(); p != nil && task.SameWaker(p.w, w) {
 		return
 	}
 	s.parent.Store(&parentWaker{w})

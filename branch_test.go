@@ -8,9 +8,10 @@ import (
 	"sync"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/testfut"
-	"go.uber.org/goleak"
 )
 
 // noLeaks fails the test if it leaves goroutines behind. The root package
@@ -168,7 +169,7 @@ func TestBranchChildSharesTaskBudget(t *testing.T) {
 	j := async.JoinAll([]async.Future[int]{child})
 	cx := testfut.NewContext(&testfut.Waker{})
 	for range 10 {
-		cx.ResetBudget() // as Task.Run does
+		testfut.ResetBudget(cx) // as Task.Run does
 		j.Poll(cx)
 	}
 	if child.denied != 0 {
@@ -176,7 +177,7 @@ func TestBranchChildSharesTaskBudget(t *testing.T) {
 	}
 	// Without a refill, two polls of the child spend the whole budget,
 	// for the task too, and the third is refused.
-	cx.ResetBudget()
+	testfut.ResetBudget(cx)
 	j.Poll(cx)
 	j.Poll(cx)
 	if cx.Proceed() {

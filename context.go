@@ -1,6 +1,9 @@
 package async
 
-import "github.com/asyncgo/async/reactor"
+import (
+	"github.com/asyncgo/async/reactor"
+	"github.com/asyncgo/async/task"
+)
 
 // Waker wakes the task that is waiting for an event. Calling Wake schedules
 // that task to be polled again; waking a task that is already scheduled, or
@@ -28,46 +31,29 @@ func (noopWaker) Wake() {}
 // in tests.
 func NoopWaker() Waker { return noopWaker{} }
 
-// Executor is what a future can ask of the executor that polls it. The
-// executors in package executor implement it.
-type Executor interface {
-	// Spawn takes ownership of a task created by NewTask and schedules
-	// it. It is called on the executor's goroutine, from inside a Poll.
-	Spawn(t *Task)
-}
-
 // Context is what a future is polled with: the waker of the task being
-// polled and a handle to the runtime polling it (its executor, and the
-// reactor that drives I/O and timers). A future must not keep a Context
-// after Poll returns; it keeps the Waker instead.
-type Context struct {
-	waker    Waker
-	executor Executor
-	reactor  *reactor.Reactor
-	budget   int // see Proceed
-}
+// polled, and a handle to the runtime polling it (the executor that takes
+// its spawns, and the reactor that drives I/O and timers). A future must
+// not keep a Context after Poll returns; it keeps the Waker instead.
+//
+// Executors make Contexts with package task, whose Context this type is
+// declared on.
+type Context task.Context
 
 // Budget is how many operations a task may perform in one poll before the
 // resources it uses make it yield (tokio's cooperative budget). It stops a
 // task whose sockets or channels are always ready from starving the others.
-const Budget = 128
+const Budget = task.Budget
 
-// NewContext returns a Context for an executor that spawns onto ex and
-// drives r. Executors make one and reuse it for every poll; Task.Run sets
-// its waker.
-func NewContext(ex Executor, r *reactor.Reactor) *Context {
-	return &Context{waker: noopWaker{}, executor: ex, reactor: r, budget: Budget}
-}
+// task returns cx as the executor's side of it.
+func (cx *Context) task() *task.Context { return (*task.Context)(cx) }
 
 // Waker returns the waker of the task being polled.
-func (cx *Context) Waker() Waker { return cx.waker }
+func (cx *Context) Waker() Waker { return cx.task().Waker() }
 
 // Reactor returns the I/O driver and timers of the runtime. It is nil
 // for a Context made without one (in tests of pure futures).
-func (cx *Context) Reactor() *reactor.Reactor { return cx.reactor }
-
-// Executor returns the executor polling the future.
-func (cx *Context) Executor() Executor { return cx.executor }
+func (cx *Context) Reactor() *reactor.Reactor { return cx.task().Reactor() }
 
 // PollWith polls f as a child of the future being polled with cx, but with
 // its own waker w: a combinator that polls several futures gives each its
@@ -77,10 +63,10 @@ func (cx *Context) Executor() Executor { return cx.executor }
 // between polls), and the budget the child spends is handed back to cx.
 func PollWith[T any](cx, scratch *Context, w Waker, f Future[T]) (T, bool) {
 	*scratch = *cx
-	scratch.waker = w
+	scratch.task().SetWaker(w)
 	v, ok := f.Poll(scratch)
-	cx.budget = scratch.budget
-	scratch.waker = nil
+	cx.task().SetRemaining(scratch.task().Remaining())
+	scratch.task().SetWaker(nil)
 	return v, ok
 }
 
@@ -93,18 +79,4 @@ func PollWith[T any](cx, scratch *Context, w Waker, f Future[T]) (T, bool) {
 //		cx.Waker().Wake()
 //		return zero, false
 //	}
-func (cx *Context) Proceed() bool {
-	if cx.budget <= 0 {
-		return false
-	}
-	cx.budget--
-	return true
-}
-
-// ResetBudget gives the next poll a full budget. Task.Run calls it; an
-// executor calls it before polling a future that is not a task.
-func (cx *Context) ResetBudget() { cx.budget = Budget }
-
-// SetWaker replaces the waker of cx. Executors use it for futures they
-// poll outside a task, such as the one given to BlockOn.
-func (cx *Context) SetWaker(w Waker) { cx.waker = w }
+func (cx *Context) Proceed() bool { return cx.task().Proceed() }

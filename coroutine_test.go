@@ -10,13 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/mpsc"
 	"github.com/asyncgo/async/reactor"
 	"github.com/asyncgo/async/timer"
-	"golang.org/x/sys/unix"
 )
 
 // newCoExecutor returns a current-thread executor that is closed when the
@@ -358,7 +359,7 @@ func TestCoroutineShutdownRunsDefers(t *testing.T) {
 	if !h.Finished() {
 		t.Fatal("the task is alive after BlockOn returned")
 	}
-	if res, _ := h.Poll(async.NewContext(nil, nil)); !errors.Is(res.Err, async.ErrShutdown) {
+	if res, _ := h.Poll(testfut.NewContext(async.NoopWaker())); !errors.Is(res.Err, async.ErrShutdown) {
 		t.Errorf("task result %+v, want ErrShutdown", res)
 	}
 	if !deferred {
@@ -558,12 +559,12 @@ func TestCoroutineSharesTaskBudget(t *testing.T) {
 	})
 	w := &testfut.Waker{}
 	cx := testfut.NewContext(w)
-	cx.ResetBudget()
+	testfut.ResetBudget(cx)
 	if _, ok := f.Poll(cx); ok || received != async.Budget || w.Wakes() != 1 {
 		t.Fatalf("after one poll: ready %v, %d received, %d wakes; want pending, %d, 1", ok, received, w.Wakes(), async.Budget)
 	}
 	for polls := 1; ; polls++ {
-		cx.ResetBudget()
+		testfut.ResetBudget(cx)
 		if got, ok := f.Poll(cx); ok {
 			if got != n {
 				t.Errorf("received %d values, want %d", got, n)

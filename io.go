@@ -51,11 +51,11 @@ func (f IOFunc[T]) Do() (T, bool, error) {
 // Do method instead, so that no closure is made per call.
 func PollIO[T any, O IOOp[T]](cx *Context, s *reactor.Source, d reactor.Direction, op O) (Result[T], bool) {
 	if !cx.Proceed() {
-		cx.waker.Wake()
+		cx.Waker().Wake()
 		return Result[T]{}, false
 	}
 	for {
-		ev, ok := s.PollReady(d, cx.waker)
+		ev, ok := s.PollReady(d, cx.Waker())
 		if !ok {
 			return Result[T]{}, false
 		}

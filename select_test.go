@@ -10,6 +10,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/testfut"
+	"github.com/asyncgo/async/task"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -289,15 +290,15 @@ func TestCancelledLeafReleasesWaker(t *testing.T) {
 // future that is ready at its second poll, so leaf is polled once (and
 // stores its waker), then loses. It waits for the task and returns weak
 // pointers to the task and to the waker the leaf was given.
-func runLosingSelect(t *testing.T, ex *executor.CurrentThread, leaf async.Future[struct{}]) (weak.Pointer[async.Task], weak.Pointer[forwarder]) {
+func runLosingSelect(t *testing.T, ex *executor.CurrentThread, leaf async.Future[struct{}]) (weak.Pointer[task.Task], weak.Pointer[forwarder]) {
 	t.Helper()
-	var task weak.Pointer[async.Task]
+	var tk weak.Pointer[task.Task]
 	w := &witnessed[struct{}]{f: leaf, w: &forwarder{}}
 	waker := weak.Make(w.w)
 	sel := async.Select[struct{}](w, async.Yield())
 	body := async.PollFunc[int](func(cx *async.Context) (int, bool) {
-		if task.Value() == nil {
-			task = weak.Make(cx.Waker().(*async.Task))
+		if tk.Value() == nil {
+			tk = weak.Make(cx.Waker().(*task.Task))
 		}
 		v, ok := sel.Poll(cx)
 		return v.Index, ok
@@ -306,7 +307,7 @@ func runLosingSelect(t *testing.T, ex *executor.CurrentThread, leaf async.Future
 	if err != nil || res.Err != nil || res.Value != 1 {
 		t.Fatalf("the select = %+v, %v; want the yield to win", res, err)
 	}
-	return task, waker
+	return tk, waker
 }
 
 // forwarder is a waker that wakes another; a test can hold a weak pointer

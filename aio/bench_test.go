@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
 )
 
 // The benchmarks poll by hand, on one goroutine, with no executor: what
@@ -38,7 +39,7 @@ func newCopyPipeStep(size int) *copyPipeStep {
 }
 
 func (s *copyPipeStep) run(tb testing.TB) {
-	s.cx.ResetBudget()
+	testfut.ResetBudget(s.cx)
 	if r, ok := s.inW.Write(s.chunk).Poll(s.cx); !ok || r.Value != len(s.chunk) {
 		tb.Fatalf("write into the pipe = %v, %v", r, ok)
 	}

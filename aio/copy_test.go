@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
 )
 
 func TestCopyPartialReadsAndWrites(t *testing.T) {
@@ -142,7 +143,7 @@ func TestCopyYields(t *testing.T) {
 	cx, waker := handContext()
 	f := Copy(&sink{}, &repeat{pattern: pattern(10)}, make([]byte, 16))
 	for range 2 {
-		cx.ResetBudget()
+		testfut.ResetBudget(cx)
 		mustPend(t, cx, f)
 	}
 	if waker.Wakes() != 2 {

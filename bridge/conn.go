@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/asyncgo/async/aio"
-	"github.com/asyncgo/async/executor"
 )
 
 // Conn is the async connection a bridge wraps: an aio.ReadWriter (a Read
@@ -32,15 +31,15 @@ type netConn struct {
 }
 
 // NetConn returns a net.Conn whose Read and Write poll c's futures on the
-// calling goroutine, with ex's reactor, and block it until they are done.
-// Some goroutine must be running ex (executor.BlockOn) meanwhile; see the
+// calling goroutine, with rt's reactor, and block it until they are done.
+// Some goroutine must be running rt (executor.BlockOn) meanwhile; see the
 // package doc. The net.Conn owns c: its Close closes c.
-func NetConn(ex *executor.CurrentThread, c Conn) net.Conn {
+func NetConn(rt Runtime, c Conn) net.Conn {
 	local, remote := c.LocalAddr(), c.RemoteAddr()
 	return &netConn{
 		c:  c,
-		rd: newHalf(ex, c.Read, false, opInfo{"read", local, remote}),
-		wr: newHalf(ex, c.Write, true, opInfo{"write", local, remote}),
+		rd: newHalf(rt, c.Read, false, opInfo{"read", local, remote}),
+		wr: newHalf(rt, c.Write, true, opInfo{"write", local, remote}),
 	}
 }
 

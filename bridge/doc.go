@@ -35,12 +35,18 @@
 // A call waiting for its socket needs the executor's reactor to be turned,
 // so some goroutine must be running the executor (executor.BlockOn)
 // meanwhile; while none is, calls wait, but Close and deadlines still end
-// them. Calling a bridge from inside a future the executor polls (on its
-// own goroutine, or in a coroutine) would block the goroutine that turns
-// the reactor, waiting for the reactor: a deadlock. The first call in each
-// direction looks for that case on its call stack and fails with
-// ErrOnExecutor. Closing the executor closes its reactor, and calls then
-// fail with an error wrapping net.ErrClosed.
+// them. The bridge reaches the executor through the Runtime interface,
+// which both executors implement. Calling a bridge from inside a future
+// the executor polls would block a goroutine that turns the reactor,
+// waiting for the reactor: on a current-thread executor, a deadlock. The
+// first call in each direction asks the executor (Runtime.OnExecutor)
+// whether the calling goroutine is one it polls tasks on, and fails with
+// ErrOnExecutor if so. Go gives goroutines no identity to ask cheaply, so
+// the executor compares goroutine numbers recorded when its goroutines
+// start, and a coroutine's body (async.Go), which runs on a goroutine of
+// its own, is not recognised: a bridge must not be called there either.
+// Closing the executor closes its reactor, and calls then fail with an
+// error wrapping net.ErrClosed.
 //
 // # Deadlines
 //

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
-	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/task"
 )
 
 // half is one direction of a bridge. Its calls poll the connection's
@@ -14,17 +14,18 @@ import (
 // goroutine blocks on; the reactor, turned by the executor, wakes it when
 // the socket is ready, and Close and deadline changes wake it too.
 type half struct {
+	rt    Runtime
 	op    func([]byte) async.Future[async.Result[int]] // the connection's Read or Write
 	write bool                                         // go on until the buffer is written
 	info  opInfo
 	wake  chanWaker
 
-	// calls lets one goroutine at a time make a call. It guards cx,
+	// calls lets one goroutine at a time make a call. It guards tcx,
 	// checked and timer: only the caller touches them.
 	calls   sync.Mutex
-	cx      *async.Context // the futures' Context: the reactor, our waker
-	checked bool           // the first call looked for the executor's goroutine
-	timer   *time.Timer    // wakes the caller at the deadline; made on first use
+	tcx     *task.Context // the futures' Context: the reactor, our waker
+	checked bool          // the first call looked for the executor's goroutine
+	timer   *time.Timer   // wakes the caller at the deadline; made on first use
 
 	// waiting counts calls blocked on wake, for tests to wait for.
 	waiting atomic.Int32
@@ -35,10 +36,12 @@ type half struct {
 	closed   bool      // guarded by mu
 }
 
-func newHalf(ex *executor.CurrentThread, op func([]byte) async.Future[async.Result[int]], write bool, info opInfo) *half {
-	h := &half{op: op, write: write, info: info, wake: make(chanWaker, 1)}
-	h.cx = async.NewContext(noSpawn{}, ex.Reactor())
-	h.cx.SetWaker(h.wake)
+func newHalf(rt Runtime, op func([]byte) async.Future[async.Result[int]], write bool, info opInfo) *half {
+	h := &half{rt: rt, op: op, write: write, info: info, wake: make(chanWaker, 1)}
+	// No Spawner: the bridge's goroutine is not the executor's, so a
+	// future polled there cannot spawn tasks (async.Spawn panics).
+	h.tcx = task.NewContext(nil, rt.Reactor())
+	h.tcx.SetWaker(h.wake)
 	return h
 }
 
@@ -60,7 +63,7 @@ func (h *half) do(b []byte) (int, error) {
 	h.calls.Lock()
 	defer h.calls.Unlock()
 	if !h.checked {
-		if onExecutor() {
+		if h.rt.OnExecutor() {
 			return 0, h.info.err(h.info.op, ErrOnExecutor)
 		}
 		h.checked = true
@@ -109,8 +112,8 @@ type call struct {
 // the next write of what is left if a write was short.
 func (c *call) poll() (n int, done bool, err error) {
 	for {
-		c.h.cx.ResetBudget()
-		r, ok := c.f.Poll(c.h.cx)
+		c.h.tcx.ResetBudget()
+		r, ok := c.f.Poll((*async.Context)(c.h.tcx))
 		if !ok {
 			return 0, false, nil
 		}
@@ -197,13 +200,4 @@ func (h *half) close() bool {
 	h.mu.Unlock()
 	h.wake.Wake()
 	return first
-}
-
-// noSpawn is the Executor of the Context a bridge polls with. The bridge's
-// goroutine is not the executor's, so a future polled there cannot spawn
-// tasks onto it.
-type noSpawn struct{}
-
-func (noSpawn) Spawn(*async.Task) {
-	panic("bridge: a connection's future spawned a task while polled by a bridge; bridged futures must not spawn")
 }

@@ -4,7 +4,6 @@ import (
 	"io"
 
 	"github.com/asyncgo/async/aio"
-	"github.com/asyncgo/async/executor"
 )
 
 // readCloser is the io.ReadCloser of Reader.
@@ -14,8 +13,8 @@ type readCloser struct{ h *half }
 // ex's reactor, like a NetConn's Read, for code that only reads. Its Close
 // unblocks a Read in flight (it fails with an error wrapping
 // net.ErrClosed) and fails later ones; it does not close r.
-func Reader(ex *executor.CurrentThread, r aio.Reader) io.ReadCloser {
-	return readCloser{newHalf(ex, r.Read, false, opInfo{op: "read"})}
+func Reader(rt Runtime, r aio.Reader) io.ReadCloser {
+	return readCloser{newHalf(rt, r.Read, false, opInfo{op: "read"})}
 }
 
 func (rc readCloser) Read(b []byte) (int, error) { return rc.h.do(b) }
@@ -31,11 +30,11 @@ func (rc readCloser) Close() error {
 type writeCloser struct{ h *half }
 
 // Writer returns an io.WriteCloser whose Write polls w's Write futures
-// with ex's reactor until all of its buffer is written, like a NetConn's
+// with rt's reactor until all of its buffer is written, like a NetConn's
 // Write, for code that only writes. Its Close unblocks a Write in flight
 // and fails later ones; it does not close w.
-func Writer(ex *executor.CurrentThread, w aio.Writer) io.WriteCloser {
-	return writeCloser{newHalf(ex, w.Write, true, opInfo{op: "write"})}
+func Writer(rt Runtime, w aio.Writer) io.WriteCloser {
+	return writeCloser{newHalf(rt, w.Write, true, opInfo{op: "write"})}
 }
 
 func (wc writeCloser) Write(b []byte) (int, error) { return wc.h.do(b) }

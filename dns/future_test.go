@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
 )
 
 // countWaker counts its wakes.
@@ -15,8 +16,7 @@ type countWaker struct{ n atomic.Int32 }
 func (w *countWaker) Wake() { w.n.Add(1) }
 
 func poll[T any](f async.Future[T], w async.Waker) (T, bool) {
-	cx := async.NewContext(nil, nil)
-	cx.SetWaker(w)
+	cx := testfut.NewContext(w)
 	return f.Poll(cx)
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
 )
 
 // FuzzLookupHostPort checks the parsing half of LookupHostPort on any
@@ -131,8 +132,7 @@ func fitsUint16(s string) bool {
 // no runtime: a future that is ready at once needs none.
 func pollReady(t *testing.T, hostport string, f async.Future[async.Result[[]netip.AddrPort]]) async.Result[[]netip.AddrPort] {
 	t.Helper()
-	cx := async.NewContext(nil, nil)
-	cx.SetWaker(async.NoopWaker())
+	cx := testfut.NewContext(async.NoopWaker())
 	r, ok := f.Poll(cx)
 	if !ok {
 		t.Fatalf("LookupHostPort(%q) is pending on its first poll", hostport)

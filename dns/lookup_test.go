@@ -17,6 +17,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/dns"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -27,8 +28,7 @@ const patience = 10 * time.Second
 // pollOnce polls f once with a waker that does nothing, outside any
 // executor: what needs no goroutine must be ready at once.
 func pollOnce[T any](f async.Future[T]) (T, bool) {
-	cx := async.NewContext(nil, nil)
-	cx.SetWaker(async.NoopWaker())
+	cx := testfut.NewContext(async.NoopWaker())
 	return f.Poll(cx)
 }
 

@@ -3,6 +3,7 @@ package executor
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/poll"
 	"github.com/asyncgo/async/reactor"
+	"github.com/asyncgo/async/task"
 )
 
 // EventInterval is how many tasks the executor runs between two looks at
@@ -59,19 +61,21 @@ type CurrentThread struct {
 	turnsIO   bool          // the executor turns the reactor when idle
 	ioStopped chan struct{} // closed when the reactor goroutine exits
 
-	queue  *async.Queue // wakes from anywhere
-	local  ring         // runnable tasks; executor goroutine only
-	live   async.TaskList
-	cx     *async.Context
+	queue  *task.Queue // wakes from anywhere
+	local  ring        // runnable tasks; executor goroutine only
+	live   task.List
+	cx     *task.Context // the executor's, for its polls
+	remote *task.Context // spawns from other goroutines; read-only
 	unpark chan struct{} // parks on this when it does not turn the reactor
 
 	mainWoken atomic.Bool           // the BlockOn future's waker was called
 	running   atomic.Bool           // a BlockOn is in progress
+	goroutine atomic.Uint64         // the goroutine running BlockOn; 0: none
 	ioErr     atomic.Pointer[error] // a failed turn of the reactor goroutine
 
 	mu      sync.Mutex
-	spawned []*async.Task // spawned from other goroutines; guarded by mu
-	closed  bool          // guarded by mu
+	spawned []*task.Task // spawned from other goroutines; guarded by mu
+	closed  bool         // guarded by mu
 
 	stats Stats // executor goroutine only
 }
@@ -117,8 +121,9 @@ func NewCurrentThread(opts ...Option) (*CurrentThread, error) {
 	if !ex.turnsIO {
 		wake = ex.signal
 	}
-	ex.queue = async.NewQueue(wake)
-	ex.cx = async.NewContext(ex, ex.reactor)
+	ex.queue = task.NewQueue(wake)
+	ex.cx = task.NewContext((*spawner)(ex), ex.reactor)
+	ex.remote = task.NewContext((*remoteSpawner)(ex), ex.reactor)
 	if ex.ownsIO && !ex.turnsIO {
 		ex.ioStopped = make(chan struct{})
 		go ex.runReactor()
@@ -129,6 +134,14 @@ func NewCurrentThread(opts ...Option) (*CurrentThread, error) {
 // Reactor returns the executor's reactor.
 func (ex *CurrentThread) Reactor() *reactor.Reactor { return ex.reactor }
 
+// OnExecutor reports whether the calling goroutine is running ex's
+// BlockOn, and so polling its tasks. It takes a few microseconds. A
+// coroutine's body runs on a goroutine of its own and is not seen.
+func (ex *CurrentThread) OnExecutor() bool {
+	g := ex.goroutine.Load()
+	return g != 0 && g == goroutineID()
+}
+
 // Stats returns the executor's counters. Call it from the goroutine that
 // runs BlockOn, or after BlockOn returned.
 func (ex *CurrentThread) Stats() Stats {
@@ -137,31 +150,51 @@ func (ex *CurrentThread) Stats() Stats {
 	return s
 }
 
-// Spawn implements async.Executor: it takes a task spawned from inside a
-// future this executor polls.
-func (ex *CurrentThread) Spawn(t *async.Task) {
-	t.Bind(ex.queue)
+// Schedule implements task.Scheduler: a task of ours was woken, from any
+// goroutine.
+func (ex *CurrentThread) Schedule(t *task.Task) { ex.queue.Push(t) }
+
+// Release implements task.Scheduler: a task of ours completed, on the
+// executor's goroutine.
+func (ex *CurrentThread) Release(t *task.Task) { ex.live.Remove(t) }
+
+// spawner is the executor as the task.Spawner of its own polls.
+type spawner CurrentThread
+
+// Spawn takes a task spawned from inside a future the executor polls.
+func (s *spawner) Spawn(t *task.Task) {
+	ex := (*CurrentThread)(s)
+	t.Bind(ex)
 	ex.live.Add(t)
 	ex.local.push(t)
 	ex.stats.Spawns++
+}
+
+// remoteSpawner is the executor as the task.Spawner of Spawn, from any
+// goroutine.
+type remoteSpawner CurrentThread
+
+// Spawn takes a task spawned from outside the executor. A closed
+// executor shuts it down at once.
+func (s *remoteSpawner) Spawn(t *task.Task) {
+	ex := (*CurrentThread)(s)
+	ex.mu.Lock()
+	if ex.closed {
+		ex.mu.Unlock()
+		t.Shutdown()
+		return
+	}
+	t.Bind(ex)
+	ex.spawned = append(ex.spawned, t)
+	ex.mu.Unlock()
+	ex.queue.Notify()
 }
 
 // Spawn starts f as a task on ex from any goroutine and returns its handle.
 // The task runs when a BlockOn runs the executor. Spawning onto a closed
 // executor returns a handle whose result is async.ErrShutdown.
 func Spawn[T any](ex *CurrentThread, f async.Future[T]) async.JoinHandle[T] {
-	t, h := async.NewTask(f)
-	t.Bind(ex.queue)
-	ex.mu.Lock()
-	if ex.closed {
-		ex.mu.Unlock()
-		t.Shutdown(async.NewContext(ex, ex.reactor))
-		return h
-	}
-	ex.spawned = append(ex.spawned, t)
-	ex.mu.Unlock()
-	ex.queue.Notify()
-	return h
+	return async.Spawn((*async.Context)(ex.remote), f)
 }
 
 // BlockOn runs the executor on the calling goroutine until f is ready, and
@@ -178,6 +211,8 @@ func BlockOn[T any](ex *CurrentThread, f async.Future[T]) (v T, err error) {
 	if ex.isClosed() {
 		return v, ErrClosed
 	}
+	ex.goroutine.Store(goroutineID())
+	defer ex.goroutine.Store(0)
 	defer ex.shutdownTasks()
 	main := mainFuture[T]{f: f}
 	if err = ex.run(&main); err != nil && !main.done {
@@ -210,7 +245,7 @@ type mainFuture[T any] struct {
 func (m *mainFuture[T]) poll(cx *async.Context) (done bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = async.AsPanicError(r)
+			err = panicError(r)
 			done, m.done = true, true
 			m.f.Cancel()
 		}
@@ -243,7 +278,7 @@ func (ex *CurrentThread) run(main mainPoller) error {
 		if ex.mainWoken.Swap(false) {
 			ex.cx.SetWaker(mainWaker{ex})
 			ex.cx.ResetBudget()
-			if done, err := main.poll(ex.cx); done {
+			if done, err := main.poll((*async.Context)(ex.cx)); done {
 				return err
 			}
 			polled++
@@ -285,33 +320,22 @@ func (ex *CurrentThread) runTasks() int {
 		}
 		n++
 		ex.stats.Polls++
-		switch t.Run(ex.cx) {
-		case async.Reschedule:
+		if t.Run(ex.cx) {
 			ex.local.push(t)
-		case async.Done:
-			ex.live.Remove(t)
 		}
 	}
 	return n
 }
 
 // next returns the oldest ready task: from the local ring, refilled from
-// the shared queue when it runs dry. A task found complete is skipped: a
-// shutdown completed it while a wake was on its way to the queue (see
-// shutdownTasks), so the wake is stale and the task no longer live.
-func (ex *CurrentThread) next() *async.Task {
-	for {
-		t := ex.local.pop()
-		if t == nil {
-			ex.drainQueue()
-			if t = ex.local.pop(); t == nil {
-				return nil
-			}
-		}
-		if !t.Completed() {
-			return t
-		}
+// the shared queue when it runs dry.
+func (ex *CurrentThread) next() *task.Task {
+	t := ex.local.pop()
+	if t == nil {
+		ex.drainQueue()
+		t = ex.local.pop()
 	}
+	return t
 }
 
 // drainQueue moves the tasks woken from anywhere into the local ring.
@@ -376,8 +400,8 @@ func (p *parker) Awake() { p.queue.Unpark() }
 // ring: the turn runs on the executor's goroutine, so the shared queue's
 // synchronization, meant for wakes from other goroutines, is not needed.
 func (p *parker) WakeFromTurn(w reactor.Waker) {
-	if t, ok := w.(*async.Task); ok {
-		if t.WakeOn(p.queue) {
+	if t, ok := w.(*task.Task); ok {
+		if t.WakeBy((*CurrentThread)(p)) {
 			p.local.push(t)
 		}
 		return
@@ -434,8 +458,10 @@ func (ex *CurrentThread) takeIOErr() error {
 // popped, the idle ones directly. Cancelling a task can wake another (a
 // deferred tx.Close() wakes its receiver), which puts that one in a queue,
 // so the loop takes from the queues first and from the live list only
-// when they are empty, until both are. A wake from another goroutine can
-// still push a task after its shutdown completed it; next skips it.
+// when they are empty, until both are. Shutdown releases the task, which
+// takes it off the live list. A wake from another goroutine can still push
+// a task after its shutdown completed it; Shutdown (and Run) of a complete
+// task does nothing.
 func (ex *CurrentThread) shutdownTasks() {
 	for {
 		ex.adopt()
@@ -445,8 +471,7 @@ func (ex *CurrentThread) shutdownTasks() {
 				return
 			}
 		}
-		t.Shutdown(ex.cx)
-		ex.live.Remove(t)
+		t.Shutdown()
 	}
 }
 
@@ -478,4 +503,14 @@ func (ex *CurrentThread) Close() error {
 		<-ex.ioStopped
 	}
 	return err
+}
+
+// panicError is the error of the future given to BlockOn when it panicked
+// with v: v itself if it is a *async.PanicError already (a coroutine
+// re-panics its own, whose stack is deeper than ours).
+func panicError(v any) *async.PanicError {
+	if pe, ok := v.(*async.PanicError); ok {
+		return pe
+	}
+	return &async.PanicError{Value: v, Stack: debug.Stack()}
 }

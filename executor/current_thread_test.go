@@ -8,11 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 	"github.com/asyncgo/async/timer"
-	"golang.org/x/sys/unix"
 )
 
 // shapes are the ways an executor can be set up; most tests run in each.
@@ -267,7 +269,7 @@ func TestSpawnFromAnotherGoroutineWhileParked(t *testing.T) {
 		for !h.Finished() {
 			time.Sleep(time.Millisecond)
 		}
-		res, _ := h.Poll(async.NewContext(nil, nil))
+		res, _ := h.Poll(testfut.NewContext(async.NoopWaker()))
 		finish.Open(res.Value)
 	}()
 	done := make(chan error, 1)
@@ -410,7 +412,7 @@ func TestBlockOnReturnCancelsRemainingTasks(t *testing.T) {
 				if !h.Finished() {
 					t.Fatalf("task %d still alive after BlockOn returned", i)
 				}
-				res, _ := h.Poll(async.NewContext(nil, nil))
+				res, _ := h.Poll(testfut.NewContext(async.NoopWaker()))
 				if !errors.Is(res.Err, async.ErrShutdown) {
 					t.Errorf("task %d: %v, want ErrShutdown", i, res.Err)
 				}
@@ -432,7 +434,7 @@ func TestSpawnOntoClosedExecutor(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := executor.Spawn(ex, async.Ready(1))
-	res, ok := h.Poll(async.NewContext(nil, nil))
+	res, ok := h.Poll(testfut.NewContext(async.NoopWaker()))
 	if !ok || !errors.Is(res.Err, async.ErrShutdown) {
 		t.Fatalf("spawn onto closed executor: %v, %v", ok, res.Err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 )
 
@@ -56,7 +57,7 @@ func TestBlockOnAgainAfterShutdownWokeATask(t *testing.T) {
 					t.Fatalf("round %d: %v", round, err)
 				}
 				for i, h := range hs {
-					res, ok := h.Poll(async.NewContext(nil, nil))
+					res, ok := h.Poll(testfut.NewContext(async.NoopWaker()))
 					if !ok || !errors.Is(res.Err, async.ErrShutdown) {
 						t.Fatalf("round %d: task %d: %v, %v; want ErrShutdown", round, i, ok, res.Err)
 					}
@@ -155,7 +156,7 @@ func TestBlockOnThousandCyclesUnderWakeStorm(t *testing.T) {
 					t.Fatalf("cycle %d: %v", c, err)
 				}
 				for i, h := range hs {
-					if res, ok := h.Poll(async.NewContext(nil, nil)); !ok || !errors.Is(res.Err, async.ErrShutdown) {
+					if res, ok := h.Poll(testfut.NewContext(async.NoopWaker())); !ok || !errors.Is(res.Err, async.ErrShutdown) {
 						t.Fatalf("cycle %d: task %d: %v, %v; want ErrShutdown", c, i, ok, res.Err)
 					}
 				}
@@ -210,7 +211,7 @@ func TestCloseDuringWakeStorm(t *testing.T) {
 				t.Fatalf("%d live tasks after Close", n)
 			}
 			for i, h := range hs {
-				res, ok := h.Poll(async.NewContext(nil, nil))
+				res, ok := h.Poll(testfut.NewContext(async.NoopWaker()))
 				if !ok || !(errors.Is(res.Err, async.ErrShutdown) || i >= 64 && errors.Is(res.Err, async.ErrAborted)) {
 					t.Fatalf("task %d: %v, %v; want ErrShutdown or, for the aborted ones, ErrAborted", i, ok, res.Err)
 				}
@@ -263,7 +264,7 @@ func TestPanickingWakerEndsBlockOnWithAnError(t *testing.T) {
 			if !errors.As(err, &wp) || wp.Value != "waker of a timer" {
 				t.Fatalf("BlockOn = %v; want a *reactor.WakerPanicError", err)
 			}
-			if res, ok := bystander.Poll(async.NewContext(nil, nil)); !ok || !errors.Is(res.Err, async.ErrShutdown) {
+			if res, ok := bystander.Poll(testfut.NewContext(async.NoopWaker())); !ok || !errors.Is(res.Err, async.ErrShutdown) {
 				t.Fatalf("bystander task: %v, %v; want ErrShutdown", ok, res.Err)
 			}
 			if g.cancels.Load() != 1 {
@@ -291,12 +292,12 @@ func TestAbortBeforeShutdownReportsAborted(t *testing.T) {
 	if err := ex.Close(); err != nil {
 		t.Fatal(err)
 	}
-	res, ok := h.Poll(async.NewContext(nil, nil))
+	res, ok := h.Poll(testfut.NewContext(async.NoopWaker()))
 	if !ok || !errors.Is(res.Err, async.ErrAborted) {
 		t.Fatalf("aborted, then shut down: %v, %v; want ErrAborted", ok, res.Err)
 	}
 	other := executor.Spawn[int](ex, &gate{}) // onto the closed executor
-	if res, _ := other.Poll(async.NewContext(nil, nil)); !errors.Is(res.Err, async.ErrShutdown) {
+	if res, _ := other.Poll(testfut.NewContext(async.NoopWaker())); !errors.Is(res.Err, async.ErrShutdown) {
 		t.Fatalf("spawned onto a closed executor: %v; want ErrShutdown", res.Err)
 	}
 }

@@ -1,14 +1,14 @@
 package executor
 
-import "github.com/asyncgo/async"
+import "github.com/asyncgo/async/task"
 
 // ring is a growable FIFO of tasks, used only by the executor's goroutine.
 type ring struct {
-	buf        []*async.Task // len(buf) is a power of two
+	buf        []*task.Task // len(buf) is a power of two
 	head, size int
 }
 
-func (r *ring) push(t *async.Task) {
+func (r *ring) push(t *task.Task) {
 	if r.size == len(r.buf) {
 		r.grow()
 	}
@@ -16,7 +16,7 @@ func (r *ring) push(t *async.Task) {
 	r.size++
 }
 
-func (r *ring) pop() *async.Task {
+func (r *ring) pop() *task.Task {
 	if r.size == 0 {
 		return nil
 	}
@@ -29,7 +29,7 @@ func (r *ring) pop() *async.Task {
 
 func (r *ring) grow() {
 	n := max(2*len(r.buf), 64)
-	buf := make([]*async.Task, n)
+	buf := make([]*task.Task, n)
 	for i := range r.size {
 		buf[i] = r.buf[(r.head+i)&(len(r.buf)-1)]
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/testfut"
 )
 
 func BenchmarkPingPong(b *testing.B) {
@@ -23,9 +24,9 @@ func BenchmarkPingPong(b *testing.B) {
 func BenchmarkSendRecv(b *testing.B) {
 	b.ReportAllocs()
 	tx, rx := New[int](1)
-	cx := async.NewContext(nil, nil)
+	cx := testfut.NewContext(async.NoopWaker())
 	for i := range b.N {
-		cx.ResetBudget()
+		testfut.ResetBudget(cx)
 		if err, ok := tx.Send(i).Poll(cx); !ok || err != nil {
 			b.Fatalf("Send = %v, %v", err, ok)
 		}

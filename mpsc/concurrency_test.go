@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
 )
 
 // Many producers, tasks and plain goroutines, into one receiving task:
@@ -197,7 +198,7 @@ func TestRaceCancelAndGrant(t *testing.T) {
 			for i := range perSender {
 				v := g*perSender + i
 				f := s.Send(v)
-				cx.ResetBudget() // a goroutine has no executor to do it
+				testfut.ResetBudget(cx) // a goroutine has no executor to do it
 				err, ok := f.Poll(cx)
 				if !ok {
 					if i%3 == 0 {
@@ -213,7 +214,7 @@ func TestRaceCancelAndGrant(t *testing.T) {
 						continue
 					}
 					for !ok {
-						cx.ResetBudget()
+						testfut.ResetBudget(cx)
 						if err, ok = f.Poll(cx); !ok {
 							w.wait()
 						}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
 )
 
 // BenchmarkSendRecv is one channel's life, polled by hand: New, a receiver
@@ -14,7 +15,7 @@ func BenchmarkSendRecv(b *testing.B) {
 	var keep *Receiver[int] // the channel escapes, as a real one does
 	b.Cleanup(func() { _ = keep })
 	for i := range b.N {
-		cx.ResetBudget()
+		testfut.ResetBudget(cx)
 		tx, rx := New[int]()
 		keep = rx
 		if _, ok := rx.Poll(cx); ok {

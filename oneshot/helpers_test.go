@@ -6,6 +6,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/testfut"
 )
 
 // countWaker counts its wakes; it is safe from any goroutine.
@@ -17,8 +18,7 @@ func (w *countWaker) wakes() int { return int(w.n.Load()) }
 // handContext returns a Context with waker w and no runtime, for polling
 // by hand.
 func handContext(w async.Waker) *async.Context {
-	cx := async.NewContext(nil, nil)
-	cx.SetWaker(w)
+	cx := testfut.NewContext(w)
 	return cx
 }
 

@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asyncgo/async"
-	"github.com/asyncgo/async/reactor"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
+	"github.com/asyncgo/async/reactor"
 )
 
 // flag is a waker that records that it was called.
@@ -48,8 +50,8 @@ func newPollIOFixture(t *testing.T) *pollIOFixture {
 	if err != nil {
 		t.Fatalf("Register: %v", err)
 	}
-	f := &pollIOFixture{r: r, s: s, a: fds[0], b: fds[1], cx: async.NewContext(nil, r), w: &flag{}}
-	f.cx.SetWaker(f.w)
+	f := &pollIOFixture{r: r, s: s, a: fds[0], b: fds[1], w: &flag{}}
+	f.cx = testfut.ReactorContext(f.w, r)
 	t.Cleanup(func() {
 		if !s.Closed() {
 			s.Deregister()
@@ -170,7 +172,7 @@ func TestPollIOYieldsWhenBudgetIsSpent(t *testing.T) {
 	if !f.w.take() {
 		t.Fatal("PollIO out of budget did not wake the task to run again")
 	}
-	f.cx.ResetBudget()
+	testfut.ResetBudget(f.cx)
 	if res, ok := f.read(buf); !ok || res.Value != 1 {
 		t.Fatalf("read with a new budget: %+v, %v", res, ok)
 	}

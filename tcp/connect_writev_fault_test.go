@@ -16,6 +16,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/internal/netfd"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 	"github.com/asyncgo/async/timer"
 )
@@ -210,8 +211,8 @@ func TestConnectRegistrationError(t *testing.T) {
 		want string
 		is   error
 	}{
-		{"closed reactor", async.NewContext(nil, closed), "dial tcp " + addr + ": reactor: closed", reactor.ErrReactorClosed},
-		{"no reactor", async.NewContext(nil, nil), "dial tcp " + addr + ": polled without a reactor", nil},
+		{"closed reactor", testfut.ReactorContext(async.NoopWaker(), closed), "dial tcp " + addr + ": reactor: closed", reactor.ErrReactorClosed},
+		{"no reactor", testfut.NewContext(async.NoopWaker()), "dial tcp " + addr + ": polled without a reactor", nil},
 	} {
 		r, ok := Connect(addr).Poll(c.cx)
 		var oe *net.OpError

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/poll"
 	"github.com/asyncgo/async/reactor"
 )
@@ -26,13 +27,13 @@ func newBenchAwaiter(b *testing.B) *benchAwaiter {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { r.Close() })
-	return &benchAwaiter{r: r, cx: async.NewContext(nil, r)}
+	return &benchAwaiter{r: r, cx: testfut.ReactorContext(async.NoopWaker(), r)}
 }
 
 // await polls f until it is ready, turning the reactor between polls.
 func benchAwait[T any](b *testing.B, a *benchAwaiter, f async.Future[async.Result[T]]) T {
 	for {
-		a.cx.ResetBudget()
+		testfut.ResetBudget(a.cx)
 		if r, ok := f.Poll(a.cx); ok {
 			if r.Err != nil {
 				b.Fatal(r.Err)

@@ -11,6 +11,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/testfut"
 )
 
 // vectors cuts msg into buffers of varied sizes, empty ones among them,
@@ -107,7 +108,7 @@ func TestWriteVectoredAllocatesNothing(t *testing.T) {
 		// The peer reads with read(2) itself: its Read future would wait
 		// for the reactor, which does not turn inside this poll.
 		allocs = testing.AllocsPerRun(100, func() {
-			cx.ResetBudget()
+			testfut.ResetBudget(cx)
 			if r, ok := w.WriteVectored(bufs).Poll(cx); !ok || r.Value != 15 {
 				t.Errorf("WriteVectored: %+v, %v", r, ok)
 			}

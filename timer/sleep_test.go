@@ -6,6 +6,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/poll"
 	"github.com/asyncgo/async/reactor"
 	"github.com/asyncgo/async/timer"
@@ -66,9 +67,8 @@ func pausedReactor(t testing.TB) (*reactor.Reactor, *async.Context, *int) {
 		t.Fatalf("reactor.New: %v", err)
 	}
 	t.Cleanup(func() { r.Close() })
-	cx := async.NewContext(nil, r)
 	wakes := new(int)
-	cx.SetWaker(async.WakerFunc(func() { *wakes++ }))
+	cx := testfut.ReactorContext(async.WakerFunc(func() { *wakes++ }), r)
 	return r, cx, wakes
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -352,11 +353,11 @@ func TestDatagramsAllocateNothing(t *testing.T) {
 		defer cli.Close()
 		// A context of its own, whose budget is refilled for each round
 		// trip: a real task's would run out and make it yield.
-		cx := async.NewContext(nil, co.Context().Reactor())
+		cx := testfut.ReactorContext(async.NoopWaker(), co.Context().Reactor())
 		msg, buf := []byte("ping"), make([]byte, 64)
 		var failed error
 		roundTrip := func() {
-			cx.ResetBudget()
+			testfut.ResetBudget(cx)
 			if r, ok := cli.SendTo(msg, srvPath).Poll(cx); !ok || r.Err != nil {
 				failed = fmt.Errorf("send: %v, %v", ok, r.Err)
 			}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -135,7 +136,7 @@ func TestGetBadInput(t *testing.T) {
 // instead of panicking.
 func TestGetNoReactor(t *testing.T) {
 	defer checkFDs(t)()
-	r, ok := Get("127.0.0.1:1", "/").Poll(async.NewContext(nil, nil))
+	r, ok := Get("127.0.0.1:1", "/").Poll(testfut.NewContext(async.NoopWaker()))
 	if !ok || r.Err == nil || !strings.Contains(r.Err.Error(), "reactor") {
 		t.Errorf("Poll without a reactor: %v, %v; want an error about the reactor", r, ok)
 	}

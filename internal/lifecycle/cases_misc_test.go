@@ -40,10 +40,7 @@ func miscCases() []lcase {
 		{name: "executor.Spawn/JoinHandle", pendable: true, body: func(h *H) {
 			// A handle made from outside the executor's tasks, cancelled:
 			// the task runs on.
-			ex, ok := h.co.Context().Executor().(*executor.CurrentThread)
-			if !ok {
-				h.fatalf("the task's executor is a %T", h.co.Context().Executor())
-			}
+			ex := h.ex
 			tx, rx := oneshot.New[int]()
 			var ran atomic.Bool
 			jh := executor.Spawn(ex, async.Go(func(co *async.Co) int {

@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
+	"github.com/asyncgo/async/task"
 )
 
 // shape is one way to build the current-thread executor.
@@ -66,6 +68,7 @@ type lcase struct {
 // executor under test) and the step under test, cancel.
 type H struct {
 	t    *testing.T
+	ex   *executor.CurrentThread
 	co   *async.Co
 	mode mode
 
@@ -127,9 +130,9 @@ func cancel[T any](h *H, f async.Future[T], regs int) {
 	r := h.reactor()
 	sources, timers := r.Sources(), r.Timers()
 	if h.pending() {
-		cx := async.NewContext(h.co.Context().Executor(), r)
-		cx.SetWaker(&h.w)
-		cx.ResetBudget()
+		tcx := task.NewContext((*task.Context)(h.co.Context()).Spawner(), r)
+		tcx.SetWaker(&h.w)
+		cx := (*async.Context)(tcx)
 		if pollOnce(h, f, cx) {
 			h.fatalf("the first poll was ready, so the future cannot be cancelled after a pending one")
 		}
@@ -218,10 +221,15 @@ func runCase(t *testing.T, s shape, m mode, c lcase) {
 		}
 		return struct{}{}
 	})
-	res, err := executor.Run(async.Go(func(co *async.Co) async.Result[struct{}] {
-		return async.Await(co, async.Spawn(co.Context(), body))
-	}), s.opts...)
+	ex, err := executor.NewCurrentThread(s.opts...)
 	if err != nil {
+		t.Fatalf("executor: %v", err)
+	}
+	h.ex = ex
+	res, err := executor.BlockOn(ex, async.Go(func(co *async.Co) async.Result[struct{}] {
+		return async.Await(co, async.Spawn(co.Context(), body))
+	}))
+	if err = errors.Join(err, ex.Close()); err != nil {
 		t.Fatalf("executor: %v", err)
 	}
 	if res.Err != nil {

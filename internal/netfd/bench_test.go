@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 )
 
@@ -22,7 +23,7 @@ func benchContext(b *testing.B) *async.Context {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { r.Close() })
-	return async.NewContext(nil, r)
+	return testfut.ReactorContext(async.NoopWaker(), r)
 }
 
 // benchStreams returns two Streams over the ends of a socket pair.
@@ -51,7 +52,7 @@ func BenchmarkStreamWriteRead(b *testing.B) {
 	msg, buf := make([]byte, 64), make([]byte, 64)
 	b.ReportAllocs()
 	for b.Loop() {
-		cx.ResetBudget() // a real task's budget is reset at every poll
+		testfut.ResetBudget(cx) // a real task's budget is reset at every poll
 		if res, ok := w.Write(msg).Poll(cx); !ok || res.Err != nil || res.Value != len(msg) {
 			b.Fatalf("Write: %+v, %v", res, ok)
 		}
@@ -79,7 +80,7 @@ func BenchmarkPacketSendRecv(b *testing.B) {
 	msg, buf := make([]byte, 64), make([]byte, 64)
 	b.ReportAllocs()
 	for b.Loop() {
-		cx.ResetBudget()
+		testfut.ResetBudget(cx)
 		if res, ok := w.Send(msg).Poll(cx); !ok || res.Err != nil {
 			b.Fatalf("Send: %+v, %v", res, ok)
 		}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 )
 
@@ -47,8 +48,7 @@ func newDriver(t *testing.T) *driver {
 		t.Fatal(err)
 	}
 	d := &driver{t: t, r: r, w: &countWaker{}}
-	d.cx = async.NewContext(nil, r)
-	d.cx.SetWaker(d.w)
+	d.cx = testfut.ReactorContext(d.w, r)
 	t.Cleanup(func() {
 		if n := r.Sources(); n != 0 {
 			t.Errorf("%d sources still registered at the end", n)
@@ -60,7 +60,7 @@ func newDriver(t *testing.T) *driver {
 
 // pollOnce polls f once with a full budget, as an executor polls a task.
 func pollOnce[T any](d *driver, f async.Future[T]) (T, bool) {
-	d.cx.ResetBudget()
+	testfut.ResetBudget(d.cx)
 	return f.Poll(d.cx)
 }
 

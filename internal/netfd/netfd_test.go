@@ -13,6 +13,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 )
 
@@ -166,7 +167,7 @@ func TestRegisterRacesClose(t *testing.T) {
 	defer r.Close()
 	for range 100 {
 		s, _ := streamPair(t)
-		cx := async.NewContext(nil, r)
+		cx := testfut.ReactorContext(async.NoopWaker(), r)
 		var wg sync.WaitGroup
 		for range 3 {
 			wg.Add(1)

@@ -3,6 +3,8 @@ package testfut
 import (
 	"sync"
 	"testing"
+
+	"github.com/asyncgo/async/task"
 )
 
 func TestWakerCountsFromManyGoroutines(t *testing.T) {
@@ -27,7 +29,7 @@ func TestNewContext(t *testing.T) {
 	if cx.Waker() != &w {
 		t.Errorf("Waker() = %v, want %v", cx.Waker(), &w)
 	}
-	if cx.Reactor() != nil || cx.Executor() != nil {
+	if cx.Reactor() != nil || (*task.Context)(cx).Spawner() != nil {
 		t.Error("NewContext gave a runtime to a context that should have none")
 	}
 }

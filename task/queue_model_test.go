@@ -1,4 +1,4 @@
-package async
+package task
 
 // Exhaustive interleaving tests of the run queue (queue.go), with the
 // explorer of internal/model.
@@ -17,9 +17,10 @@ package async
 
 import (
 	"fmt"
-	"github.com/asyncgo/async/internal/model"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/asyncgo/async/internal/model"
 )
 
 const (
@@ -420,9 +421,10 @@ func TestQueueModelMatchesQueue(t *testing.T) {
 type queueModelConfig struct {
 	lists [2][]int8 // the tasks each producer pushes, in order
 	// notifier makes the second producer give work outside the queue
-	// instead: it sets a flag and calls Notify, as BlockOn's main waker and
-	// Spawn from another goroutine do; the consumer looks at the flag at
-	// the top of its loop and once Park has said yes, as the executor does.
+	// instead: it sets a flag and calls Notify, as executor.CurrentThread's
+	// BlockOn waker and its Spawn from another goroutine do; the consumer
+	// looks at the flag at the top of its loop and once Park has said yes,
+	// as that executor's loop does.
 	notifier bool
 }
 

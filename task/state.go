@@ -1,4 +1,4 @@
-package async
+package task
 
 import (
 	"fmt"
@@ -139,9 +139,4 @@ func (t *Task) transitionToAborted(flags uint64) (push bool) {
 			return s&(scheduled|running) == 0
 		}
 	}
-}
-
-// transitionToDetached records that the output will not be taken.
-func (t *Task) transitionToDetached() {
-	t.state.Or(detached)
 }

@@ -1,10 +1,10 @@
-package async
+package task
 
 import "sync/atomic"
 
 // Queue is a run queue of tasks that any goroutine may push to and one
 // goroutine, the executor's, pops from: an intrusive multi-producer
-// single-consumer queue (Dmitry Vyukov's), linked through Task.next, so a
+// single-consumer queue (Dmitry Vyukov's), linked through the tasks themselves, so a
 // push never allocates and costs one atomic swap.
 //
 // When the executor runs out of work it parks: Park records that it is
@@ -108,42 +108,3 @@ func (q *Queue) Park() bool {
 
 // Unpark records that the consumer is awake, so pushes need not wake it.
 func (q *Queue) Unpark() { q.parked.Store(false) }
-
-// TaskList is the set of an executor's live tasks, an intrusive doubly
-// linked list through the tasks themselves. Only the executor's goroutine
-// touches it.
-type TaskList struct {
-	head *Task
-	n    int
-}
-
-// Add inserts t.
-func (l *TaskList) Add(t *Task) {
-	t.prevLive = nil
-	t.nextLive = l.head
-	if l.head != nil {
-		l.head.prevLive = t
-	}
-	l.head = t
-	l.n++
-}
-
-// Remove deletes t, which must be in the list.
-func (l *TaskList) Remove(t *Task) {
-	if t.prevLive != nil {
-		t.prevLive.nextLive = t.nextLive
-	} else {
-		l.head = t.nextLive
-	}
-	if t.nextLive != nil {
-		t.nextLive.prevLive = t.prevLive
-	}
-	t.prevLive, t.nextLive = nil, nil
-	l.n--
-}
-
-// Len returns the number of live tasks.
-func (l *TaskList) Len() int { return l.n }
-
-// First returns a task of the list, or nil if it is empty.
-func (l *TaskList) First() *Task { return l.head }

@@ -1,36 +1,41 @@
-package async
+package task
 
-// Exhaustive interleaving tests of the task state word (task_state.go) and
-// the executor protocol around it, in the spirit of tokio's loom.
+// Exhaustive interleaving tests of the task state word (state.go), the
+// join slot (join.go) and the executor protocol around them (task.go), in
+// the spirit of tokio's loom.
 //
 // Go has no way to stop a goroutine between two atomic operations, so the
 // model runs every actor on the test's goroutine and lets an explorer pick
 // which actor takes its next step. A step is one atomic operation of the
 // real code (each transitionTo* method is one compare-and-swap loop, so one
-// step) or one plain action (a push, a pop, a poll, a store of the output).
-// The explorer (internal/model, shared with the queue's and oneshot's
-// models) tries every choice at every step, depth first, and checks the
-// invariants after each.
+// step) or one plain action (a push, a pop, a call of the Body or of the
+// Scheduler). The explorer (internal/model, shared with the queue's and
+// oneshot's models) tries every choice at every step, depth first, and
+// checks the invariants after each.
 //
 // The actors are the executor (pop, run the task's protocol step by step,
-// reschedule or complete it; at any moment between tasks it may shut down
+// requeue or complete it; at any moment between tasks it may shut down
 // and cancel what is live), a waker on another goroutine
-// (transitionToScheduled, then the push it was told to do), an aborter
-// (JoinHandle.Abort: transitionToAborted, then its push) and a joiner (a
-// task awaiting the JoinHandle, polled again only when woken). Executor
-// shutdown is part of the executor actor, since it runs on the executor's
-// goroutine. The steps call the real Task methods on a real Task made by
-// NewTask over a scripted future; the glue between them (what Task.run,
-// Task.Shutdown and Task.complete do with the answers) is written out move
-// by move here, and TestTaskModelMatchesRun checks it against Task.Run and
+// (transitionToScheduled, then the Schedule it was told to make), an
+// aborter (Task.Abort: transitionToAborted, then its Schedule) and a
+// joiner (a task awaiting the JoinHandle, that is PollJoin, polled again
+// only when woken). Executor shutdown is part of the executor actor, since
+// it runs on the executor's goroutine. The steps call the real Task
+// methods on a real Task whose Body is scripted (scriptTask), bound to a
+// Scheduler of the model's (modelScheduler): Schedule puts the task on the
+// modelled run queue, Release takes it off the modelled live list. The
+// glue between the steps (what Task.Run, Task.Shutdown, Task.cancel,
+// Task.complete and finishJoin do with the answers) is written out move by
+// move here, and TestTaskModelMatchesRun checks it against Task.Run and
 // Task.Shutdown themselves.
 
 import (
 	"errors"
 	"fmt"
-	"github.com/asyncgo/async/internal/model"
 	"strings"
 	"testing"
+
+	"github.com/asyncgo/async/internal/model"
 )
 
 // --- The modelled task ---
@@ -38,7 +43,11 @@ import (
 // modelOutput is what the scripted future is ready with.
 const modelOutput = 42
 
-// pollOutcome is what a poll of the scripted future does; the explorer
+// errModelPanic is the failure a poll of the scripted body may finish
+// with: what async's task cell reports when its future panics.
+var errModelPanic = errors.New("model: the future panicked")
+
+// pollOutcome is what a poll of the scripted body does; the explorer
 // chooses it.
 type pollOutcome uint8
 
@@ -46,53 +55,76 @@ const (
 	pollReady    pollOutcome = iota // ready with modelOutput
 	pollPending                     // pending; the waker actor plays the event it waits for
 	pollWakeSelf                    // wakes its own task, then pending (a yield)
+	pollFail                        // the future panics: the body cancels it and reports errModelPanic
 )
 
-// scriptFuture does on each poll what the executor's move chose, and
-// counts what was done to it.
-type scriptFuture struct {
+// scriptBody is what the scripted Body did and does next: plain values, so
+// that it can go into a key whole.
+type scriptBody struct {
 	next      pollOutcome // what the coming poll does
 	polls     int8
 	pendings  int8 // polls that returned pending
 	selfWakes int8
-	cancels   int8
-	ready     bool
-	misuse    string // the first breach of the Future contract
+	cancels   int8 // calls of the future's Cancel, by the header or by a failed poll
+	ready     bool // a poll reported done with the output
+	failed    bool // a poll reported done with errModelPanic
+	output    int  // the output, as async's cell stores it
+	misuse    string
 }
 
-func (f *scriptFuture) Poll(cx *Context) (int, bool) {
-	f.polls++
+// scriptTask is a task with a scripted Body, laid out as async's cell[T]
+// is: the header, then the body's state.
+type scriptTask struct {
+	Task
+	b scriptBody
+}
+
+// Poll implements Body: it does what the executor's move chose, and
+// checks that the header keeps the Body's contract.
+func (c *scriptTask) Poll(cx *Context) (done bool, err error) {
+	b := &c.b
+	b.polls++
 	switch {
-	case f.ready:
-		f.misused("polled after it was ready")
-	case f.cancels > 0:
-		f.misused("polled after it was cancelled")
+	case b.ready || b.failed:
+		b.misused("polled after a poll reported it done")
+	case b.cancels > 0:
+		b.misused("polled after it was cancelled")
 	}
-	switch f.next {
+	switch b.next {
 	case pollReady:
-		f.ready = true
-		return modelOutput, true
+		b.ready = true
+		if !c.Detached() { // as async's cell does
+			b.output = modelOutput
+		}
+		return true, nil
+	case pollFail:
+		// async's cell recovers the panic and cancels the future itself.
+		b.failed = true
+		b.cancels++
+		return true, errModelPanic
 	case pollWakeSelf:
-		f.selfWakes++
+		b.selfWakes++
 		cx.Waker().Wake()
 	}
-	f.pendings++
-	return 0, false
+	b.pendings++
+	return false, nil
 }
 
-func (f *scriptFuture) Cancel() {
-	f.cancels++
+// Cancel implements Body.
+func (c *scriptTask) Cancel() {
+	b := &c.b
+	b.cancels++
 	switch {
-	case f.ready:
-		f.misused("cancelled after it was ready")
-	case f.cancels > 1:
-		f.misused("cancelled twice")
+	case b.ready || b.failed:
+		b.misused("cancelled after a poll reported it done")
+	case b.cancels > 1:
+		b.misused("cancelled twice")
 	}
 }
 
-func (f *scriptFuture) misused(what string) {
-	if f.misuse == "" {
-		f.misuse = "the future was " + what
+func (b *scriptBody) misused(what string) {
+	if b.misuse == "" {
+		b.misuse = "the Body was " + what
 	}
 }
 
@@ -105,11 +137,13 @@ type taskModelConfig struct {
 	shutdown bool // the executor may shut down whenever it is between tasks
 	pending  int8 // polls that may return pending
 	selfWake int8 // of those, how many may wake the task first
+	fail     bool // a poll may finish with a failure (the future panicked)
 
-	// noStaleRule makes the executor run a task it pops complete, instead of
-	// dropping it as a stale wake from a shutdown.
+	// noStaleRule models Run without its first look at the state: it runs
+	// a task it is given complete, instead of ignoring it as a stale wake
+	// from a shutdown (see TestTaskModelStaleWakeRule).
 	noStaleRule bool
-	// noRewake models complete as it was before the fix of a lost
+	// noRewake models finishJoin as it was before the fix of a lost
 	// JoinHandle wakeup: without its second look at the join slot after
 	// COMPLETED (see TestTaskModelJoinHandleRewake).
 	noRewake bool
@@ -123,20 +157,20 @@ type exPC uint8
 
 const (
 	exIdle         exPC = iota // between tasks: pop the task, or shut down
-	exCheck                    // popped: drop it if it is complete (a stale wake)
+	exCheck                    // popped: Task.Run ignores it if it is complete (a stale wake)
 	exRunning                  // transitionToRunning
-	exPoll                     // poll the future
+	exPoll                     // poll the Body (it stores the output if ready)
 	exToIdle                   // transitionToIdle, after a pending poll
-	exPush                     // queue the task again: it was woken while polled
-	exCancel                   // cancel the future (Task.cancel's step)
-	exStore                    // store the output (Task.step)
-	exSwap                     // put the final join slot in (Task.complete)
+	exPush                     // queue the task again: Run reported requeue
+	exCancel                   // cancel the Body (Task.cancel's step)
+	exSwap                     // put the final join slot in (finishJoin)
 	exComplete                 // transitionToCompleted
 	exWakeJoin                 // wake the JoinHandle waker the swap displaced
 	exRewake                   // wake a waker the handle stored after the swap
+	exRelease                  // Scheduler.Release (Task.complete)
 	exDrain                    // shutting down: pop a queued task, or go to the live ones
 	exShutAbort                // Task.Shutdown: transitionToAborted(SHUTDOWN)
-	exDone                     // shut down; a later pop (Close, another BlockOn) is stale
+	exDone                     // shut down; a later pop (another BlockOn) is stale
 	exRun                      // coarse: Task.Run
 	exShutdownCall             // coarse: Task.Shutdown
 )
@@ -147,21 +181,21 @@ type exPhase uint8
 const (
 	phaseRun    exPhase = iota // running tasks
 	phaseDrain                 // shutdownTasks: cancelling the queued tasks
-	phaseLive                  // shutdownTasks: cancelling the live tasks
-	phaseClosed                // after shutdownTasks
+	phaseLive                  // shutdownTasks: cancelling a live task, the queue empty
+	phaseClosed                // after shutdownTasks: the queue and the live list were empty
 )
 
 // exState is the executor actor.
 type exState struct {
 	pc      exPC
 	phase   exPhase
-	live    bool // the task is in the executor's live list
+	live    bool // the task is in the executor's live list (Release takes it out)
 	holds   bool // the executor has the task in hand (popped, running, cancelling)
 	running bool // between transitionToRunning and the end of the poll
 	err     slotKind
-	final   slotKind // the join slot complete swaps in
+	final   slotKind // the join slot finishJoin swaps in
 	prev    slotKind // the join slot the swap displaced
-	stale   int8     // stale tasks dropped
+	stale   int8     // stale tasks Run or Shutdown found complete and left alone
 
 	// shutCancel: shutdown is cancelling the task (Task.Shutdown reports
 	// ErrShutdown unless an abort came first, which it then reports).
@@ -176,7 +210,7 @@ type (
 
 const (
 	abortReady abortPC = iota // about to call transitionToAborted
-	abortPush                 // told to push
+	abortPush                 // told to push: about to call Schedule
 	abortDone
 )
 
@@ -221,18 +255,26 @@ func kindOfErr(err error) slotKind {
 	return slotOther
 }
 
+// joinResult is what the JoinHandle gives: async.JoinHandle.Poll's Result,
+// made of PollJoin's error and the body's output.
+type joinResult struct {
+	Value int
+	Err   error
+}
+
 // taskModel is the state of the actors and the model's bookkeeping: all of
-// a world's state but what lives in the real task and future.
+// a world's state but what lives in the real task and body.
 type taskModel struct {
 	queue     int8 // copies of the task in the run queue
 	ex        exState
+	releases  int8 // calls of Scheduler.Release
 	wakesLeft int8
 	wakePush  bool // the waker must push: transitionToScheduled said so
 	abort     abortPC
 	join      joinPC
-	joinWoken bool        // the joiner's waker was called since its last poll
-	spurious  int8        // spurious polls of the handle made
-	got       Result[int] // what the joiner's Poll returned ready with
+	joinWoken bool       // the joiner's waker was called since its last poll
+	spurious  int8       // spurious polls of the handle made
+	got       joinResult // what the joiner's poll returned ready with
 
 	// pendingWake: a wake happened since the last poll began, so another
 	// poll (or completion) is owed.
@@ -241,33 +283,37 @@ type taskModel struct {
 
 // taskKey is a world's whole state.
 type taskKey struct {
-	m      taskModel
-	fut    scriptFuture
-	state  uint64
-	slot   slotKind
-	output int
-	future bool // the task still holds its future
-	queued bool // something was pushed onto the queue t is bound to
+	m     taskModel
+	body  scriptBody
+	state uint64
+	slot  slotKind
 }
 
 // taskWorld is one run of the task model.
 type taskWorld struct {
 	cfg *taskModelConfig
+	c   *scriptTask
 	t   *Task
-	tt  *task[int]
-	h   JoinHandle[int]
-	fut *scriptFuture
-	q   *Queue   // t's queue: Task.Wake must never push onto it here (see check)
 	cx  *Context // the executor's
-	jcx *Context // the joiner's, with joinWaker
 
 	cancelErr error     // the error the executor cancels with
-	finalSlot *joinSlot // the join slot complete swaps in
+	finalSlot *joinSlot // the join slot finishJoin swaps in
 	prev      *joinSlot // the join slot the swap displaced
 	m         taskModel // copied into the key whole
 	endings   map[taskEnding]bool
 	list      []taskMove // the moves last listed
 	names     []string
+
+	// pusher is the actor whose move calls Schedule now ("" if none
+	// should): Schedule at any other time is the real code pushing on its
+	// own, which the model does not expect.
+	pusher string
+	// inExecutor: the executor's move is calling into the real code, the
+	// only place Release may come from.
+	inExecutor bool
+	// schedErr is the first breach the Scheduler saw, reported after the
+	// move that made it.
+	schedErr error
 }
 
 // joinWaker is the joiner's waker.
@@ -275,15 +321,56 @@ type joinWaker struct{ w *taskWorld }
 
 func (j joinWaker) Wake() { j.w.m.joinWoken = true }
 
+// modelScheduler is the Scheduler the task is bound to: the model's run
+// queue and live list.
+type modelScheduler struct{ w *taskWorld }
+
+// Schedule is the push of a waker or an aborter that was told to push.
+func (s modelScheduler) Schedule(t *Task) {
+	w := s.w
+	switch {
+	case t != w.t:
+		w.schedFail(errors.New("Schedule of a task that is not the model's"))
+	case w.pusher == "":
+		w.schedFail(fmt.Errorf("Schedule called where no push is due (state %s): Wake, Run or Shutdown pushed on its own",
+			stateString(t.state.Load())))
+	default:
+		w.schedFail(w.push(w.pusher))
+	}
+}
+
+// Release is the executor forgetting the task: it leaves the live list.
+// It must come once, from Run or Shutdown, after COMPLETED.
+func (s modelScheduler) Release(t *Task) {
+	w := s.w
+	w.m.releases++
+	switch {
+	case t != w.t:
+		w.schedFail(errors.New("Release of a task that is not the model's"))
+	case !w.inExecutor:
+		w.schedFail(errors.New("Release called outside the executor's Run or Shutdown"))
+	case !t.Completed():
+		w.schedFail(fmt.Errorf("Release of a task that is not complete (state %s)", stateString(t.state.Load())))
+	case w.m.releases > 1:
+		w.schedFail(fmt.Errorf("Release called %d times", w.m.releases))
+	case !w.m.ex.live:
+		w.schedFail(errors.New("Release of a task that is not in the live list"))
+	}
+	w.m.ex.live = false
+}
+
+func (w *taskWorld) schedFail(err error) {
+	if w.schedErr == nil {
+		w.schedErr = err
+	}
+}
+
 func newTaskWorld(cfg *taskModelConfig) *taskWorld {
-	fut := &scriptFuture{}
-	t, h := NewTask[int](fut)
-	w := &taskWorld{cfg: cfg, t: t, tt: h.t, h: h, fut: fut}
-	w.q = NewQueue(func() {})
-	t.Bind(w.q)
+	c := &scriptTask{}
+	c.Init(c)
+	w := &taskWorld{cfg: cfg, c: c, t: &c.Task}
+	w.t.Bind(modelScheduler{w})
 	w.cx = NewContext(nil, nil)
-	w.jcx = NewContext(nil, nil)
-	w.jcx.SetWaker(joinWaker{w})
 	// The executor has taken the task (Spawn): it is live and queued.
 	w.m.queue = 1
 	w.m.ex.live = true
@@ -308,20 +395,23 @@ const (
 	mvPollReady
 	mvPollPending
 	mvPollWakeSelf
+	mvPollFail
 	mvToIdle
 	mvPush
 	mvCancel
-	mvStore
 	mvSwap
 	mvComplete
 	mvWakeJoin
 	mvRewake
+	mvRelease
 	mvDrain
 	mvShutAbort
 	mvRunReady
 	mvRunPending
 	mvRunWakeSelf
+	mvRunFail
 	mvRunCancel
+	mvRunStale
 	mvShutdownCall
 	mvWake
 	mvWakePush
@@ -334,40 +424,43 @@ const (
 var taskMoveNames = [...]string{
 	mvPop:          "executor: pop",
 	mvShutdown:     "executor: shut down (BlockOn's future is ready)",
-	mvCheck:        "executor: drop the task if complete",
+	mvCheck:        "executor: Task.Run ignores the task if complete",
 	mvRunning:      "executor: transitionToRunning",
 	mvPollReady:    "executor: poll → ready",
 	mvPollPending:  "executor: poll → pending",
 	mvPollWakeSelf: "executor: poll → wakes itself, pending",
+	mvPollFail:     "executor: poll → fails (panicked)",
 	mvToIdle:       "executor: transitionToIdle",
-	mvPush:         "executor: push (woken while polled)",
-	mvCancel:       "executor: cancel the future",
-	mvStore:        "executor: store the output",
+	mvPush:         "executor: push (Run reported requeue)",
+	mvCancel:       "executor: cancel the Body",
 	mvSwap:         "executor: swap the join slot",
 	mvComplete:     "executor: transitionToCompleted",
 	mvWakeJoin:     "executor: wake the JoinHandle",
 	mvRewake:       "executor: wake a JoinHandle that came after the swap",
+	mvRelease:      "executor: Scheduler.Release",
 	mvDrain:        "executor shutdown: pop a queued task, or go to the live ones",
 	mvShutAbort:    "executor shutdown: transitionToAborted(SHUTDOWN)",
 	mvRunReady:     "executor: Task.Run, poll → ready",
 	mvRunPending:   "executor: Task.Run, poll → pending",
 	mvRunWakeSelf:  "executor: Task.Run, poll → wakes itself, pending",
+	mvRunFail:      "executor: Task.Run, poll → fails (panicked)",
 	mvRunCancel:    "executor: Task.Run (aborted: cancels)",
+	mvRunStale:     "executor: Task.Run (complete: a stale wake)",
 	mvShutdownCall: "executor shutdown: Task.Shutdown",
 	mvWake:         "waker: transitionToScheduled",
-	mvWakePush:     "waker: push",
+	mvWakePush:     "waker: Schedule",
 	mvAbort:        "aborter: transitionToAborted",
-	mvAbortPush:    "aborter: push",
-	mvJoinPoll:     "joiner: JoinHandle.Poll",
-	mvJoinSpurious: "joiner: JoinHandle.Poll, not woken (spurious)",
+	mvAbortPush:    "aborter: Schedule",
+	mvJoinPoll:     "joiner: PollJoin",
+	mvJoinSpurious: "joiner: PollJoin, not woken (spurious)",
 }
 
 func (w *taskWorld) Moves() []string {
 	w.list = w.list[:0]
 	add := func(ms ...taskMove) { w.list = append(w.list, ms...) }
-	m, ex, f := &w.m, &w.m.ex, w.fut
-	canPend := f.pendings < w.cfg.pending
-	canWakeSelf := canPend && f.selfWakes < w.cfg.selfWake
+	m, ex, b := &w.m, &w.m.ex, &w.c.b
+	canPend := b.pendings < w.cfg.pending
+	canWakeSelf := canPend && b.selfWakes < w.cfg.selfWake
 	switch ex.pc {
 	case exIdle:
 		if m.queue > 0 {
@@ -388,14 +481,15 @@ func (w *taskWorld) Moves() []string {
 		if canWakeSelf {
 			add(mvPollWakeSelf)
 		}
+		if w.cfg.fail {
+			add(mvPollFail)
+		}
 	case exToIdle:
 		add(mvToIdle)
 	case exPush:
 		add(mvPush)
 	case exCancel:
 		add(mvCancel)
-	case exStore:
-		add(mvStore)
 	case exSwap:
 		add(mvSwap)
 	case exComplete:
@@ -404,6 +498,8 @@ func (w *taskWorld) Moves() []string {
 		add(mvWakeJoin)
 	case exRewake:
 		add(mvRewake)
+	case exRelease:
+		add(mvRelease)
 	case exDrain:
 		add(mvDrain)
 	case exShutAbort:
@@ -413,18 +509,26 @@ func (w *taskWorld) Moves() []string {
 			add(mvPop)
 		}
 	case exRun:
-		// Run reads the state first: an aborted task is cancelled, not
-		// polled, so what the poll would do does not matter.
-		if w.t.state.Load()&aborted != 0 {
+		// Run reads the state first: a complete task is left alone and an
+		// aborted one is cancelled, not polled, so what the poll would do
+		// does not matter.
+		s := w.t.state.Load()
+		switch {
+		case s&completed != 0:
+			add(mvRunStale)
+		case s&aborted != 0:
 			add(mvRunCancel)
-			break
-		}
-		add(mvRunReady)
-		if canPend {
-			add(mvRunPending)
-		}
-		if canWakeSelf {
-			add(mvRunWakeSelf)
+		default:
+			add(mvRunReady)
+			if canPend {
+				add(mvRunPending)
+			}
+			if canWakeSelf {
+				add(mvRunWakeSelf)
+			}
+			if w.cfg.fail {
+				add(mvRunFail)
+			}
 		}
 	case exShutdownCall:
 		add(mvShutdownCall)
@@ -457,6 +561,9 @@ func (w *taskWorld) Take(i int) error {
 	if err := w.do(w.list[i]); err != nil {
 		return err
 	}
+	if w.schedErr != nil {
+		return w.schedErr
+	}
 	return w.check()
 }
 
@@ -465,35 +572,31 @@ func (w *taskWorld) do(mv taskMove) error {
 	switch mv {
 	// The executor.
 	case mvPop:
+		if ex.phase == phaseClosed && !t.Completed() {
+			return errors.New("a task popped after shutdown is not complete: it outlived the shutdown")
+		}
 		m.queue--
 		ex.holds = true
-		ex.pc = exCheck
-		if w.cfg.noStaleRule {
+		switch {
+		case w.cfg.coarse:
+			ex.pc = exRun
+		case w.cfg.noStaleRule:
 			ex.pc = exRunning
+		default:
+			ex.pc = exCheck
 		}
 	case mvShutdown:
 		ex.phase, ex.pc = phaseDrain, exDrain
 	case mvCheck:
-		// The rule: a task found complete when popped is a stale wake from
-		// a shutdown, dropped without running.
+		// Task.Run's rule: a task found complete is a stale wake from a
+		// shutdown, left alone.
 		if t.Completed() {
 			ex.stale++
 			ex.holds = false
 			w.afterTask()
 			return nil
 		}
-		switch {
-		case ex.phase == phaseClosed:
-			return errors.New("a task popped after shutdown is not complete: it outlived the shutdown")
-		case ex.phase == phaseDrain && w.cfg.coarse:
-			ex.pc = exShutdownCall
-		case ex.phase == phaseDrain:
-			ex.pc = exShutAbort
-		case w.cfg.coarse:
-			ex.pc = exRun
-		default:
-			ex.pc = exRunning
-		}
+		ex.pc = exRunning
 	case mvRunning:
 		cancel := t.transitionToRunning()
 		ex.running = true
@@ -503,32 +606,21 @@ func (w *taskWorld) do(mv taskMove) error {
 		} else {
 			ex.pc = exPoll
 		}
-	case mvPollReady, mvPollPending, mvPollWakeSelf:
-		if w.tt.future == nil {
-			return errors.New("polling a task that has released its future")
-		}
-		w.fut.next = outcomeOf(mv)
+	case mvPollReady, mvPollPending, mvPollWakeSelf, mvPollFail:
+		w.c.b.next = outcomeOf(mv)
 		w.cx.waker, w.cx.budget = t, Budget // as Task.Run sets them
-		if _, ok := w.tt.future.Poll(w.cx); ok {
-			ex.pc = exStore
+		done, err := t.body.Poll(w.cx)
+		if done {
+			// Task.run: complete(err), the output stored by the Body.
+			w.finishWith(err)
 			break
 		}
 		if mv == mvPollWakeSelf {
 			m.pendingWake = true // woken after this poll began
 		}
 		ex.pc = exToIdle
-	case mvStore:
-		// Task.step: release the future and store the output, unless
-		// detached; complete then publishes it.
-		w.tt.future = nil
-		if t.state.Load()&detached == 0 {
-			w.tt.output = modelOutput
-		}
-		w.finalSlot, ex.final = nil, slotNil
-		ex.pc = exSwap
 	case mvToIdle:
-		// Task.run: a poll that returned pending on a task completed
-		// meanwhile would be Done; nothing but the executor completes it.
+		// Nothing but the executor completes a task it is polling.
 		if t.state.Load()&completed != 0 {
 			return errors.New("the task completed while the executor was polling it")
 		}
@@ -536,6 +628,7 @@ func (w *taskWorld) do(mv taskMove) error {
 		ex.running = false
 		switch act {
 		case actionReschedule:
+			// Run reports requeue: the executor queues the task itself.
 			ex.holds = false
 			ex.pc = exPush
 		case actionCancel:
@@ -550,11 +643,9 @@ func (w *taskWorld) do(mv taskMove) error {
 		}
 		w.afterTask()
 	case mvCancel:
-		// Task.cancel: step(cx, true) releases the future and cancels it.
-		t.body.step(w.cx, true)
-		w.finalSlot = failed(w.cancelErr)
-		ex.final = kindOfSlot(w.finalSlot)
-		ex.pc = exSwap
+		// Task.cancel: the Body cancels the future, then complete(err).
+		t.body.Cancel()
+		w.finishWith(w.cancelErr)
 	case mvSwap:
 		w.prev = t.join.Swap(w.finalSlot)
 		ex.prev = kindOfSlot(w.prev)
@@ -565,32 +656,34 @@ func (w *taskWorld) do(mv taskMove) error {
 		switch {
 		case w.prev != nil && w.prev.waker != nil:
 			ex.pc = exWakeJoin
-		case !w.cfg.noRewake:
-			ex.pc = exRewake
 		default:
-			return w.taskDone()
+			w.afterWakeJoin()
 		}
 	case mvWakeJoin:
 		w.prev.waker.Wake()
-		if !w.cfg.noRewake {
-			ex.pc = exRewake
-			break
-		}
-		return w.taskDone()
+		w.afterWakeJoin()
 	case mvRewake:
 		if cur := t.join.Load(); cur != nil && cur.waker != nil {
 			cur.waker.Wake()
 		}
-		return w.taskDone()
+		ex.pc = exRelease
+	case mvRelease:
+		// Task.complete: the Scheduler forgets the task.
+		w.inExecutor = true
+		t.sched.Release(t)
+		w.inExecutor = false
+		ex.holds = false
+		w.afterTask()
 	case mvDrain:
-		// shutdownTasks pops what is queued, then turns to the live list.
+		// shutdownTasks pops what is queued and shuts it down, then turns
+		// to the live list.
 		switch {
 		case m.queue > 0:
 			m.queue--
 			ex.holds = true
-			ex.pc = exCheck
-			if w.cfg.noStaleRule {
-				ex.pc = exShutAbort
+			ex.pc = exShutAbort
+			if w.cfg.coarse {
+				ex.pc = exShutdownCall
 			}
 		case ex.live:
 			ex.phase = phaseLive
@@ -603,35 +696,54 @@ func (w *taskWorld) do(mv taskMove) error {
 			ex.phase, ex.pc = phaseClosed, exDone
 		}
 	case mvShutAbort:
-		// Task.Shutdown: request the cancellation; a complete task is left
-		// alone, any other cancelled (the push transitionToAborted asks for
-		// is not needed: the executor cancels it here and now).
+		// Task.Shutdown: request the cancellation; a complete task (a stale
+		// entry of the queue) is left alone, any other cancelled (the push
+		// transitionToAborted asks for is not needed: the executor cancels
+		// it here and now).
 		if !t.transitionToAborted(shutdown) && t.state.Load()&completed != 0 {
-			return w.taskDone()
+			ex.stale++
+			ex.holds = false
+			w.afterTask()
+			return nil
 		}
 		ex.shutCancel = true
 		w.cancelWith(t.abortError())
 
 	// The executor, a whole call of the real code at a time.
-	case mvRunReady, mvRunPending, mvRunWakeSelf, mvRunCancel:
-		w.fut.next = outcomeOf(mv)
-		polls := w.fut.polls
-		r := t.Run(w.cx)
-		m.pendingWake = mv == mvRunWakeSelf && w.fut.polls > polls
-		switch r {
-		case Reschedule:
-			ex.holds = false
+	case mvRunReady, mvRunPending, mvRunWakeSelf, mvRunFail, mvRunCancel, mvRunStale:
+		w.c.b.next = outcomeOf(mv)
+		polls := w.c.b.polls
+		w.inExecutor = true
+		requeue := t.Run(w.cx)
+		w.inExecutor = false
+		if w.cx.waker != nil {
+			return errors.New("Task.Run left a waker in the executor's Context")
+		}
+		if mv == mvRunStale {
+			ex.stale++
+			if requeue || w.c.b.polls != polls {
+				return errors.New("Task.Run ran a complete task")
+			}
+		} else {
+			m.pendingWake = mv == mvRunWakeSelf && w.c.b.polls > polls
+		}
+		ex.holds = false
+		if requeue {
 			ex.pc = exPush
-		case Done:
-			return w.taskDone()
-		default:
-			ex.holds = false
+		} else {
 			w.afterTask()
 		}
 	case mvShutdownCall:
-		ex.shutCancel = !t.Completed()
-		t.Shutdown(w.cx)
-		return w.taskDone()
+		if t.Completed() {
+			ex.stale++
+		} else {
+			ex.shutCancel = true
+		}
+		w.inExecutor = true
+		t.Shutdown()
+		w.inExecutor = false
+		ex.holds = false
+		w.afterTask()
 
 	// The waker: Task.Wake, one step at a time.
 	case mvWake:
@@ -640,9 +752,11 @@ func (w *taskWorld) do(mv taskMove) error {
 		m.pendingWake = true
 	case mvWakePush:
 		m.wakePush = false
-		return w.push("waker")
+		w.pusher = "waker"
+		t.sched.Schedule(t)
+		w.pusher = ""
 
-	// The aborter: JoinHandle.Abort, one step at a time.
+	// The aborter: Task.Abort, one step at a time.
 	case mvAbort:
 		m.abort = abortDone
 		if t.transitionToAborted(0) {
@@ -650,37 +764,46 @@ func (w *taskWorld) do(mv taskMove) error {
 		}
 	case mvAbortPush:
 		m.abort = abortDone
-		return w.push("aborter")
+		w.pusher = "aborter"
+		t.sched.Schedule(t)
+		w.pusher = ""
 
-	// The joiner: a task awaiting the JoinHandle.
+	// The joiner: a task awaiting the JoinHandle, whose Poll is PollJoin
+	// and then, on success, the output the Body stored.
 	case mvJoinPoll, mvJoinSpurious:
 		if mv == mvJoinSpurious {
 			m.spurious++
 		}
 		m.joinWoken = false
-		r, ok := w.h.Poll(w.jcx)
-		if !ok {
+		done, err := t.PollJoin(joinWaker{w})
+		if !done {
 			m.join = joinWaiting
 			return nil
 		}
+		r := joinResult{Err: err}
+		if err == nil {
+			if t.state.Load()&completed == 0 {
+				return errors.New("the JoinHandle took the output before COMPLETED was set")
+			}
+			r.Value = w.c.b.output
+		}
 		m.join, m.got = joinDone, r
 		if want := w.expected(); r != want {
-			return fmt.Errorf("the JoinHandle is ready with %v, want %v", r, want)
-		}
-		if r.Err == nil && t.state.Load()&completed == 0 {
-			return errors.New("the JoinHandle took the output before COMPLETED was set")
+			return fmt.Errorf("the JoinHandle is ready with %+v, want %+v", r, want)
 		}
 	}
 	return nil
 }
 
-// outcomeOf is what a poll move makes the future do.
+// outcomeOf is what a poll move makes the Body do.
 func outcomeOf(mv taskMove) pollOutcome {
 	switch mv {
 	case mvPollPending, mvRunPending:
 		return pollPending
 	case mvPollWakeSelf, mvRunWakeSelf:
 		return pollWakeSelf
+	case mvPollFail, mvRunFail:
+		return pollFail
 	}
 	return pollReady
 }
@@ -692,6 +815,27 @@ func (w *taskWorld) cancelWith(err error) {
 	w.m.ex.pc = exCancel
 }
 
+// finishWith sends the executor down Task.complete's steps with err:
+// finishJoin, then Release.
+func (w *taskWorld) finishWith(err error) {
+	w.finalSlot = nil
+	if err != nil {
+		w.finalSlot = failed(err)
+	}
+	w.m.ex.final = kindOfSlot(w.finalSlot)
+	w.m.ex.pc = exSwap
+}
+
+// afterWakeJoin is where finishJoin goes once the displaced waker is
+// woken: its second look at the slot for a success, then Release.
+func (w *taskWorld) afterWakeJoin() {
+	if w.finalSlot == nil && !w.cfg.noRewake {
+		w.m.ex.pc = exRewake
+		return
+	}
+	w.m.ex.pc = exRelease
+}
+
 // push puts the task on the modelled run queue.
 func (w *taskWorld) push(who string) error {
 	if w.m.queue > 0 {
@@ -701,73 +845,74 @@ func (w *taskWorld) push(who string) error {
 	return nil
 }
 
-// taskDone is the executor's end of a task that Run reported Done or that
-// Shutdown cancelled: it leaves the live list.
-func (w *taskWorld) taskDone() error {
-	ex := &w.m.ex
-	if !ex.live {
-		return errors.New("TaskList.Remove of a task that is not in the live list")
-	}
-	ex.live, ex.holds = false, false
-	w.afterTask()
-	return nil
-}
-
-// afterTask moves the executor on to what its phase does next.
+// afterTask moves the executor on to what its phase does next. Shutdown
+// goes round shutdownTasks' loop: once it has shut a task down, it looks
+// at the queue again, where a waker may have pushed the task meanwhile (a
+// stale entry, which Shutdown then leaves alone).
 func (w *taskWorld) afterTask() {
 	ex := &w.m.ex
 	switch ex.phase {
 	case phaseRun:
 		ex.pc = exIdle
-	case phaseDrain:
-		ex.pc = exDrain
+	case phaseDrain, phaseLive:
+		ex.phase, ex.pc = phaseDrain, exDrain
 	default:
 		ex.phase, ex.pc = phaseClosed, exDone
 	}
 }
 
+// result is what the JoinHandle reads now from a complete task: its
+// failure, or the Body's output.
+func (w *taskWorld) result() joinResult {
+	if err := w.t.Failure(); err != nil {
+		return joinResult{Err: err}
+	}
+	return joinResult{Value: w.c.b.output}
+}
+
 // expected is the result the JoinHandle must give once the task is
 // complete (or its failure is known).
-func (w *taskWorld) expected() Result[int] {
+func (w *taskWorld) expected() joinResult {
 	switch {
-	case w.fut.ready:
-		return Ok(modelOutput)
+	case w.c.b.ready:
+		return joinResult{Value: modelOutput}
+	case w.c.b.failed:
+		return joinResult{Err: errModelPanic}
 	case w.t.state.Load()&shutdown != 0:
 		// SHUTDOWN is set only with ABORTED and only if no Abort came
 		// first: an Abort's request wins, as Abort promises.
-		return Err[int](ErrShutdown)
+		return joinResult{Err: ErrShutdown}
 	}
-	return Err[int](ErrAborted)
+	return joinResult{Err: ErrAborted}
 }
 
 // check verifies the invariants of the state after every move.
 func (w *taskWorld) check() error {
 	s := w.t.state.Load()
-	m, ex := &w.m, &w.m.ex
+	m, ex, b := &w.m, &w.m.ex, &w.c.b
 	switch {
-	case w.fut.misuse != "":
-		return errors.New(w.fut.misuse)
-	case !w.q.Empty():
-		return errors.New("Task.Wake pushed the task while the executor polled it")
+	case b.misuse != "":
+		return errors.New(b.misuse)
 	case s&completed != 0 && s&(scheduled|running) != 0:
 		return fmt.Errorf("state %s: COMPLETED with SCHEDULED or RUNNING", stateString(s))
 	case (s&running != 0) != ex.running:
 		return fmt.Errorf("state %s, but the executor polling the task is %v", stateString(s), ex.running)
 	}
 	if s&completed != 0 {
-		// Complete: the future is gone, exactly one of ready or cancelled,
-		// and the handle reads the outcome (the output is published).
-		switch {
-		case w.tt.future != nil:
-			return errors.New("complete, but the task holds its future")
-		case w.fut.ready == (w.fut.cancels > 0):
-			return fmt.Errorf("complete with the future ready=%v and cancelled %d times", w.fut.ready, w.fut.cancels)
+		// Complete: the future is done with, exactly one of ready, failed
+		// or cancelled; the handle reads the outcome (the output is
+		// published); the executor releases the task before it moves on.
+		if n := b2i(b.ready) + b2i(b.failed) + b2i(b.cancels > 0 && !b.failed); n != 1 {
+			return fmt.Errorf("complete with the future ready=%v, failed=%v and cancelled %d times", b.ready, b.failed, b.cancels)
 		}
-		if r, want := w.h.result(), w.expected(); r != want {
-			return fmt.Errorf("complete: the JoinHandle would read %v, want %v", r, want)
+		if r, want := w.result(), w.expected(); r != want {
+			return fmt.Errorf("complete: the JoinHandle would read %+v, want %+v", r, want)
 		}
-		if m.join == joinDone && w.cfg.join && m.got != w.h.result() {
-			return fmt.Errorf("the JoinHandle gave %v, and now says %v", m.got, w.h.result())
+		if m.join == joinDone && w.cfg.join && m.got != w.result() {
+			return fmt.Errorf("the JoinHandle gave %+v, and now says %+v", m.got, w.result())
+		}
+		if m.releases == 0 && ex.pc != exWakeJoin && ex.pc != exRewake && ex.pc != exRelease {
+			return errors.New("complete, and the executor moved on without calling Release")
 		}
 		return nil
 	}
@@ -795,7 +940,7 @@ func b2i(b bool) int8 {
 	return 0
 }
 
-// final verifies the invariants of a state in which no actor can move.
+// Final verifies the invariants of a state in which no actor can move.
 func (w *taskWorld) Final() error {
 	if w.endings != nil {
 		w.endings[w.ending()] = true
@@ -810,6 +955,8 @@ func (w *taskWorld) Final() error {
 		return errors.New("woken after its last poll began, and never polled again: a lost wake")
 	case ex.phase != phaseRun && !complete:
 		return errors.New("the executor shut down and the task is not complete")
+	case complete && m.releases != 1:
+		return fmt.Errorf("complete, and Release was called %d times, not once", m.releases)
 	case complete && ex.live:
 		return errors.New("complete but still in the executor's live list")
 	case m.join == joinWaiting && !m.joinWoken && complete:
@@ -819,16 +966,13 @@ func (w *taskWorld) Final() error {
 }
 
 func (w *taskWorld) Key() taskKey {
-	fut := *w.fut
-	fut.next = pollReady // the last poll's choice is done with
+	b := w.c.b
+	b.next = pollReady // the last poll's choice is done with
 	return taskKey{
-		m:      w.m,
-		fut:    fut,
-		state:  w.t.state.Load(),
-		slot:   kindOfSlot(w.t.join.Load()),
-		output: w.tt.output,
-		future: w.tt.future != nil,
-		queued: !w.q.Empty(),
+		m:     w.m,
+		body:  b,
+		state: w.t.state.Load(),
+		slot:  kindOfSlot(w.t.join.Load()),
 	}
 }
 
@@ -837,22 +981,23 @@ func (w *taskWorld) Key() taskKey {
 type taskEnding struct {
 	state     uint64
 	slot      slotKind
-	output    int
-	fut       scriptFuture
+	body      scriptBody
 	live      bool
+	releases  int8
 	stale     int8
 	join      joinPC
 	joinWoken bool
-	got       Result[int]
+	got       joinResult
 }
 
 func (w *taskWorld) ending() taskEnding {
 	m := &w.m
-	f := *w.fut
-	f.next = 0 // what a cancelled task's last move chose does not matter
+	b := w.c.b
+	b.next = 0 // what a cancelled task's last move chose does not matter
 	return taskEnding{
-		state: w.t.state.Load(), slot: kindOfSlot(w.t.join.Load()), output: w.tt.output,
-		fut: f, live: m.ex.live, stale: m.ex.stale, join: m.join, joinWoken: m.joinWoken, got: m.got,
+		state: w.t.state.Load(), slot: kindOfSlot(w.t.join.Load()), body: b,
+		live: m.ex.live, releases: m.releases, stale: m.ex.stale,
+		join: m.join, joinWoken: m.joinWoken, got: m.got,
 	}
 }
 
@@ -878,7 +1023,8 @@ type taskModelCase struct {
 // taskModelCases are the explorations TestTaskModel makes: the executor,
 // with shutdown or without, and two or all three of the other actors. The
 // future may return pending three times, up to twice (thrice with no
-// waker) after waking itself; the waker wakes up to three times. Under
+// waker) after waking itself; the waker wakes up to three times. With all
+// three actors, it may also panic (the Body reports a failure). Under
 // -short the bounds are one lower.
 func taskModelCases(short bool) []taskModelCase {
 	n := int8(3)
@@ -890,6 +1036,7 @@ func taskModelCases(short bool) []taskModelCase {
 		{"waker+joiner", taskModelConfig{wakes: n, join: true, spurious: 1, pending: n, selfWake: n - 1}},
 		{"aborter+joiner", taskModelConfig{abort: true, join: true, spurious: 1, pending: n, selfWake: n}},
 		{"waker+aborter+joiner", taskModelConfig{wakes: n - 1, abort: true, join: true, spurious: 1, pending: n, selfWake: n - 1}},
+		{"waker+aborter+joiner+fail", taskModelConfig{wakes: n - 1, abort: true, join: true, spurious: 1, pending: n, selfWake: n - 1, fail: true}},
 	}
 	for _, c := range cases[:len(cases):len(cases)] {
 		c.name += "/shutdown"
@@ -901,13 +1048,17 @@ func taskModelCases(short bool) []taskModelCase {
 
 // TestTaskModel explores every interleaving of the executor with a waker,
 // an aborter and a task awaiting the JoinHandle, and checks after every
-// step that the task is never polled after it completed, never in the
-// queue twice, never lost (SCHEDULED always has exactly one party that
-// will queue or run the task, and an idle task has none), that the handle
-// reads the outcome as soon as COMPLETED is set and never another; and at
-// the end of every run that the task is complete or idle with no wake owed
-// (a wake after the last poll began must lead to another poll), that
-// shutdown completed it, and that a handle left waiting was woken.
+// step that the Body is never polled or cancelled after it is done, that
+// the task is never in the queue twice, never lost (SCHEDULED always has
+// exactly one party that will queue or run the task, and an idle task has
+// none), that the real code calls Schedule only where the model's waker or
+// aborter was told to push, and Release once, from Run or Shutdown, after
+// COMPLETED and before the executor moves on, that the handle reads the
+// outcome as soon as COMPLETED is set and never another; and at the end of
+// every run that the task is complete or idle with no wake owed (a wake
+// after the last poll began must lead to another poll), that shutdown
+// completed it, that it was released, and that a handle left waiting was
+// woken.
 func TestTaskModel(t *testing.T) {
 	for _, c := range taskModelCases(testing.Short()) {
 		t.Run(c.name, func(t *testing.T) {
@@ -918,16 +1069,16 @@ func TestTaskModel(t *testing.T) {
 	}
 }
 
-// TestTaskModelJoinHandleRewake shows why Task.complete takes a second
-// look at the join slot after it sets COMPLETED, a bug this model found. A
-// task that completes with its output swaps nil into the join slot, then
-// sets COMPLETED, then wakes the waker the swap displaced. A handle polled
-// for the first time between the swap and COMPLETED (from another
-// goroutine: awaited on another executor, say) sees no COMPLETED and an
-// empty slot, stores its waker with a CAS that succeeds, sees no COMPLETED
-// again, and returns pending. Without the second look, complete wakes
-// nobody and the awaiting task hangs. A failure is not affected: its slot
-// is non-nil, and the handle returns it without waiting for COMPLETED.
+// TestTaskModelJoinHandleRewake shows why finishJoin takes a second look
+// at the join slot after it sets COMPLETED, a bug this model found. A task
+// that completes with its output swaps nil into the join slot, then sets
+// COMPLETED, then wakes the waker the swap displaced. A handle polled for
+// the first time between the swap and COMPLETED (from another goroutine:
+// awaited on another executor, say) sees no COMPLETED and an empty slot,
+// stores its waker with a CAS that succeeds, sees no COMPLETED again, and
+// returns pending. Without the second look, finishJoin wakes nobody and
+// the awaiting task hangs. A failure is not affected: its slot is non-nil,
+// and the handle returns it without waiting for COMPLETED.
 func TestTaskModelJoinHandleRewake(t *testing.T) {
 	cfg := taskModelConfig{join: true, noRewake: true}
 	_, err := exploreTask(t, cfg, true, nil)
@@ -941,11 +1092,13 @@ func TestTaskModelJoinHandleRewake(t *testing.T) {
 	}
 }
 
-// TestTaskModelStaleWakeRule shows why an executor drops a task that it
-// pops complete. Executor shutdown cancels a live task whose SCHEDULED bit
-// a waker on another goroutine has just set; that waker then pushes a
-// COMPLETED task. Whoever pops it next (Close, or a later BlockOn) must
-// drop it: running it would panic in transitionToRunning.
+// TestTaskModelStaleWakeRule shows why Task.Run ignores a task it finds
+// complete. Executor shutdown cancels a live task whose SCHEDULED bit a
+// waker on another goroutine has just set; that waker then pushes (calls
+// Schedule for) a COMPLETED task. Whoever pops it next (a later BlockOn)
+// must leave it alone: running it would panic in transitionToRunning.
+// (Shutdown, which Close calls on what it pops, leaves a complete task
+// alone by itself.)
 func TestTaskModelStaleWakeRule(t *testing.T) {
 	cfg := taskModelConfig{wakes: 1, shutdown: true, pending: 1, noStaleRule: true}
 	_, err := exploreTask(t, cfg, true, nil)
@@ -991,6 +1144,7 @@ func TestTaskModelKeysAreWhole(t *testing.T) {
 	for _, cfg := range []taskModelConfig{
 		{wakes: 1, abort: true, shutdown: true, pending: 1, selfWake: 1},
 		{wakes: 1, join: true, spurious: 1, pending: 1},
+		{abort: true, join: true, shutdown: true, pending: 1, fail: true},
 	} {
 		memo, err := exploreTask(t, cfg, true, nil)
 		if err != nil {
