@@ -12,6 +12,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/netfd"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 	"github.com/asyncgo/async/timer"
@@ -352,7 +353,7 @@ func (r *readOnce) Poll(cx *async.Context) (int, bool) {
 		}
 		r.src = src
 	}
-	res, ok := async.PollIO(cx, r.src, reactor.Read, async.IOFunc[int](func() (int, error) { return unix.Read(r.fd, r.buf[:]) }))
+	res, ok := netfd.PollIO(cx, r.src, reactor.Read, netfd.IOFunc[int](func() (int, error) { return unix.Read(r.fd, r.buf[:]) }))
 	if !ok {
 		return 0, false
 	}

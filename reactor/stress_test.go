@@ -172,7 +172,8 @@ func TestStressSourcesUnderChurn(t *testing.T) {
 	}
 }
 
-// readAll reads n bytes from s, waiting on the reactor like PollIO does.
+// readAll reads n bytes from s, waiting on the reactor as a socket
+// operation does (see PollIO in internal/netfd).
 func readAll(s *Source, n int) error {
 	w := newCountWaker()
 	buf := make([]byte, 64)

@@ -118,7 +118,7 @@ func (f *connectFuture) dial(cx *async.Context) (async.Result[*Conn], bool) {
 			f.attemptFailed("", err) // the reactor's error names the registration
 			continue
 		}
-		r, ok := async.PollIO(cx, src, reactor.Write, f)
+		r, ok := netfd.PollIO(cx, src, reactor.Write, f)
 		if !ok {
 			return async.Result[*Conn]{}, false
 		}
@@ -181,7 +181,7 @@ func (f *connectFuture) Do() (int, bool, error) {
 // the handshake is still going too, and a new source starts out assumed
 // writable, so on 0 the peer's address tells the two apart (Go's net
 // package does the same). "Not yet" is reported as EAGAIN, which makes
-// PollIO wait for the next event.
+// netfd.PollIO wait for the next event.
 func connected(fd int) error {
 	errno, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
 	if err != nil {

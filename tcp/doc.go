@@ -15,17 +15,20 @@
 //
 // A task awaits c.Read(buf). The read future gets the Conn's
 // reactor.Source (registering the socket, edge-triggered, on first use)
-// and calls async.PollIO, which takes one unit of the task's budget and
-// asks the source whether it is readable. A new source is assumed ready,
-// so read(2) runs; if it returns EAGAIN, PollIO clears the readiness it
-// saw (unless a newer event arrived meanwhile) and asks again: now the
-// source is not ready, so it stores the task's waker in its reader slot
-// and the future returns pending. The executor, with nothing left to run,
-// turns the reactor: epoll_wait or kevent reports the socket, the reactor
-// sets its readable bit and calls the stored waker, which queues the task;
-// the executor polls it again, PollIO finds the source readable, and
-// read(2) returns the bytes. At end of stream it returns 0, which Read
-// reports as io.EOF.
+// and runs the loop every socket operation shares, PollIO in
+// internal/netfd, which takes one unit of the task's budget and asks the
+// source whether it is readable. A new source is assumed ready, so
+// read(2) runs; if it returns EAGAIN, PollIO clears the readiness it saw
+// (unless a newer event arrived meanwhile) and asks again: now the source
+// is not ready, so it stores the task's waker in its reader slot and the
+// future returns pending. The executor, with nothing left to run, turns
+// the reactor: epoll_wait or kevent reports the socket, the reactor sets
+// its readable bit and calls the stored waker, which queues the task; the
+// executor polls it again, PollIO finds the source readable, and read(2)
+// returns the bytes. At end of stream it returns 0, which Read reports as
+// io.EOF. Each step calls down, never up: tcp, internal/netfd, the root
+// package's Context, reactor, poll, then the kernel (internal/netfd lists
+// the files one read crosses).
 //
 // A read that returns fewer bytes than the buffer holds has drained the
 // socket, so it clears the readiness at once: the next Read waits for the

@@ -4,6 +4,7 @@ import (
 	"net"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/netfd"
 	"github.com/asyncgo/async/reactor"
 )
 
@@ -38,7 +39,7 @@ func (f *writevFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 		return f.finish(err), true
 	}
 	for f.i < len(f.bufs) {
-		r, ok := async.PollIO(cx, src, reactor.Write, f)
+		r, ok := netfd.PollIO(cx, src, reactor.Write, f)
 		if !ok {
 			return async.Result[int]{}, false
 		}

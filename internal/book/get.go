@@ -112,8 +112,8 @@ type getFuture struct {
 	unsent []byte         // the part of the request not yet written
 	parser responseParser // the response read so far, and what is known of it
 
-	// The operations PollIO runs, bound once so that a poll allocates
-	// nothing for them.
+	// The operations netfd.PollIO runs, bound once so that a poll
+	// allocates nothing for them.
 	connectOp, writeOp, readOp func() (int, error)
 }
 
@@ -191,7 +191,7 @@ func (g *getFuture) start(cx *async.Context) error {
 // connect waits for the handshake to end. The socket turns writable when
 // it does, either way.
 func (g *getFuture) connect(cx *async.Context) (bool, error) {
-	r, ok := async.PollIO(cx, g.src, reactor.Write, async.IOFunc[int](g.connectOp))
+	r, ok := netfd.PollIO(cx, g.src, reactor.Write, netfd.IOFunc[int](g.connectOp))
 	if !ok {
 		return false, nil
 	}
@@ -207,7 +207,7 @@ func (g *getFuture) connect(cx *async.Context) (bool, error) {
 // 0 while the handshake is still going too, and a new source starts out
 // assumed writable, so on 0 the peer's address tells the two apart (Go's
 // net package does the same). "Not yet" is reported as EAGAIN, which makes
-// PollIO wait for the next event.
+// netfd.PollIO wait for the next event.
 func (g *getFuture) connected() (int, error) {
 	errno, err := unix.GetsockoptInt(g.fd, unix.SOL_SOCKET, unix.SO_ERROR)
 	if err != nil {
@@ -227,7 +227,7 @@ func (g *getFuture) connected() (int, error) {
 // write sends the request, in as many writes as the socket needs.
 func (g *getFuture) write(cx *async.Context) (bool, error) {
 	for len(g.unsent) > 0 {
-		r, ok := async.PollIO(cx, g.src, reactor.Write, async.IOFunc[int](g.writeOp))
+		r, ok := netfd.PollIO(cx, g.src, reactor.Write, netfd.IOFunc[int](g.writeOp))
 		if !ok {
 			return false, nil
 		}
@@ -247,7 +247,7 @@ func (g *getFuture) writeSome() (int, error) { return unix.Write(g.fd, g.unsent)
 // it can stop at the end of the body without waiting for end of stream.
 func (g *getFuture) read(cx *async.Context) (bool, error) {
 	for {
-		r, ok := async.PollIO(cx, g.src, reactor.Read, async.IOFunc[int](g.readOp))
+		r, ok := netfd.PollIO(cx, g.src, reactor.Read, netfd.IOFunc[int](g.readOp))
 		if !ok {
 			return false, nil
 		}

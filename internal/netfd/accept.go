@@ -108,7 +108,7 @@ func (f *acceptFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 		return async.Err[int](err), true
 	}
 	for {
-		r, ok := async.PollIO(cx, src, reactor.Read, f)
+		r, ok := PollIO(cx, src, reactor.Read, f)
 		if !ok {
 			return async.Result[int]{}, false
 		}

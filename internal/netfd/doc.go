@@ -15,14 +15,60 @@
 //
 // # The path of a read
 //
-// Stream.Read returns the Stream's read future. Its Poll gets the Source
-// (registering on the first poll) and calls async.PollIO with the future
-// itself as the operation: Do makes one read(2), a raw system call on
-// Linux since a non-blocking read cannot block. A read shorter than the
-// buffer means the socket is drained, so PollIO clears the readiness then
-// and the next Read waits for the reactor's event without first making a
-// read that would only say EAGAIN; that is what lets an echo server make
-// one read and one write per message, as a hand-written epoll loop does.
+// One read of a tcp.Conn crosses these files, in the order it calls into
+// them:
+//
+//   - tcp/conn.go: Conn.Read returns the Stream's read future; tcp adds
+//     nothing to a read.
+//   - internal/netfd/stream.go: readFuture.Poll, the future the task
+//     awaits.
+//   - internal/netfd/fd.go: FD.Source returns the descriptor's Source. On
+//     the first poll only, it takes the reactor from the Context
+//     (context.go, in the root package) and registers the descriptor:
+//     Reactor.Register in reactor/reactor.go, then Poller.Register in
+//     poll/poll.go, which asks poll/faults.go for a test's fault and makes
+//     one epoll_ctl in poll/poll_epoll.go (kevent in poll/poll_kqueue.go
+//     on macOS and the BSDs).
+//   - internal/netfd/pollio.go: PollIO spends a unit of the task's budget
+//     and takes its waker (Context.Proceed and Context.Waker, context.go).
+//   - reactor/source.go: Source.PollReady reports the readiness the
+//     reactor recorded, or stores the waker and the future returns
+//     pending.
+//   - internal/netfd/stream.go: readFuture.Do, which PollIO calls as its
+//     operation, holds the descriptor open with FD.Acquire and
+//     FD.Release (fd.go) around the call.
+//   - internal/netfd/sys_linux.go: read makes one read(2), a raw system
+//     call since a non-blocking read cannot block (sys_other.go makes an
+//     ordinary one elsewhere), after asking internal/netfd/faults.go
+//     whether a test armed a fault.
+//   - reactor/source.go: Source.ClearReady, called by PollIO when the read
+//     said EAGAIN, before it looks again and waits, or when the read was
+//     shorter than the buffer.
+//
+// The path only goes down: each file on it imports only packages below
+// its own (tcp imports internal/netfd; internal/netfd imports the root
+// package and reactor; the root package imports reactor; reactor imports
+// poll). The one call back, from PollIO to the future's Do, stays within
+// this package. PollIO lives here, and not in the root package, so that
+// it does not have to call up into the package that made the operation.
+//
+// A read shorter than the buffer means the socket is drained, so PollIO
+// clears the readiness then and the next Read waits for the reactor's
+// event without first making a read that would only say EAGAIN; that is
+// what lets an echo server make one read and one write per message, as a
+// hand-written epoll loop does.
+//
+// The event that ends a wait comes back through a turn of the reactor,
+// which the executor makes when it has nothing to run, and every so many
+// polls when it has (executor/current_thread.go): Reactor.TurnFor in
+// reactor/reactor.go waits in Poller.Wait (poll/poll.go and
+// poll/poll_epoll.go), then its dispatch records each event's readiness
+// in its Source and calls Source.wakeFor (reactor/source.go), which takes
+// the stored waker and passes it to wakeGuard.WakeFromTurn
+// (reactor/guard.go); that hands it to the executor to queue the task, or
+// calls it when the reactor turns on a goroutine of its own. The reactor calls the waker and the executor only
+// through interfaces it defines itself (Waker and Parker), so it imports
+// nothing above it either.
 //
 // # Faults
 //

@@ -100,11 +100,11 @@ func (f *sendFuture) Cancel() {
 	f.p.CancelWait(reactor.Write)
 }
 
-// pollPacket runs op with async.PollIO on p's source in direction dir.
-func pollPacket[T any, O async.IOOp[T]](cx *async.Context, p *Packet, dir reactor.Direction, op O) (async.Result[T], bool) {
+// pollPacket runs op with PollIO on p's source in direction dir.
+func pollPacket[T any, O IOOp[T]](cx *async.Context, p *Packet, dir reactor.Direction, op O) (async.Result[T], bool) {
 	src, err := p.Source(cx)
 	if err != nil {
 		return async.Result[T]{Err: err}, true
 	}
-	return async.PollIO(cx, src, dir, op)
+	return PollIO(cx, src, dir, op)
 }

@@ -116,7 +116,7 @@ func (f *readFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 	if err != nil {
 		return f.done(0, err), true
 	}
-	r, ok := async.PollIO(cx, src, reactor.Read, f)
+	r, ok := PollIO(cx, src, reactor.Read, f)
 	if !ok {
 		return async.Result[int]{}, false
 	}
@@ -161,7 +161,7 @@ func (f *writeFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 		return f.finish(err), true
 	}
 	for len(f.wbuf) > 0 {
-		r, ok := async.PollIO(cx, src, reactor.Write, f)
+		r, ok := PollIO(cx, src, reactor.Write, f)
 		if !ok {
 			return async.Result[int]{}, false
 		}

@@ -1,9 +1,7 @@
-package reactor_test
+package netfd
 
 import (
 	"errors"
-	"os"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,25 +12,20 @@ import (
 	"github.com/asyncgo/async/reactor"
 )
 
-// flag is a waker that records that it was called.
-type flag struct{ woken atomic.Int32 }
-
-func (f *flag) Wake()              { f.woken.Add(1) }
-func (f *flag) take() (woken bool) { return f.woken.Swap(0) > 0 }
-
 // pollIOFixture is a reactor, a registered socket pair and a hand-made
-// Context whose waker is a flag: PollIO as a leaf future sees it.
+// Context whose waker counts: PollIO as a leaf future sees it, without a
+// Stream or an FD around the source.
 type pollIOFixture struct {
 	r    *reactor.Reactor
 	s    *reactor.Source
 	a, b int
 	cx   *async.Context
-	w    *flag
+	w    *countWaker
 }
 
 func newPollIOFixture(t *testing.T) *pollIOFixture {
 	t.Helper()
-	before := fdCount()
+	before := openFDs()
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatalf("socketpair: %v", err)
@@ -50,7 +43,7 @@ func newPollIOFixture(t *testing.T) *pollIOFixture {
 	if err != nil {
 		t.Fatalf("Register: %v", err)
 	}
-	f := &pollIOFixture{r: r, s: s, a: fds[0], b: fds[1], w: &flag{}}
+	f := &pollIOFixture{r: r, s: s, a: fds[0], b: fds[1], w: &countWaker{}}
 	f.cx = testfut.ReactorContext(f.w, r)
 	t.Cleanup(func() {
 		if !s.Closed() {
@@ -59,21 +52,16 @@ func newPollIOFixture(t *testing.T) *pollIOFixture {
 		r.Close()
 		unix.Close(fds[0])
 		unix.Close(fds[1])
-		if after := fdCount(); after != before {
+		if after := openFDs(); after != before {
 			t.Errorf("open descriptors: %d before the test, %d after", before, after)
 		}
 	})
 	return f
 }
 
-func fdCount() int {
-	ents, _ := os.ReadDir("/proc/self/fd")
-	return len(ents)
-}
-
 // read is one PollIO of a read into buf.
 func (f *pollIOFixture) read(buf []byte) (async.Result[int], bool) {
-	return async.PollIO(f.cx, f.s, reactor.Read, async.IOFunc[int](func() (int, error) {
+	return PollIO(f.cx, f.s, reactor.Read, IOFunc[int](func() (int, error) {
 		return unix.Read(f.a, buf)
 	}))
 }
@@ -124,6 +112,40 @@ func TestPollIOWaitsForAnEvent(t *testing.T) {
 	}
 }
 
+// shortRead is an IOOp that reads like a Stream does, reporting a read
+// shorter than its buffer as drained, and counts its calls.
+type shortRead struct {
+	fd    int
+	buf   []byte
+	calls int
+}
+
+func (op *shortRead) Do() (int, bool, error) {
+	op.calls++
+	n, err := unix.Read(op.fd, op.buf)
+	return n, err == nil && n < len(op.buf), err
+}
+
+func TestPollIOClearsReadinessWhenDrained(t *testing.T) {
+	f := newPollIOFixture(t)
+	unix.Write(f.b, []byte("ping"))
+	op := &shortRead{fd: f.a, buf: make([]byte, 16)}
+	if res, ok := PollIO(f.cx, f.s, reactor.Read, op); !ok || res.Err != nil || res.Value != 4 {
+		t.Fatalf("PollIO on a socket holding 4 bytes: %+v, %v", res, ok)
+	}
+	if f.s.Ready()&reactor.Readable != 0 {
+		t.Fatal("a drained read did not clear the readable bit")
+	}
+	// The next read waits for an event without a call that would only
+	// have said EAGAIN.
+	if res, ok := PollIO(f.cx, f.s, reactor.Read, op); ok {
+		t.Fatalf("PollIO after a drained read: ready with %+v", res)
+	}
+	if op.calls != 1 {
+		t.Fatalf("%d reads, want 1: the drained socket was read again", op.calls)
+	}
+}
+
 func TestPollIOReportsClosedSource(t *testing.T) {
 	f := newPollIOFixture(t)
 	buf := make([]byte, 16)
@@ -145,7 +167,7 @@ func TestPollIOReportsClosedSource(t *testing.T) {
 func TestPollIORetriesEINTRAndReturnsErrors(t *testing.T) {
 	f := newPollIOFixture(t)
 	calls := 0
-	res, ok := async.PollIO(f.cx, f.s, reactor.Write, async.IOFunc[int](func() (int, error) {
+	res, ok := PollIO(f.cx, f.s, reactor.Write, IOFunc[int](func() (int, error) {
 		calls++
 		if calls < 3 {
 			return 0, unix.EINTR
@@ -177,3 +199,6 @@ func TestPollIOYieldsWhenBudgetIsSpent(t *testing.T) {
 		t.Fatalf("read with a new budget: %+v, %v", res, ok)
 	}
 }
+
+// take reports whether w was woken since the last take, and forgets it.
+func (w *countWaker) take() (woken bool) { return w.n.Swap(0) > 0 }
