@@ -14,44 +14,6 @@ import (
 	"github.com/asyncgo/async/task"
 )
 
-// EventInterval is how many tasks the executor runs between two looks at
-// the event queue when tasks are always ready. 61, as in tokio and Go's
-// scheduler: a prime, so it does not fall into step with periodic work.
-const EventInterval = 61
-
-// ErrClosed is returned by an executor that was closed.
-var ErrClosed = errors.New("executor: closed")
-
-// ErrBusy is returned by BlockOn when another BlockOn is running on the
-// same executor.
-var ErrBusy = errors.New("executor: BlockOn already running")
-
-// Option configures an executor.
-type Option func(*config)
-
-type config struct {
-	paused         bool
-	reactorRoutine bool
-	shared         *reactor.Reactor
-}
-
-// WithPausedClock makes the executor's clock stand still until every task
-// is idle, and then jump to the next timer's deadline (tokio's
-// start_paused): tests of timeouts and intervals run at once and always the
-// same way.
-func WithPausedClock() Option { return func(c *config) { c.paused = true } }
-
-// WithReactorGoroutine runs the reactor on a goroutine of its own, which
-// wakes the executor through wakers, as the book's chapter 8 does. By
-// default the executor turns the reactor itself when it is idle, which
-// saves a goroutine switch per event.
-func WithReactorGoroutine() Option { return func(c *config) { c.reactorRoutine = true } }
-
-// WithSharedReactor makes the executor use r, which the caller turns on a
-// goroutine of its own (see reactor.Reactor.Turn) and closes. Several
-// executors may share one reactor this way.
-func WithSharedReactor(r *reactor.Reactor) Option { return func(c *config) { c.shared = r } }
-
 // CurrentThread is an executor that runs all its tasks on the goroutine
 // that calls BlockOn. It is safe to spawn onto and to wake its tasks from
 // any goroutine.
@@ -61,12 +23,12 @@ type CurrentThread struct {
 	turnsIO   bool          // the executor turns the reactor when idle
 	ioStopped chan struct{} // closed when the reactor goroutine exits
 
-	queue  *task.Queue // wakes from anywhere
-	local  ring        // runnable tasks; executor goroutine only
-	live   task.List
-	cx     *task.Context // the executor's, for its polls
-	remote *task.Context // spawns from other goroutines; read-only
-	unpark chan struct{} // parks on this when it does not turn the reactor
+	queue    *task.Queue // wakes from anywhere
+	local    ring        // runnable tasks; executor goroutine only
+	live     task.List
+	cx       *task.Context // the executor's, for its polls
+	remoteCx *task.Context // spawns from other goroutines; read-only
+	unpark   chan struct{} // parks on this when it does not turn the reactor
 
 	mainWoken atomic.Bool           // the BlockOn future's waker was called
 	running   atomic.Bool           // a BlockOn is in progress
@@ -123,7 +85,7 @@ func NewCurrentThread(opts ...Option) (*CurrentThread, error) {
 	}
 	ex.queue = task.NewQueue(wake)
 	ex.cx = task.NewContext((*spawner)(ex), ex.reactor)
-	ex.remote = task.NewContext((*remoteSpawner)(ex), ex.reactor)
+	ex.remoteCx = task.NewContext((*remoteSpawner)(ex), ex.reactor)
 	if ex.ownsIO && !ex.turnsIO {
 		ex.ioStopped = make(chan struct{})
 		go ex.runReactor()
@@ -190,20 +152,9 @@ func (s *remoteSpawner) Spawn(t *task.Task) {
 	ex.queue.Notify()
 }
 
-// Spawn starts f as a task on ex from any goroutine and returns its handle.
-// The task runs when a BlockOn runs the executor. Spawning onto a closed
-// executor returns a handle whose result is async.ErrShutdown.
-func Spawn[T any](ex *CurrentThread, f async.Future[T]) async.JoinHandle[T] {
-	return async.Spawn((*async.Context)(ex.remote), f)
-}
-
-// BlockOn runs the executor on the calling goroutine until f is ready, and
-// returns f's value. Tasks spawned meanwhile run too; those still alive
-// when f is ready are cancelled. The error is ErrClosed or ErrBusy if the
-// executor cannot run, a *async.PanicError if f panicked, or an error of the
-// reactor: a *reactor.WakerPanicError if a waker the reactor called
-// panicked (see there). The executor may run BlockOn again after any of them.
-func BlockOn[T any](ex *CurrentThread, f async.Future[T]) (v T, err error) {
+// blockOnCurrent is BlockOn on a CurrentThread executor: the calling
+// goroutine runs the loop, and polls f itself.
+func blockOnCurrent[T any](ex *CurrentThread, f async.Future[T]) (v T, err error) {
 	if !ex.running.CompareAndSwap(false, true) {
 		return v, ErrBusy
 	}
@@ -221,17 +172,6 @@ func BlockOn[T any](ex *CurrentThread, f async.Future[T]) (v T, err error) {
 		f.Cancel()
 	}
 	return main.v, err
-}
-
-// Run creates an executor, runs f on it, and closes it.
-func Run[T any](f async.Future[T], opts ...Option) (T, error) {
-	ex, err := NewCurrentThread(opts...)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	v, err := BlockOn(ex, f)
-	return v, errors.Join(err, ex.Close())
 }
 
 // mainFuture adapts the future given to BlockOn to the loop, which polls it

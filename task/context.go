@@ -17,7 +17,8 @@ type Context struct {
 	waker   Waker
 	spawner Spawner
 	reactor *reactor.Reactor
-	budget  int // see Proceed
+	budget  int    // see Proceed
+	worker  uint32 // recorded in the tasks Run polls; see Task.Worker
 }
 
 // Budget is how many operations a task may perform in one poll before the
@@ -32,6 +33,11 @@ const Budget = 128
 func NewContext(s Spawner, r *reactor.Reactor) *Context {
 	return &Context{waker: noopWaker{}, spawner: s, reactor: r, budget: Budget}
 }
+
+// SetWorker sets the number Run records in every task it polls with cx
+// (Task.Worker): a multi-thread executor gives each worker's Context the
+// worker's index. It is 0 by default.
+func (cx *Context) SetWorker(n uint32) { cx.worker = n }
 
 // Waker returns the waker of the task being polled.
 func (cx *Context) Waker() Waker { return cx.waker }

@@ -598,7 +598,7 @@ func (w *taskWorld) do(mv taskMove) error {
 		}
 		ex.pc = exRunning
 	case mvRunning:
-		cancel := t.transitionToRunning()
+		cancel := t.transitionToRunning(0)
 		ex.running = true
 		m.pendingWake = false // this poll sees every event woken for so far
 		if cancel {

@@ -29,6 +29,10 @@ import (
 //	DETACHED   nobody will take the output; it is dropped at completion.
 //	SHUTDOWN   with ABORTED: the cancellation came from the executor
 //	           shutting down, so the handle reports ErrShutdown.
+//
+// Bits 32 to 63 hold the number of the worker that last ran the task (see
+// Task.Worker), written by transitionToRunning with the rest of the word;
+// no transition depends on them.
 const (
 	scheduled uint64 = 1 << iota
 	running
@@ -36,6 +40,9 @@ const (
 	aborted
 	detached
 	shutdown
+
+	workerShift = 32
+	flagsMask   = 1<<workerShift - 1
 )
 
 // stateString names the bits of s, for panics and tests.
@@ -68,16 +75,17 @@ func (t *Task) transitionToScheduled() (push bool) {
 	}
 }
 
-// transitionToRunning is the executor's step before a poll. It clears
-// SCHEDULED and sets RUNNING, and reports whether the task was aborted and
-// must be cancelled instead of polled.
-func (t *Task) transitionToRunning() (cancel bool) {
+// transitionToRunning is the executor's step before a poll by worker. It
+// clears SCHEDULED, sets RUNNING and records the worker, and reports
+// whether the task was aborted and must be cancelled instead of polled.
+func (t *Task) transitionToRunning(worker uint32) (cancel bool) {
 	for {
 		s := t.state.Load()
 		if s&(scheduled|running|completed) != scheduled {
-			panic(fmt.Sprintf("async: running a task in state %s", stateString(s)))
+			panic(fmt.Sprintf("async: running a task in state %s", stateString(s&flagsMask)))
 		}
-		if t.state.CompareAndSwap(s, s&^scheduled|running) {
+		next := (s&^scheduled|running)&flagsMask | uint64(worker)<<workerShift
+		if t.state.CompareAndSwap(s, next) {
 			return s&aborted != 0
 		}
 	}

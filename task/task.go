@@ -141,6 +141,12 @@ func (t *Task) Detach() { t.state.Or(detached) }
 // before it stores an output.
 func (t *Task) Detached() bool { return t.state.Load()&detached != 0 }
 
+// Worker returns the number of the worker that last ran the task: the
+// Context's Worker when Run polled it. A multi-thread executor uses it to
+// send a wake back to where the task's memory is warm. It is safe from any
+// goroutine, and may be stale by the time it is used.
+func (t *Task) Worker() uint32 { return uint32(t.state.Load() >> workerShift) }
+
 // Completed reports whether the task is complete.
 func (t *Task) Completed() bool { return t.state.Load()&completed != 0 }
 
@@ -165,7 +171,7 @@ func (t *Task) Run(cx *Context) (requeue bool) {
 }
 
 func (t *Task) run(cx *Context) (requeue bool) {
-	if t.transitionToRunning() {
+	if t.transitionToRunning(cx.worker) {
 		t.cancel(t.abortError())
 		return false
 	}
