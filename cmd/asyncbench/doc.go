@@ -6,15 +6,16 @@
 //
 // Each subcommand is one family of benchmarks; today there is one:
 //
-//	asyncbench sched [-only SHAPE] [-impl async|goroutines] [-procs N] [-runs N]
-//	                 [-n N] [-cpuprofile FILE] [-memprofile FILE]
+//	asyncbench sched [-only SHAPE] [-impl async|async-mt|goroutines] [-procs N]
+//	                 [-workers N] [-runs N] [-n N] [-cpuprofile FILE] [-memprofile FILE]
 //
 // # sched
 //
-// Sched runs five shapes of scheduler work twice: on the runtime's
-// current-thread executor (package executor), as hand-written
-// state-machine futures that allocate nothing per poll, and with plain
-// goroutines and channels. The shapes, at full size:
+// Sched runs five shapes of scheduler work three ways: on the runtime's
+// current-thread executor (-impl async) and on its multi-thread executor
+// (-impl async-mt, with -workers workers), as hand-written state-machine
+// futures that allocate nothing per poll, and with plain goroutines and
+// channels. The shapes, at full size:
 //
 //   - spawn_many: one task spawns 1,000,000 tasks; each decrements a shared
 //     counter and the last wakes the spawner. Goroutines: one goroutine
@@ -49,11 +50,15 @@
 // to that run alone; given both, it runs in-process, and the peak RSS of a
 // later run includes the earlier ones'. Runs start from a collected heap.
 //
-// GOMAXPROCS is 1 unless -procs says otherwise, for both implementations,
+// GOMAXPROCS is 1 unless -procs says otherwise, for every implementation,
 // because the reference numbers below were measured with tokio's
 // current_thread runtime and with goroutines at GOMAXPROCS=1. The
 // current-thread executor runs every task on one goroutine whatever
-// GOMAXPROCS is; goroutines spread over the Ps.
+// GOMAXPROCS is; goroutines spread over the Ps. -workers N sets the
+// multi-thread executor's workers (default: -procs) and raises GOMAXPROCS
+// to N if it is lower, for every implementation: `-impl goroutines
+// -workers 2` runs the goroutines at GOMAXPROCS=2, the multi-thread
+// reference.
 //
 // -runs N runs each shape N times and prints the median. -n N shrinks every
 // shape to N operations, for quick checks. -cpuprofile and -memprofile
@@ -72,6 +77,18 @@
 //	ping_pong       ≤ 150 ns/op       371 ns/op    369 ns/op
 //	chained_spawn   ≤ 100 ns/op       200 ns/op    204 ns/op
 //	timers          ≤ 150 MB peak     1.39 GB      165 MB
+//
+// The multi-thread executor with 2 workers is held to tokio's
+// multi_thread runtime with 2 workers and to half of goroutines at
+// GOMAXPROCS=2, whichever is lower (the issue's numbers, measured side by
+// side on a 2-core machine):
+//
+//	shape           target            tokio mt     goroutines (2)
+//	spawn_many      ≤ 160 ns/op       349 ns/op    320 ns/op
+//	yield_many      ≤ 38 ns/op        38 ns/op     161 ns/op
+//	ping_pong       ≤ 217 ns/op       433 ns/op    434 ns/op
+//	chained_spawn   ≤ 113 ns/op       113 ns/op    265 ns/op
+//	timers          ≤ 150 MB peak
 //
 // Exit status is 2 for a bad command line, 1 if a benchmark failed.
 package main

@@ -11,15 +11,19 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/asyncgo/async/executor"
 )
 
-// The two implementations every shape is written in.
+// The implementations every shape runs as: the async runtime on each of
+// its executors, and plain goroutines.
 const (
 	implAsync      = "async"      // the runtime's current-thread executor
+	implAsyncMT    = "async-mt"   // the runtime's multi-thread executor, -workers workers
 	implGoroutines = "goroutines" // plain goroutines and channels
 )
 
-var implNames = []string{implAsync, implGoroutines}
+var implNames = []string{implAsync, implAsyncMT, implGoroutines}
 
 // schedShape is one scheduler benchmark, written twice: once as futures on
 // the async runtime (sched_async.go), once with goroutines
@@ -29,9 +33,10 @@ type schedShape struct {
 	name       string
 	size       int             // n at full size
 	ops        func(n int) int // operations a run of size n performs; nil means n
-	async      func(n int) error
+	async      func(n int, opts []executor.Option) error
 	goroutines func(n int) error
-	target     target
+	target     target // of the current-thread executor, against tokio current_thread and GOMAXPROCS=1
+	targetMT   target // of the multi-thread executor, against tokio multi_thread and GOMAXPROCS=workers
 }
 
 // target is what the issue asks of the async side of a shape, and what
@@ -49,36 +54,46 @@ func schedShapes() []schedShape {
 		{
 			name: "spawn_many", size: 1_000_000,
 			async: spawnManyAsync, goroutines: spawnManyGoroutines,
-			target: target{nsPerOp: 150, reference: "tokio 371, goroutines 1262 ns/op"},
+			target:   target{nsPerOp: 150, reference: "tokio 371, goroutines 1262 ns/op"},
+			targetMT: target{nsPerOp: 160, reference: "tokio multi_thread 349, goroutines GOMAXPROCS=2 320 ns/op"},
 		},
 		{
 			name: "yield_many", size: 1_000_000,
 			ops:   func(n int) int { tasks, yields := yieldSplit(n); return tasks * yields },
 			async: yieldManyAsync, goroutines: yieldManyGoroutines,
-			target: target{nsPerOp: 40, reference: "tokio 85, goroutines 111 ns/op"},
+			target:   target{nsPerOp: 40, reference: "tokio 85, goroutines 111 ns/op"},
+			targetMT: target{nsPerOp: 38, reference: "tokio multi_thread 38, goroutines GOMAXPROCS=2 161 ns/op"},
 		},
 		{
 			name: "ping_pong", size: 1_000_000,
 			async: pingPongAsync, goroutines: pingPongGoroutines,
-			target: target{nsPerOp: 150, reference: "tokio 371, goroutines 369 ns/op"},
+			target:   target{nsPerOp: 150, reference: "tokio 371, goroutines 369 ns/op"},
+			targetMT: target{nsPerOp: 217, reference: "tokio multi_thread 433, goroutines GOMAXPROCS=2 434 ns/op"},
 		},
 		{
 			name: "chained_spawn", size: 1_000_000,
 			async: chainedSpawnAsync, goroutines: chainedSpawnGoroutines,
-			target: target{nsPerOp: 100, reference: "tokio 200, goroutines 204 ns/op"},
+			target:   target{nsPerOp: 100, reference: "tokio 200, goroutines 204 ns/op"},
+			targetMT: target{nsPerOp: 113, reference: "tokio multi_thread 113, goroutines GOMAXPROCS=2 265 ns/op"},
 		},
 		{
 			name: "timers", size: 1_000_000,
 			async: timersAsync, goroutines: timersGoroutines,
-			target: target{rssMB: 150, reference: "tokio 1.39 GB, goroutines 165 MB"},
+			target:   target{rssMB: 150, reference: "tokio 1.39 GB, goroutines 165 MB"},
+			targetMT: target{rssMB: 150, reference: "the current-thread executor's target"},
 		},
 	}
 }
 
-// impl returns the shape's implementation called name.
-func (s schedShape) impl(name string) func(n int) error {
-	if name == implAsync {
-		return s.async
+// impl returns the shape's implementation called name, with workers
+// workers for the multi-thread executor.
+func (s schedShape) impl(name string, workers int) func(n int) error {
+	switch name {
+	case implAsync:
+		return func(n int) error { return s.async(n, nil) }
+	case implAsyncMT:
+		opts := []executor.Option{executor.WithWorkers(workers)}
+		return func(n int) error { return s.async(n, opts) }
 	}
 	return s.goroutines
 }
@@ -106,6 +121,7 @@ type schedFlags struct {
 	only       string // one shape, or all
 	impl       string // one implementation, or both
 	procs      int    // GOMAXPROCS
+	workers    int    // the multi-thread executor's workers; also GOMAXPROCS if larger than procs
 	runs       int    // runs per shape; the median is printed
 	n          int    // size of every shape; 0 means each shape's full size
 	cpuprofile string
@@ -117,8 +133,9 @@ func parseSchedFlags(args []string, stderr io.Writer) (schedFlags, error) {
 	fs := flag.NewFlagSet("sched", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.only, "only", "", "run only `shape` (default: all of them)")
-	fs.StringVar(&f.impl, "impl", "", "run only implementation `impl`: async or goroutines (default: both)")
+	fs.StringVar(&f.impl, "impl", "", "run only implementation `impl`: async, async-mt or goroutines (default: all)")
 	fs.IntVar(&f.procs, "procs", 1, "GOMAXPROCS `N` for the run; 1 matches the reference numbers (tokio current_thread, goroutines at GOMAXPROCS=1)")
+	fs.IntVar(&f.workers, "workers", 0, "`N` workers for async-mt (default: -procs), and GOMAXPROCS at least N for every implementation: -impl goroutines -workers 2 runs the goroutines at GOMAXPROCS=2")
 	fs.IntVar(&f.runs, "runs", 1, "run each shape `N` times and print the median")
 	fs.IntVar(&f.n, "n", 0, "run every shape at size `N` instead of its full size (for quick checks)")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile to `file` (with several shapes, one file each: cpu.pprof becomes cpu.SHAPE.IMPL.pprof)")
@@ -138,8 +155,10 @@ func parseSchedFlags(args []string, stderr io.Writer) (schedFlags, error) {
 		return f, usageErrorf("unexpected arguments %q", fs.Args())
 	case f.only != "" && findShape(f.only) == nil:
 		return f, usageErrorf("unknown shape %q (shapes: %s)", f.only, strings.Join(shapeNames(), ", "))
-	case f.impl != "" && f.impl != implAsync && f.impl != implGoroutines:
-		return f, usageErrorf("unknown implementation %q (async or goroutines)", f.impl)
+	case f.impl != "" && f.impl != implAsync && f.impl != implAsyncMT && f.impl != implGoroutines:
+		return f, usageErrorf("unknown implementation %q (async, async-mt or goroutines)", f.impl)
+	case f.workers < 0:
+		return f, usageErrorf("-workers %d: must not be negative", f.workers)
 	case f.procs < 1:
 		return f, usageErrorf("-procs %d: must be at least 1", f.procs)
 	case f.runs < 1:
@@ -147,6 +166,10 @@ func parseSchedFlags(args []string, stderr io.Writer) (schedFlags, error) {
 	case f.n < 0:
 		return f, usageErrorf("-n %d: must not be negative", f.n)
 	}
+	if f.workers == 0 {
+		f.workers = f.procs
+	}
+	f.procs = max(f.procs, f.workers)
 	return f, nil
 }
 
@@ -197,7 +220,8 @@ func runSchedChild(f schedFlags, shape, impl string, stdout, stderr io.Writer) e
 		return fmt.Errorf("finding this program to run %s %s: %w", shape, impl, err)
 	}
 	args := []string{"sched", "-only", shape, "-impl", impl,
-		"-procs", strconv.Itoa(f.procs), "-runs", strconv.Itoa(f.runs), "-n", strconv.Itoa(f.n)}
+		"-procs", strconv.Itoa(f.procs), "-workers", strconv.Itoa(f.workers),
+		"-runs", strconv.Itoa(f.runs), "-n", strconv.Itoa(f.n)}
 	if f.cpuprofile != "" {
 		args = append(args, "-cpuprofile", profilePath(f.cpuprofile, shape, impl))
 	}
@@ -231,14 +255,17 @@ func runSchedHere(f schedFlags, s schedShape, impl string, stdout, stderr io.Wri
 	// Set GOMAXPROCS for the runs and restore it after (the argument of a
 	// deferred call is evaluated now).
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(f.procs))
-	ms, err := measureRuns(f, s.impl(impl), n, s.opsAt(n), label, stderr)
+	ms, err := measureRuns(f, s.impl(impl, f.workers), n, s.opsAt(n), label, stderr)
 	if err != nil {
 		return err
 	}
 	ns := medianNsPerOp(ms)
 	fmt.Fprintf(stdout, "%s %d ns/op\n", label, ns)
-	if impl == implAsync {
+	switch impl {
+	case implAsync:
 		fmt.Fprintf(stderr, "%s: %s\n", label, s.target.verdict(ns, ms[len(ms)-1].peakRSS))
+	case implAsyncMT:
+		fmt.Fprintf(stderr, "%s: %s\n", label, s.targetMT.verdict(ns, ms[len(ms)-1].peakRSS))
 	}
 	return nil
 }

@@ -11,16 +11,17 @@ import (
 	"github.com/asyncgo/async/timer"
 )
 
-// The scheduler shapes on the async runtime's current-thread executor,
+// The scheduler shapes on the async runtime's executors,
 // written as hand-made state-machine futures that allocate nothing per poll,
 // as a user after speed would write them. Each mirrors the goroutine version
 // in sched_goroutines.go; see doc.go for the shapes.
 
-// runAsync runs main on a new current-thread executor. Creating the executor
-// (an epoll instance and an eventfd) is not timed separately: it costs
-// microseconds against the runs' tenths of a second.
-func runAsync(main async.Future[struct{}]) error {
-	if _, err := executor.Run(main); err != nil {
+// runAsync runs main on a new executor made with opts: the current-thread
+// one, or the multi-thread one given executor.WithWorkers. Creating the
+// executor (an epoll instance and an eventfd) is not timed separately: it
+// costs microseconds against the runs' tenths of a second.
+func runAsync(opts []executor.Option, main async.Future[struct{}]) error {
+	if _, err := executor.Run(main, opts...); err != nil {
 		return fmt.Errorf("executor: %w", err)
 	}
 	return nil
@@ -74,8 +75,8 @@ func (m *spawnThenWait) Cancel() {}
 // spawnManyAsync spawns n tasks from one; each decrements the countdown.
 // The JoinHandles are dropped: the task outlives its handle, and its
 // (empty) output goes with it.
-func spawnManyAsync(n int) error {
-	return runAsync(&spawnThenWait{n: n, spawn: func(cx *async.Context, _ int, c *countdown) {
+func spawnManyAsync(n int, opts []executor.Option) error {
+	return runAsync(opts, &spawnThenWait{n: n, spawn: func(cx *async.Context, _ int, c *countdown) {
 		async.Spawn[struct{}](cx, decrement{c})
 	}})
 }
@@ -94,9 +95,9 @@ func (d decrement) Cancel() {}
 
 // yieldManyAsync spawns tasks that each yield repeatedly: n yields in all
 // (see yieldSplit).
-func yieldManyAsync(n int) error {
+func yieldManyAsync(n int, opts []executor.Option) error {
 	tasks, yields := yieldSplit(n)
-	return runAsync(&spawnThenWait{n: tasks, spawn: func(cx *async.Context, _ int, c *countdown) {
+	return runAsync(opts, &spawnThenWait{n: tasks, spawn: func(cx *async.Context, _ int, c *countdown) {
 		async.Spawn[struct{}](cx, &yielder{left: yields, c: c})
 	}})
 }
@@ -123,11 +124,11 @@ func (y *yielder) Cancel() {}
 
 // chainedSpawnAsync runs a chain of n tasks, each spawned by the one before;
 // the last wakes the main future.
-func chainedSpawnAsync(n int) error {
+func chainedSpawnAsync(n int, opts []executor.Option) error {
 	if n == 0 {
 		return nil
 	}
-	return runAsync(&spawnThenWait{n: 1, spawn: func(cx *async.Context, _ int, c *countdown) {
+	return runAsync(opts, &spawnThenWait{n: 1, spawn: func(cx *async.Context, _ int, c *countdown) {
 		async.Spawn[struct{}](cx, chainLink{&chain{left: n - 1, c: c}})
 	}})
 }
@@ -160,8 +161,8 @@ func (l chainLink) Cancel() {}
 
 // timersAsync spawns n tasks that each sleep timerDelay(i); the main future
 // awaits the countdown they decrement when they wake, not their JoinHandles.
-func timersAsync(n int) error {
-	return runAsync(&spawnThenWait{n: n, spawn: func(cx *async.Context, i int, c *countdown) {
+func timersAsync(n int, opts []executor.Option) error {
+	return runAsync(opts, &spawnThenWait{n: n, spawn: func(cx *async.Context, i int, c *countdown) {
 		s := &sleeper{c: c}
 		// A SleepFuture that was never polled holds no timer yet, so it
 		// may be copied into the task's future: one allocation, not two.
@@ -191,11 +192,11 @@ func (s *sleeper) Cancel() { s.sleep.Cancel() }
 // one channel, the ponger receives and answers on the other. Both channels
 // hold one value, like the goroutine version's. The main future awaits a
 // countdown of the two tasks.
-func pingPongAsync(n int) error {
+func pingPongAsync(n int, opts []executor.Option) error {
 	pingTx, pingRx := mpsc.New[int](1)
 	pongTx, pongRx := mpsc.New[int](1)
 	var errs [2]error
-	err := runAsync(&spawnThenWait{n: 2, spawn: func(cx *async.Context, i int, c *countdown) {
+	err := runAsync(opts, &spawnThenWait{n: 2, spawn: func(cx *async.Context, i int, c *countdown) {
 		if i == 0 {
 			async.Spawn[struct{}](cx, &pinger{out: pingTx, in: pongRx, left: n, c: c, err: &errs[0]})
 		} else {

@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 }
 
 // resultLine is the format of every line sched prints on stdout.
-var resultLine = regexp.MustCompile(`^[a-z_]+ (async|goroutines) [0-9]+ ns/op$`)
+var resultLine = regexp.MustCompile(`^[a-z_]+ (async|async-mt|goroutines) [0-9]+ ns/op$`)
 
 // tinySize keeps every shape quick; timers still sleeps up to 100 ms.
 const tinySize = 1000
