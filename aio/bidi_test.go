@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/asyncgo/async/internal/rttest"
 	"testing"
 
 	"github.com/asyncgo/async"
@@ -48,23 +49,25 @@ func halfCloseExchange(co *async.Co, client, server ReadWriter, msg1, msg2 []byt
 }
 
 func TestCopyBidirectionalHalfCloseOverPipes(t *testing.T) {
-	run(t, func(co *async.Co) error {
-		client, proxyA := duplexPair(64)
-		proxyB, server := duplexPair(50)
-		msg1, msg2 := pattern(10_000), pattern(7_777)
-		proxy := async.Spawn(co.Context(), CopyBidirectional(proxyA, proxyB, make([]byte, 33), nil))
-		if err := halfCloseExchange(co, client, server, msg1, msg2); err != nil {
-			return err
-		}
-		c, err := async.Await(co, proxy).Value.Get()
-		if err != nil {
-			return err
-		}
-		if c.AToB != int64(len(msg1)) || c.BToA != int64(len(msg2)) {
-			t.Errorf("CopyBidirectional = %+v, want %d and %d", c, len(msg1), len(msg2))
-		}
-		noWaiters(t, client, proxyA, proxyB, server)
-		return nil
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		run(t, x, func(co *async.Co) error {
+			client, proxyA := duplexPair(64)
+			proxyB, server := duplexPair(50)
+			msg1, msg2 := pattern(10_000), pattern(7_777)
+			proxy := async.Spawn(co.Context(), CopyBidirectional(proxyA, proxyB, make([]byte, 33), nil))
+			if err := halfCloseExchange(co, client, server, msg1, msg2); err != nil {
+				return err
+			}
+			c, err := async.Await(co, proxy).Value.Get()
+			if err != nil {
+				return err
+			}
+			if c.AToB != int64(len(msg1)) || c.BToA != int64(len(msg2)) {
+				t.Errorf("CopyBidirectional = %+v, want %d and %d", c, len(msg1), len(msg2))
+			}
+			noWaiters(t, client, proxyA, proxyB, server)
+			return nil
+		})
 	})
 }
 
@@ -126,25 +129,27 @@ func TestCopyBidirectionalPollsOnlyTheWokenDirection(t *testing.T) {
 }
 
 func TestCopyBidirectionalFailureCancelsTheOtherDirection(t *testing.T) {
-	boom := errors.New("boom")
-	run(t, func(co *async.Co) error {
-		client, proxyA := duplexPair(64)
-		proxyB, server := duplexPair(64)
-		proxy := async.Spawn(co.Context(), CopyBidirectional(proxyA, proxyB, nil, nil))
-		if _, err := async.Await(co, WriteAll(server, []byte("hello"))).Get(); err != nil {
-			return err
-		}
-		buf := make([]byte, 5)
-		if _, err := async.Await(co, ReadFull(client, buf)).Get(); err != nil {
-			return err
-		}
-		server.PipeWriter.CloseWithError(boom)
-		res := async.Await(co, proxy).Value
-		if res.Err != boom || res.Value.BToA != 5 || res.Value.AToB != 0 {
-			t.Errorf("CopyBidirectional = %+v, %v; want {0 5}, %v", res.Value, res.Err, boom)
-		}
-		noWaiters(t, client, proxyA, proxyB, server)
-		return nil
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		boom := errors.New("boom")
+		run(t, x, func(co *async.Co) error {
+			client, proxyA := duplexPair(64)
+			proxyB, server := duplexPair(64)
+			proxy := async.Spawn(co.Context(), CopyBidirectional(proxyA, proxyB, nil, nil))
+			if _, err := async.Await(co, WriteAll(server, []byte("hello"))).Get(); err != nil {
+				return err
+			}
+			buf := make([]byte, 5)
+			if _, err := async.Await(co, ReadFull(client, buf)).Get(); err != nil {
+				return err
+			}
+			server.PipeWriter.CloseWithError(boom)
+			res := async.Await(co, proxy).Value
+			if res.Err != boom || res.Value.BToA != 5 || res.Value.AToB != 0 {
+				t.Errorf("CopyBidirectional = %+v, %v; want {0 5}, %v", res.Value, res.Err, boom)
+			}
+			noWaiters(t, client, proxyA, proxyB, server)
+			return nil
+		})
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/asyncgo/async/internal/rttest"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -12,56 +13,60 @@ import (
 )
 
 func TestBufWriterGathersSmallWrites(t *testing.T) {
-	run(t, func(co *async.Co) error {
-		dst := &sink{keep: true, record: true}
-		bw := NewWriter(dst, 16)
-		msg := pattern(50)
-		for i := 0; i < len(msg); i += 5 {
-			n, err := async.Await(co, bw.Write(msg[i:i+5])).Get()
-			if n != 5 || err != nil {
-				return fmt.Errorf("Write = %d, %v", n, err)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		run(t, x, func(co *async.Co) error {
+			dst := &sink{keep: true, record: true}
+			bw := NewWriter(dst, 16)
+			msg := pattern(50)
+			for i := 0; i < len(msg); i += 5 {
+				n, err := async.Await(co, bw.Write(msg[i:i+5])).Get()
+				if n != 5 || err != nil {
+					return fmt.Errorf("Write = %d, %v", n, err)
+				}
 			}
-		}
-		if fmt.Sprint(dst.sizes) != "[16 16 16]" || bw.Buffered() != 2 || bw.Available() != 14 {
-			t.Errorf("writes %v, Buffered %d, Available %d; want [16 16 16], 2, 14",
-				dst.sizes, bw.Buffered(), bw.Available())
-		}
-		if err := async.Await(co, bw.Flush()); err != nil {
-			return err
-		}
-		if !bytes.Equal(dst.got.Bytes(), msg) || bw.Buffered() != 0 {
-			t.Errorf("after Flush: %d bytes written, %d buffered; want %d, 0", dst.got.Len(), bw.Buffered(), len(msg))
-		}
-		// A write as large as the buffer, into an empty buffer, is not copied.
-		dst.sizes = nil
-		async.Await(co, bw.Write(pattern(40)))
-		async.Await(co, bw.Write(pattern(3)))
-		if fmt.Sprint(dst.sizes) != "[40]" || bw.Buffered() != 3 {
-			t.Errorf("writes %v, %d buffered; want [40], 3", dst.sizes, bw.Buffered())
-		}
-		return nil
+			if fmt.Sprint(dst.sizes) != "[16 16 16]" || bw.Buffered() != 2 || bw.Available() != 14 {
+				t.Errorf("writes %v, Buffered %d, Available %d; want [16 16 16], 2, 14",
+					dst.sizes, bw.Buffered(), bw.Available())
+			}
+			if err := async.Await(co, bw.Flush()); err != nil {
+				return err
+			}
+			if !bytes.Equal(dst.got.Bytes(), msg) || bw.Buffered() != 0 {
+				t.Errorf("after Flush: %d bytes written, %d buffered; want %d, 0", dst.got.Len(), bw.Buffered(), len(msg))
+			}
+			// A write as large as the buffer, into an empty buffer, is not copied.
+			dst.sizes = nil
+			async.Await(co, bw.Write(pattern(40)))
+			async.Await(co, bw.Write(pattern(3)))
+			if fmt.Sprint(dst.sizes) != "[40]" || bw.Buffered() != 3 {
+				t.Errorf("writes %v, %d buffered; want [40], 3", dst.sizes, bw.Buffered())
+			}
+			return nil
+		})
 	})
 }
 
 func TestBufWriterPartialWrites(t *testing.T) {
-	run(t, func(co *async.Co) error {
-		dst := &trickleWriter{step: 3}
-		bw := NewWriter(dst, 16)
-		msg := pattern(200)
-		for rest := msg; len(rest) > 0; {
-			k := min(len(rest), 7)
-			if _, err := async.Await(co, bw.Write(rest[:k])).Get(); err != nil {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		run(t, x, func(co *async.Co) error {
+			dst := &trickleWriter{step: 3}
+			bw := NewWriter(dst, 16)
+			msg := pattern(200)
+			for rest := msg; len(rest) > 0; {
+				k := min(len(rest), 7)
+				if _, err := async.Await(co, bw.Write(rest[:k])).Get(); err != nil {
+					return err
+				}
+				rest = rest[k:]
+			}
+			if err := async.Await(co, bw.Flush()); err != nil {
 				return err
 			}
-			rest = rest[k:]
-		}
-		if err := async.Await(co, bw.Flush()); err != nil {
-			return err
-		}
-		if !bytes.Equal(dst.got.Bytes(), msg) {
-			t.Errorf("wrote %d bytes, want the %d given, in order", dst.got.Len(), len(msg))
-		}
-		return nil
+			if !bytes.Equal(dst.got.Bytes(), msg) {
+				t.Errorf("wrote %d bytes, want the %d given, in order", dst.got.Len(), len(msg))
+			}
+			return nil
+		})
 	})
 }
 
@@ -70,82 +75,86 @@ func TestBufWriterPartialWrites(t *testing.T) {
 // the reader's after every read, that no more than the BufWriter's size
 // and the pipe's size are in flight between them.
 func TestBufWriterBackpressure(t *testing.T) {
-	const bufSize, pipeSize = 64, 32
-	run(t, func(co *async.Co) error {
-		r, w := Pipe(pipeSize)
-		bw := NewWriter(w, bufSize)
-		msg := pattern(20_000)
-		var written, read int // bytes the writer's Writes took; bytes the reader got
-		check := func(who string) {
-			if bw.Buffered() > bufSize {
-				t.Errorf("%s: the BufWriter holds %d bytes, more than its %d", who, bw.Buffered(), bufSize)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		const bufSize, pipeSize = 64, 32
+		run(t, x, func(co *async.Co) error {
+			r, w := Pipe(pipeSize)
+			bw := NewWriter(w, bufSize)
+			msg := pattern(20_000)
+			var written, read int // bytes the writer's Writes took; bytes the reader got
+			check := func(who string) {
+				if bw.Buffered() > bufSize {
+					t.Errorf("%s: the BufWriter holds %d bytes, more than its %d", who, bw.Buffered(), bufSize)
+				}
+				if inFlight := written - read; inFlight > bufSize+pipeSize {
+					t.Errorf("%s: %d bytes between writer and reader, more than %d", who, inFlight, bufSize+pipeSize)
+				}
 			}
-			if inFlight := written - read; inFlight > bufSize+pipeSize {
-				t.Errorf("%s: %d bytes between writer and reader, more than %d", who, inFlight, bufSize+pipeSize)
-			}
-		}
-		writer := spawn(co, func(co *async.Co) error {
-			rng := rand.New(rand.NewPCG(3, 4))
-			for rest := msg; len(rest) > 0; {
-				k := min(len(rest), 1+rng.IntN(150))
-				n, err := async.Await(co, bw.Write(rest[:k])).Get()
+			writer := spawn(co, func(co *async.Co) error {
+				rng := rand.New(rand.NewPCG(3, 4))
+				for rest := msg; len(rest) > 0; {
+					k := min(len(rest), 1+rng.IntN(150))
+					n, err := async.Await(co, bw.Write(rest[:k])).Get()
+					if err != nil {
+						return err
+					}
+					written += n
+					rest = rest[n:]
+					check("writer")
+				}
+				if err := async.Await(co, bw.Flush()); err != nil {
+					return err
+				}
+				return w.Close()
+			})
+			var got []byte
+			buf := make([]byte, 7)
+			for {
+				n, err := async.Await(co, r.Read(buf)).Get()
+				if err == io.EOF {
+					break
+				}
 				if err != nil {
 					return err
 				}
-				written += n
-				rest = rest[n:]
-				check("writer")
+				got = append(got, buf[:n]...)
+				read += n
+				check("reader")
+				for range 3 { // be slow
+					async.Await(co, async.Yield())
+				}
 			}
-			if err := async.Await(co, bw.Flush()); err != nil {
-				return err
+			if !bytes.Equal(got, msg) {
+				t.Errorf("read %d bytes, want the %d written, in order", len(got), len(msg))
 			}
-			return w.Close()
+			return join(co, writer)
 		})
-		var got []byte
-		buf := make([]byte, 7)
-		for {
-			n, err := async.Await(co, r.Read(buf)).Get()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return err
-			}
-			got = append(got, buf[:n]...)
-			read += n
-			check("reader")
-			for range 3 { // be slow
-				async.Await(co, async.Yield())
-			}
-		}
-		if !bytes.Equal(got, msg) {
-			t.Errorf("read %d bytes, want the %d written, in order", len(got), len(msg))
-		}
-		return join(co, writer)
 	})
 }
 
 func TestBufWriterFailureIsSticky(t *testing.T) {
-	boom := errors.New("boom")
-	run(t, func(co *async.Co) error {
-		dst := &trickleWriter{step: 5, fail: boom, failAfter: 10}
-		bw := NewWriter(dst, 16)
-		if _, err := async.Await(co, bw.Write(pattern(12))).Get(); err != nil {
-			return fmt.Errorf("Write into the buffer = %v", err)
-		}
-		if err := async.Await(co, bw.Flush()); err != boom {
-			t.Errorf("Flush = %v, want %v", err, boom)
-		}
-		if bw.Buffered() != 2 {
-			t.Errorf("Buffered after a failed flush = %d, want the 2 not written", bw.Buffered())
-		}
-		if n, err := async.Await(co, bw.Write([]byte("x"))).Get(); n != 0 || err != boom {
-			t.Errorf("Write after a failure = %d, %v; want 0, %v", n, err, boom)
-		}
-		if err := async.Await(co, bw.Flush()); err != boom {
-			t.Errorf("second Flush = %v, want %v", err, boom)
-		}
-		return nil
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		boom := errors.New("boom")
+		run(t, x, func(co *async.Co) error {
+			dst := &trickleWriter{step: 5, fail: boom, failAfter: 10}
+			bw := NewWriter(dst, 16)
+			if _, err := async.Await(co, bw.Write(pattern(12))).Get(); err != nil {
+				return fmt.Errorf("Write into the buffer = %v", err)
+			}
+			if err := async.Await(co, bw.Flush()); err != boom {
+				t.Errorf("Flush = %v, want %v", err, boom)
+			}
+			if bw.Buffered() != 2 {
+				t.Errorf("Buffered after a failed flush = %d, want the 2 not written", bw.Buffered())
+			}
+			if n, err := async.Await(co, bw.Write([]byte("x"))).Get(); n != 0 || err != boom {
+				t.Errorf("Write after a failure = %d, %v; want 0, %v", n, err, boom)
+			}
+			if err := async.Await(co, bw.Flush()); err != boom {
+				t.Errorf("second Flush = %v, want %v", err, boom)
+			}
+			return nil
+		})
 	})
 }
 

@@ -3,6 +3,7 @@ package aio
 import (
 	"bytes"
 	"errors"
+	"github.com/asyncgo/async/internal/rttest"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -20,11 +21,11 @@ import (
 // own timeout. It is far beyond what any test needs.
 const testTimeout = time.Minute
 
-// run runs fn as the main coroutine of a new executor and fails t with
-// what it returns.
-func run(t *testing.T, fn func(co *async.Co) error) {
+// run runs fn as the main coroutine of a new executor of x's kind and
+// fails t with what it returns.
+func run(t *testing.T, x rttest.Executor, fn func(co *async.Co) error) {
 	t.Helper()
-	res, runErr := executor.Run(timer.Timeout(async.Go(fn), testTimeout))
+	res, runErr := executor.Run(timer.Timeout(async.Go(fn), testTimeout), x.Options...)
 	switch {
 	case runErr != nil:
 		t.Fatalf("executor: %v", runErr)

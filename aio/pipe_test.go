@@ -3,6 +3,7 @@ package aio
 import (
 	"bytes"
 	"errors"
+	"github.com/asyncgo/async/internal/rttest"
 	"io"
 	"math/rand/v2"
 	"sync"
@@ -128,38 +129,40 @@ func TestPipeClose(t *testing.T) {
 // executors on two goroutines, in chunks of random sizes, so that each
 // side waits for the other often and wakes cross goroutines.
 func TestPipeAcrossExecutors(t *testing.T) {
-	r, w := Pipe(61)
-	msg := pattern(300_000)
-	var wg sync.WaitGroup
-	var werr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		rng := rand.New(rand.NewPCG(1, 2))
-		werr, _ = executor.Run(async.Go(func(co *async.Co) error {
-			defer w.Close()
-			for rest := msg; len(rest) > 0; {
-				k := min(len(rest), 1+rng.IntN(200))
-				if _, err := async.Await(co, WriteAll(w, rest[:k])).Get(); err != nil {
-					return err
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		r, w := Pipe(61)
+		msg := pattern(300_000)
+		var wg sync.WaitGroup
+		var werr error
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(1, 2))
+			werr, _ = executor.Run(async.Go(func(co *async.Co) error {
+				defer w.Close()
+				for rest := msg; len(rest) > 0; {
+					k := min(len(rest), 1+rng.IntN(200))
+					if _, err := async.Await(co, WriteAll(w, rest[:k])).Get(); err != nil {
+						return err
+					}
+					rest = rest[k:]
 				}
-				rest = rest[k:]
+				return nil
+			}), x.Options...)
+		}()
+		got, err := executor.Run(async.Go(func(co *async.Co) []byte {
+			b, err := readAll(co, r)
+			if err != nil {
+				t.Error(err)
 			}
-			return nil
-		}))
-	}()
-	got, err := executor.Run(async.Go(func(co *async.Co) []byte {
-		b, err := readAll(co, r)
-		if err != nil {
-			t.Error(err)
+			return b
+		}), x.Options...)
+		wg.Wait()
+		if err != nil || werr != nil {
+			t.Fatal(err, werr)
 		}
-		return b
-	}))
-	wg.Wait()
-	if err != nil || werr != nil {
-		t.Fatal(err, werr)
-	}
-	if !bytes.Equal(got, msg) {
-		t.Errorf("read %d bytes, want the %d written, in order", len(got), len(msg))
-	}
+		if !bytes.Equal(got, msg) {
+			t.Errorf("read %d bytes, want the %d written, in order", len(got), len(msg))
+		}
+	})
 }

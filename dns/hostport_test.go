@@ -2,6 +2,7 @@ package dns_test
 
 import (
 	"errors"
+	"github.com/asyncgo/async/internal/rttest"
 	"net"
 	"net/netip"
 	"slices"
@@ -51,28 +52,32 @@ func TestHostPortMalformed(t *testing.T) {
 }
 
 func TestHostPortServiceName(t *testing.T) {
-	got := run(t, dns.LookupHostPort("127.0.0.1:http"))
-	if want := addrPorts(80, "127.0.0.1"); got.Err != nil || !slices.Equal(got.Value, want) {
-		t.Fatalf("LookupHostPort(127.0.0.1:http) = %v, %v; want %v", got.Value, got.Err, want)
-	}
-	in := "127.0.0.1:no-such-service"
-	got = run(t, dns.LookupHostPort(in))
-	if got.Err == nil || !strings.Contains(got.Err.Error(), in) {
-		t.Fatalf("LookupHostPort(%q) = %v, %v; want an error naming it", in, got.Value, got.Err)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		got := run(t, x, dns.LookupHostPort("127.0.0.1:http"))
+		if want := addrPorts(80, "127.0.0.1"); got.Err != nil || !slices.Equal(got.Value, want) {
+			t.Fatalf("LookupHostPort(127.0.0.1:http) = %v, %v; want %v", got.Value, got.Err, want)
+		}
+		in := "127.0.0.1:no-such-service"
+		got = run(t, x, dns.LookupHostPort(in))
+		if got.Err == nil || !strings.Contains(got.Err.Error(), in) {
+			t.Fatalf("LookupHostPort(%q) = %v, %v; want an error naming it", in, got.Value, got.Err)
+		}
+	})
 }
 
 func TestHostPortAsksTheServer(t *testing.T) {
-	srv := startFakeDNS(t, map[string][]netip.Addr{"svc.example.test": addrs("192.0.2.1")}, false)
-	r := dns.NewResolver(srv.resolver())
-	got := run(t, r.LookupHostPort("svc.example.test:https"))
-	if want := addrPorts(443, "192.0.2.1"); got.Err != nil || !slices.Equal(got.Value, want) {
-		t.Fatalf("LookupHostPort = %v, %v; want %v", got.Value, got.Err, want)
-	}
-	in := "gone.example.test:80"
-	got = run(t, r.LookupHostPort(in))
-	var de *net.DNSError
-	if !errors.As(got.Err, &de) || !de.IsNotFound || !strings.Contains(got.Err.Error(), in) {
-		t.Fatalf("LookupHostPort(%q) = %v, %v; want a not-found *net.DNSError naming it", in, got.Value, got.Err)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		srv := startFakeDNS(t, map[string][]netip.Addr{"svc.example.test": addrs("192.0.2.1")}, false)
+		r := dns.NewResolver(srv.resolver())
+		got := run(t, x, r.LookupHostPort("svc.example.test:https"))
+		if want := addrPorts(443, "192.0.2.1"); got.Err != nil || !slices.Equal(got.Value, want) {
+			t.Fatalf("LookupHostPort = %v, %v; want %v", got.Value, got.Err, want)
+		}
+		in := "gone.example.test:80"
+		got = run(t, x, r.LookupHostPort(in))
+		var de *net.DNSError
+		if !errors.As(got.Err, &de) || !de.IsNotFound || !strings.Contains(got.Err.Error(), in) {
+			t.Fatalf("LookupHostPort(%q) = %v, %v; want a not-found *net.DNSError naming it", in, got.Value, got.Err)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/asyncgo/async/internal/rttest"
 	"net"
 	"net/netip"
 	"os"
@@ -32,10 +33,10 @@ func pollOnce[T any](f async.Future[T]) (T, bool) {
 	return f.Poll(cx)
 }
 
-// run awaits f on a new executor, bounded by patience.
-func run[T any](t *testing.T, f async.Future[async.Result[T]]) async.Result[T] {
+// run awaits f on a new executor of x's kind, bounded by patience.
+func run[T any](t *testing.T, x rttest.Executor, f async.Future[async.Result[T]]) async.Result[T] {
 	t.Helper()
-	r, err := executor.Run(timer.Timeout(f, patience))
+	r, err := executor.Run(timer.Timeout(f, patience), x.Options...)
 	if err != nil {
 		t.Fatalf("executor: %v", err)
 	}
@@ -82,89 +83,99 @@ func TestLookupEmptyHost(t *testing.T) {
 }
 
 func TestLookupAsksTheServer(t *testing.T) {
-	srv := startFakeDNS(t, map[string][]netip.Addr{
-		"svc.example.test": addrs("192.0.2.1", "192.0.2.2", "2001:db8::5"),
-	}, false)
-	r := dns.NewResolver(srv.resolver())
-	got := run(t, r.Lookup("svc.example.test"))
-	if got.Err != nil {
-		t.Fatal(got.Err)
-	}
-	slices.SortFunc(got.Value, netip.Addr.Compare) // the resolver orders them by RFC 6724
-	if want := addrs("192.0.2.1", "192.0.2.2", "2001:db8::5"); !slices.Equal(got.Value, want) {
-		t.Fatalf("Lookup = %v; want %v", got.Value, want)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		srv := startFakeDNS(t, map[string][]netip.Addr{
+			"svc.example.test": addrs("192.0.2.1", "192.0.2.2", "2001:db8::5"),
+		}, false)
+		r := dns.NewResolver(srv.resolver())
+		got := run(t, x, r.Lookup("svc.example.test"))
+		if got.Err != nil {
+			t.Fatal(got.Err)
+		}
+		slices.SortFunc(got.Value, netip.Addr.Compare) // the resolver orders them by RFC 6724
+		if want := addrs("192.0.2.1", "192.0.2.2", "2001:db8::5"); !slices.Equal(got.Value, want) {
+			t.Fatalf("Lookup = %v; want %v", got.Value, want)
+		}
+	})
 }
 
 func TestLookupUnknownName(t *testing.T) {
-	srv := startFakeDNS(t, nil, false)
-	got := run(t, dns.NewResolver(srv.resolver()).Lookup("nothing.example.test"))
-	var de *net.DNSError
-	if !errors.As(got.Err, &de) || !de.IsNotFound || !strings.Contains(got.Err.Error(), "nothing.example.test") {
-		t.Fatalf("Lookup of an unknown name: %v, %v; want a not-found *net.DNSError naming it", got.Value, got.Err)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		srv := startFakeDNS(t, nil, false)
+		got := run(t, x, dns.NewResolver(srv.resolver()).Lookup("nothing.example.test"))
+		var de *net.DNSError
+		if !errors.As(got.Err, &de) || !de.IsNotFound || !strings.Contains(got.Err.Error(), "nothing.example.test") {
+			t.Fatalf("Lookup of an unknown name: %v, %v; want a not-found *net.DNSError naming it", got.Value, got.Err)
+		}
+	})
 }
 
 // A lookup that a timeout cancels returns at once, and its goroutine (and
 // the resolver's, through the Dial that closes on cancel) ends.
 func TestLookupCancelledByTimeout(t *testing.T) {
-	srv := startFakeDNS(t, nil, true)
-	ignore := goleak.IgnoreCurrent()
-	r := dns.NewResolver(srv.resolver())
-	start := time.Now()
-	res, err := executor.Run(timer.Timeout(r.Lookup("slow.example.test"), 50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !errors.Is(res.Err, timer.ErrTimeout) {
-		t.Fatalf("Lookup against a silent server: %v, %v; want timer.ErrTimeout", res.Value, res.Err)
-	}
-	// The resolver's own timeout is 5 s: a cancel that did not reach it
-	// would take that long.
-	if d := time.Since(start); d > 4*time.Second {
-		t.Errorf("cancelled lookup took %v", d)
-	}
-	goleak.VerifyNone(t, ignore)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		srv := startFakeDNS(t, nil, true)
+		ignore := goleak.IgnoreCurrent()
+		r := dns.NewResolver(srv.resolver())
+		start := time.Now()
+		res, err := executor.Run(timer.Timeout(r.Lookup("slow.example.test"), 50*time.Millisecond), x.Options...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !errors.Is(res.Err, timer.ErrTimeout) {
+			t.Fatalf("Lookup against a silent server: %v, %v; want timer.ErrTimeout", res.Value, res.Err)
+		}
+		// The resolver's own timeout is 5 s: a cancel that did not reach it
+		// would take that long.
+		if d := time.Since(start); d > 4*time.Second {
+			t.Errorf("cancelled lookup took %v", d)
+		}
+		goleak.VerifyNone(t, ignore)
+	})
 }
 
 // Many lookups at once on one executor: each goroutine wakes its own task,
 // whether it finishes before or after the task's poll returns.
 func TestManyConcurrentLookups(t *testing.T) {
-	srv := startFakeDNS(t, map[string][]netip.Addr{"svc.example.test": addrs("192.0.2.1")}, false)
-	r := dns.NewResolver(srv.resolver())
-	const n = 20
-	main := async.Go(func(co *async.Co) error {
-		hs := make([]async.JoinHandle[async.Result[[]netip.Addr]], n)
-		for i := range hs {
-			host := "svc.example.test"
-			if i%2 == 1 {
-				host = "192.0.2.9" // ready at once, mixed in
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		srv := startFakeDNS(t, map[string][]netip.Addr{"svc.example.test": addrs("192.0.2.1")}, false)
+		r := dns.NewResolver(srv.resolver())
+		const n = 20
+		main := async.Go(func(co *async.Co) error {
+			hs := make([]async.JoinHandle[async.Result[[]netip.Addr]], n)
+			for i := range hs {
+				host := "svc.example.test"
+				if i%2 == 1 {
+					host = "192.0.2.9" // ready at once, mixed in
+				}
+				hs[i] = async.Spawn(co.Context(), r.Lookup(host))
 			}
-			hs[i] = async.Spawn(co.Context(), r.Lookup(host))
-		}
-		for i, h := range hs {
-			res := async.Await(co, h)
-			if res.Err != nil || res.Value.Err != nil || len(res.Value.Value) != 1 {
-				return fmt.Errorf("lookup %d: %v, %v, %v", i, res.Value.Value, res.Value.Err, res.Err)
+			for i, h := range hs {
+				res := async.Await(co, h)
+				if res.Err != nil || res.Value.Err != nil || len(res.Value.Value) != 1 {
+					return fmt.Errorf("lookup %d: %v, %v, %v", i, res.Value.Value, res.Value.Err, res.Err)
+				}
 			}
+			return nil
+		})
+		res, err := executor.Run(timer.Timeout(main, patience), x.Options...)
+		if err != nil || res.Err != nil || res.Value != nil {
+			t.Fatal(err, res.Err, res.Value)
 		}
-		return nil
 	})
-	res, err := executor.Run(timer.Timeout(main, patience))
-	if err != nil || res.Err != nil || res.Value != nil {
-		t.Fatal(err, res.Err, res.Value)
-	}
 }
 
 // The default resolver reads /etc/hosts before asking any server: a name
 // found there (other than localhost, which needs no lookup) takes the
 // goroutine path without a network.
 func TestDefaultResolverFromHostsFile(t *testing.T) {
-	name, want := hostsName(t)
-	got := run(t, dns.Lookup(name))
-	if got.Err != nil || !slices.Contains(got.Value, want) {
-		t.Fatalf("Lookup(%q) = %v, %v; want it to contain %v (from /etc/hosts)", name, got.Value, got.Err, want)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		name, want := hostsName(t)
+		got := run(t, x, dns.Lookup(name))
+		if got.Err != nil || !slices.Contains(got.Value, want) {
+			t.Fatalf("Lookup(%q) = %v, %v; want it to contain %v (from /etc/hosts)", name, got.Value, got.Err, want)
+		}
+	})
 }
 
 // hostsName returns a name that /etc/hosts maps to a loopback address.

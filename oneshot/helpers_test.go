@@ -1,6 +1,7 @@
 package oneshot
 
 import (
+	"github.com/asyncgo/async/internal/rttest"
 	"sync/atomic"
 	"testing"
 
@@ -22,14 +23,15 @@ func handContext(w async.Waker) *async.Context {
 	return cx
 }
 
-// counted wraps a future and counts its polls.
+// counted wraps a future and counts its polls. The count is atomic: on
+// the multi-thread executor another task, on another worker, reads it.
 type counted[T any] struct {
 	f     async.Future[T]
-	polls int
+	polls atomic.Int64
 }
 
 func (c *counted[T]) Poll(cx *async.Context) (T, bool) {
-	c.polls++
+	c.polls.Add(1)
 	return c.f.Poll(cx)
 }
 
@@ -38,10 +40,11 @@ func (c *counted[T]) Cancel() { c.f.Cancel() }
 // fn is a future written as a closure, for tests.
 func fn[T any](f func(cx *async.Context) (T, bool)) async.Future[T] { return async.PollFunc[T](f) }
 
-// run runs f on a new executor and fails the test on an executor error.
-func run[T any](t *testing.T, f async.Future[T], opts ...executor.Option) T {
+// run runs f on a new executor of x's kind and fails the test on an
+// executor error.
+func run[T any](t *testing.T, x rttest.Executor, f async.Future[T], opts ...executor.Option) T {
 	t.Helper()
-	v, err := executor.Run(f, opts...)
+	v, err := executor.Run(f, x.With(opts...)...)
 	if err != nil {
 		t.Fatalf("executor.Run: %v", err)
 	}

@@ -2,6 +2,7 @@ package oneshot
 
 import (
 	"errors"
+	"github.com/asyncgo/async/internal/rttest"
 	"sync"
 	"testing"
 	"time"
@@ -12,35 +13,51 @@ import (
 )
 
 func TestSendThenReceive(t *testing.T) {
-	tx, rx := New[string]()
-	if err := tx.Send("hello"); err != nil {
-		t.Fatalf("Send: %v", err)
-	}
-	r := run(t, async.Future[async.Result[string]](rx))
-	if r.Value != "hello" || r.Err != nil {
-		t.Fatalf("received %q, %v; want \"hello\", nil", r.Value, r.Err)
-	}
-	if !tx.IsClosed() {
-		t.Error("IsClosed() = false after the receiver took the value")
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		tx, rx := New[string]()
+		if err := tx.Send("hello"); err != nil {
+			t.Fatalf("Send: %v", err)
+		}
+		r := run(t, x, async.Future[async.Result[string]](rx))
+		if r.Value != "hello" || r.Err != nil {
+			t.Fatalf("received %q, %v; want \"hello\", nil", r.Value, r.Err)
+		}
+		if !tx.IsClosed() {
+			t.Error("IsClosed() = false after the receiver took the value")
+		}
+	})
 }
 
 func TestReceiverWaitsThenSenderSends(t *testing.T) {
-	tx, rx := New[int]()
-	recv := &counted[async.Result[int]]{f: rx}
-	send := fn(func(*async.Context) (error, bool) { return tx.Send(42), true })
-	p := run(t, both[async.Result[int], error](recv, send))
-	if p.a.Err != nil || p.a.Value.Value != 42 || p.a.Value.Err != nil {
-		t.Fatalf("receiver task = %+v; want 42", p.a)
-	}
-	if p.b.Err != nil || p.b.Value != nil {
-		t.Fatalf("sender task = %+v; want nil error", p.b)
-	}
-	// Once pending (the sender had not run), once ready: woken exactly
-	// when the value came, never polled in vain.
-	if recv.polls != 2 {
-		t.Errorf("receiver polled %d times, want 2", recv.polls)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		tx, rx := New[int]()
+		recv := &counted[async.Result[int]]{f: rx}
+		// The sender sends once the receiver waits, its waker stored. On
+		// the current-thread executor that is so when the sender first
+		// runs (the receiver was spawned first); on the multi-thread one
+		// the two tasks may run at once on two workers, so the sender
+		// yields until it is so: the test is about a receiver that waits
+		// before the value comes.
+		send := fn(func(cx *async.Context) (error, bool) {
+			if tx.state.Load()&rxWaiting == 0 {
+				cx.Waker().Wake()
+				return nil, false
+			}
+			return tx.Send(42), true
+		})
+		p := run(t, x, both[async.Result[int], error](recv, send))
+		if p.a.Err != nil || p.a.Value.Value != 42 || p.a.Value.Err != nil {
+			t.Fatalf("receiver task = %+v; want 42", p.a)
+		}
+		if p.b.Err != nil || p.b.Value != nil {
+			t.Fatalf("sender task = %+v; want nil error", p.b)
+		}
+		// Once pending (the sender had not run), once ready: woken exactly
+		// when the value came, never polled in vain.
+		if n := recv.polls.Load(); n != 2 {
+			t.Errorf("receiver polled %d times, want 2", n)
+		}
+	})
 }
 
 func TestSenderCloseGivesErrSenderGone(t *testing.T) {
@@ -161,40 +178,44 @@ func TestRepollWithAnotherWaker(t *testing.T) {
 }
 
 func TestGoroutineSendsIntoTask(t *testing.T) {
-	tx, rx := New[int]()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	wg.Go(func() {
-		time.Sleep(time.Millisecond) // let the task wait first, usually
-		if err := tx.Send(9); err != nil {
-			t.Errorf("Send: %v", err)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		tx, rx := New[int]()
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		wg.Go(func() {
+			time.Sleep(time.Millisecond) // let the task wait first, usually
+			if err := tx.Send(9); err != nil {
+				t.Errorf("Send: %v", err)
+			}
+		})
+		r := run(t, x, async.Future[async.Result[int]](rx))
+		if r.Value != 9 || r.Err != nil {
+			t.Fatalf("received %d, %v; want 9, nil", r.Value, r.Err)
 		}
 	})
-	r := run(t, async.Future[async.Result[int]](rx))
-	if r.Value != 9 || r.Err != nil {
-		t.Fatalf("received %d, %v; want 9, nil", r.Value, r.Err)
-	}
 }
 
 func TestTaskSendsToGoroutine(t *testing.T) {
-	tx, rx := New[int]()
-	got := make(chan int, 1)
-	go func() {
-		v, err := rx.Wait()
-		if err != nil {
-			t.Errorf("Wait: %v", err)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		tx, rx := New[int]()
+		got := make(chan int, 1)
+		go func() {
+			v, err := rx.Wait()
+			if err != nil {
+				t.Errorf("Wait: %v", err)
+			}
+			got <- v
+		}()
+		sender := async.Future[struct{}](&sleepThen{d: time.Millisecond, then: func() {
+			if err := tx.Send(11); err != nil {
+				t.Errorf("Send: %v", err)
+			}
+		}})
+		run(t, x, sender)
+		if v := <-got; v != 11 {
+			t.Fatalf("Wait = %d; want 11", v)
 		}
-		got <- v
-	}()
-	sender := async.Future[struct{}](&sleepThen{d: time.Millisecond, then: func() {
-		if err := tx.Send(11); err != nil {
-			t.Errorf("Send: %v", err)
-		}
-	}})
-	run(t, sender)
-	if v := <-got; v != 11 {
-		t.Fatalf("Wait = %d; want 11", v)
-	}
+	})
 }
 
 // sleepThen sleeps, then calls then.
@@ -295,28 +316,26 @@ func TestClosedFutureCancelReleasesWaker(t *testing.T) {
 // A receiver that loses a timeout is cancelled: the sender sees that, and
 // no timer or waker is left behind.
 func TestTimeoutCancelsReceiver(t *testing.T) {
-	tx, rx := New[int]()
-	ex, err := executor.NewCurrentThread(executor.WithPausedClock())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	r, err := executor.BlockOn(ex, async.Future[async.Result[async.Result[int]]](timer.Timeout(rx, time.Second)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !errors.Is(r.Err, timer.ErrTimeout) {
-		t.Fatalf("Timeout(rx) = %+v; want ErrTimeout", r)
-	}
-	if n := ex.Reactor().Timers(); n != 0 {
-		t.Errorf("%d timers left armed", n)
-	}
-	if rx.rxWaker != nil {
-		t.Error("the timed-out receiver's waker is still in the channel")
-	}
-	if err := tx.Send(1); !errors.Is(err, ErrReceiverGone) {
-		t.Errorf("Send after the receiver timed out = %v; want ErrReceiverGone", err)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		tx, rx := New[int]()
+		ex := x.New(t, executor.WithPausedClock())
+		r, err := executor.BlockOn(ex, async.Future[async.Result[async.Result[int]]](timer.Timeout(rx, time.Second)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !errors.Is(r.Err, timer.ErrTimeout) {
+			t.Fatalf("Timeout(rx) = %+v; want ErrTimeout", r)
+		}
+		if n := ex.Reactor().Timers(); n != 0 {
+			t.Errorf("%d timers left armed", n)
+		}
+		if rx.rxWaker != nil {
+			t.Error("the timed-out receiver's waker is still in the channel")
+		}
+		if err := tx.Send(1); !errors.Is(err, ErrReceiverGone) {
+			t.Errorf("Send after the receiver timed out = %v; want ErrReceiverGone", err)
+		}
+	})
 }
 
 // Send and a polling receiver on two goroutines: the value always arrives
