@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/asyncgo/async/internal/rttest"
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 // halfCloseExchange runs the two peers of a proxy: the client sends msg1

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/asyncgo/async/internal/rttest"
 	"io"
 	"strings"
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 // readLines calls ReadLine until it fails, and records each result as

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/asyncgo/async/internal/rttest"
 	"io"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 func TestBufWriterGathersSmallWrites(t *testing.T) {

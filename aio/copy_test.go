@@ -3,11 +3,11 @@ package aio
 import (
 	"bytes"
 	"errors"
-	"github.com/asyncgo/async/internal/rttest"
 	"io"
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/asyncgo/async/internal/rttest"
 	"io"
 	"math"
 	"runtime"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 

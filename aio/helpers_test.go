@@ -3,7 +3,6 @@ package aio
 import (
 	"bytes"
 	"errors"
-	"github.com/asyncgo/async/internal/rttest"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )

@@ -3,12 +3,12 @@ package aio
 import (
 	"errors"
 	"fmt"
-	"github.com/asyncgo/async/internal/rttest"
 	"io"
 	"strings"
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 // nextLines calls Next until end of stream, and records each line, or

@@ -3,7 +3,6 @@ package aio
 import (
 	"bytes"
 	"errors"
-	"github.com/asyncgo/async/internal/rttest"
 	"io"
 	"math/rand/v2"
 	"sync"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 func TestPipeIsBoundedAndWraps(t *testing.T) {

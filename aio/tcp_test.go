@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/asyncgo/async/internal/rttest"
 	"testing"
 	"time"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/tcp"
 	"github.com/asyncgo/async/timer"
 )

@@ -2,7 +2,6 @@ package dns_test
 
 import (
 	"errors"
-	"github.com/asyncgo/async/internal/rttest"
 	"net"
 	"net/netip"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async/dns"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 func addrPorts(port uint16, ss ...string) []netip.AddrPort {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"github.com/asyncgo/async/internal/rttest"
 	"net"
 	"net/netip"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/dns"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )

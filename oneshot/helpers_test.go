@@ -1,12 +1,12 @@
 package oneshot
 
 import (
-	"github.com/asyncgo/async/internal/rttest"
 	"sync/atomic"
 	"testing"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 
@@ -23,15 +23,14 @@ func handContext(w async.Waker) *async.Context {
 	return cx
 }
 
-// counted wraps a future and counts its polls. The count is atomic: on
-// the multi-thread executor another task, on another worker, reads it.
+// counted wraps a future and counts its polls.
 type counted[T any] struct {
 	f     async.Future[T]
-	polls atomic.Int64
+	polls int
 }
 
 func (c *counted[T]) Poll(cx *async.Context) (T, bool) {
-	c.polls.Add(1)
+	c.polls++
 	return c.f.Poll(cx)
 }
 

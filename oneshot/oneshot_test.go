@@ -2,13 +2,13 @@ package oneshot
 
 import (
 	"errors"
-	"github.com/asyncgo/async/internal/rttest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -54,8 +54,8 @@ func TestReceiverWaitsThenSenderSends(t *testing.T) {
 		}
 		// Once pending (the sender had not run), once ready: woken exactly
 		// when the value came, never polled in vain.
-		if n := recv.polls.Load(); n != 2 {
-			t.Errorf("receiver polled %d times, want 2", n)
+		if recv.polls != 2 {
+			t.Errorf("receiver polled %d times, want 2", recv.polls)
 		}
 	})
 }
