@@ -3,8 +3,9 @@
 // Go's resolver blocks the goroutine that calls it (it reads /etc/hosts,
 // sends queries and waits for answers, or calls the C library), so a
 // lookup cannot run on an executor's goroutine. A lookup future runs it on
-// a goroutine of its own, started by the future's first poll, and that
-// goroutine wakes the task when the answer is in:
+// the executor's blocking pool (async.SpawnBlocking's; a goroutine of its
+// own when polled without an executor), from the future's first poll, and
+// that goroutine wakes the task when the answer is in:
 //
 //	task polls Lookup ─► goroutine: net.Resolver.LookupNetIP(ctx, "ip", host)
 //	   (pending)                         │

@@ -5,12 +5,13 @@ import (
 	"sync"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/task"
 )
 
-// blockingFuture runs a blocking function on a goroutine of its own and is
-// ready with its result. The goroutine starts on the first poll, so a
-// future that is never polled costs nothing; Cancel cancels the function's
-// context.
+// blockingFuture runs a blocking function on the executor's blocking pool
+// (a goroutine of its own when polled without an executor) and is ready
+// with its result. It starts on the first poll, so a future that is never
+// polled costs nothing; Cancel cancels the function's context.
 type blockingFuture[T any] struct {
 	fn     func(ctx context.Context) (T, error)
 	st     *blockingState[T] // nil until the first poll
@@ -33,7 +34,7 @@ func newBlockingFuture[T any](fn func(ctx context.Context) (T, error)) *blocking
 // result, or store the new waker.
 func (f *blockingFuture[T]) Poll(cx *async.Context) (async.Result[T], bool) {
 	if f.st == nil {
-		f.start(cx.Waker())
+		f.start(cx.Waker(), (*task.Context)(cx).Pool())
 		return async.Result[T]{}, false
 	}
 	st := f.st
@@ -48,18 +49,23 @@ func (f *blockingFuture[T]) Poll(cx *async.Context) (async.Result[T], bool) {
 	return async.Result[T]{}, false
 }
 
-// start stores the waker before the goroutine exists, so a goroutine that
-// finishes at once (before Poll even returns) still finds it.
-func (f *blockingFuture[T]) start(w async.Waker) {
+// start stores the waker before the function runs, so one that finishes at
+// once (before Poll even returns) still finds it.
+func (f *blockingFuture[T]) start(w async.Waker, pool task.Pool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	st := &blockingState[T]{waker: w}
 	f.st, f.cancel = st, cancel
 	fn := f.fn
 	f.fn = nil
-	go st.run(ctx, cancel, fn)
+	if pool == nil {
+		go st.run(ctx, cancel, fn)
+		return
+	}
+	pool.Go(func() { st.run(ctx, cancel, fn) })
 }
 
-// run is the goroutine. It wakes outside the lock: a waker may do anything.
+// run calls fn on its goroutine. It wakes outside the lock: a waker may do
+// anything.
 func (st *blockingState[T]) run(ctx context.Context, cancel context.CancelFunc, fn func(context.Context) (T, error)) {
 	v, err := fn(ctx)
 	cancel() // release the context's resources

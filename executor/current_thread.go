@@ -40,6 +40,7 @@ type CurrentThread struct {
 	closed  bool         // guarded by mu
 
 	stats Stats // executor goroutine only
+	pool  *blockingPool
 }
 
 // Stats counts what an executor did, for tests and tuning.
@@ -84,8 +85,11 @@ func NewCurrentThread(opts ...Option) (*CurrentThread, error) {
 		wake = ex.signal
 	}
 	ex.queue = task.NewQueue(wake)
+	ex.pool = newBlockingPool(c)
 	ex.cx = task.NewContext((*spawner)(ex), ex.reactor)
+	ex.cx.SetPool(ex.pool)
 	ex.remoteCx = task.NewContext((*remoteSpawner)(ex), ex.reactor)
+	ex.remoteCx.SetPool(ex.pool)
 	if ex.ownsIO && !ex.turnsIO {
 		ex.ioStopped = make(chan struct{})
 		go ex.runReactor()
@@ -435,6 +439,7 @@ func (ex *CurrentThread) Close() error {
 	ex.closed = true
 	ex.mu.Unlock()
 	ex.shutdownTasks()
+	ex.pool.close()
 	if !ex.ownsIO {
 		return nil
 	}

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"errors"
+	"time"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/reactor"
@@ -29,6 +30,9 @@ type config struct {
 	shared         *reactor.Reactor
 	workers        int
 	multi          bool
+
+	blockingMax       int
+	blockingKeepAlive time.Duration
 }
 
 // WithPausedClock makes the executor's clock stand still until every task

@@ -41,6 +41,8 @@ type Metrics struct {
 	Injected uint64 // tasks pushed onto the inject queue: spawned or woken from outside a worker, or spilled
 	Inject   int    // tasks in the inject queue now
 	Idle     int    // workers parked now
+	Blocking int    // blocking pool goroutines alive (async.SpawnBlocking)
+	Queued   int    // blocking functions waiting for a pool goroutine
 }
 
 // Metrics returns a snapshot of the executor's counters. It is safe from
@@ -53,6 +55,7 @@ func (ex *MultiThread) Metrics() Metrics {
 		Inject:   int(ex.inject.n.Load()),
 		Idle:     int(ex.numIdle.Load()),
 	}
+	m.Blocking, m.Queued = ex.pool.stats()
 	for i, w := range ex.workers {
 		w.stats.mu.Lock()
 		s := w.stats.s

@@ -49,6 +49,8 @@ type MultiThread struct {
 	failed   chan struct{}         // wakes BlockOn when ioErr is set
 	wg       sync.WaitGroup        // the workers of the BlockOn running
 
+	pool *blockingPool
+
 	mu     sync.Mutex
 	closed bool // guarded by mu
 }
@@ -77,8 +79,9 @@ func NewMultiThread(opts ...Option) (*MultiThread, error) {
 	if err != nil {
 		return nil, fmt.Errorf("executor: %w", err)
 	}
-	ex := &MultiThread{reactor: r, paused: c.paused, failed: make(chan struct{}, 1)}
+	ex := &MultiThread{reactor: r, paused: c.paused, failed: make(chan struct{}, 1), pool: newBlockingPool(c)}
 	ex.remoteCx = task.NewContext((*remoteSpawnerMT)(ex), r)
+	ex.remoteCx.SetPool(ex.pool)
 	ex.workers = make([]*worker, n)
 	for i := range ex.workers {
 		ex.workers[i] = newWorker(ex, i)
@@ -356,5 +359,6 @@ func (ex *MultiThread) Close() error {
 	ex.closed = true
 	ex.mu.Unlock()
 	ex.shutdownTasks()
+	ex.pool.close()
 	return ex.reactor.Close()
 }

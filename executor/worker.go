@@ -50,6 +50,7 @@ func newWorker(ex *MultiThread, i int) *worker {
 	w := &worker{ex: ex, index: i, unparked: make(chan struct{}, 1), seed: uint32(i)*2654435761 + 1}
 	w.cx = task.NewContext((*workerSpawner)(w), ex.reactor)
 	w.cx.SetWorker(uint32(i))
+	w.cx.SetPool(ex.pool)
 	return w
 }
 

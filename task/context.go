@@ -19,6 +19,17 @@ type Context struct {
 	reactor *reactor.Reactor
 	budget  int    // see Proceed
 	worker  uint32 // recorded in the tasks Run polls; see Task.Worker
+	pool    Pool   // runs blocking functions; nil outside an executor
+}
+
+// Pool is a runtime's blocking pool: it runs functions that block (file
+// I/O, cgo, a blocking library) on goroutines of their own, so that they
+// never hold up a goroutine that polls tasks. async.SpawnBlocking reaches
+// it through the Context.
+type Pool interface {
+	// Go runs fn on a goroutine of the pool, now or as soon as one is
+	// free. It does not wait for fn.
+	Go(fn func())
 }
 
 // Budget is how many operations a task may perform in one poll before the
@@ -33,6 +44,13 @@ const Budget = 128
 func NewContext(s Spawner, r *reactor.Reactor) *Context {
 	return &Context{waker: noopWaker{}, spawner: s, reactor: r, budget: Budget}
 }
+
+// Pool returns the blocking pool of the runtime; nil for a Context made
+// without one.
+func (cx *Context) Pool() Pool { return cx.pool }
+
+// SetPool sets the blocking pool that async.SpawnBlocking uses.
+func (cx *Context) SetPool(p Pool) { cx.pool = p }
 
 // SetWorker sets the number Run records in every task it polls with cx
 // (Task.Worker): a multi-thread executor gives each worker's Context the
