@@ -15,17 +15,25 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/netfd"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/mpsc"
 	"github.com/asyncgo/async/reactor"
 	"github.com/asyncgo/async/timer"
 )
 
-// newCoExecutor returns a current-thread executor that is closed when the
-// test ends, after checking that no timer or socket registration is left.
-func newCoExecutor(t *testing.T, opts ...executor.Option) *executor.CurrentThread {
+// newCoExecutor returns an executor of x's kind with opts that is closed
+// when the test ends, after checking that no timer or socket registration
+// is left.
+func newCoExecutor(t *testing.T, x rttest.Executor, opts ...executor.Option) executor.Executor {
 	t.Helper()
-	ex, err := executor.NewCurrentThread(opts...)
+	var ex executor.Executor
+	var err error
+	if x.Multi {
+		ex, err = executor.NewMultiThread(x.With(opts...)...)
+	} else {
+		ex, err = executor.NewCurrentThread(opts...)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,47 +161,49 @@ func mustPanic(t *testing.T, fn func()) (r any) {
 // fed by another coroutine under backpressure, and the handles of spawned
 // tasks, and returns what they produced.
 func TestCoroutineAwaitsInSequence(t *testing.T) {
-	noLeaks(t)
-	ex := newCoExecutor(t, executor.WithPausedClock())
-	r := ex.Reactor()
-	start := r.Now()
-	got, err := executor.BlockOn(ex, async.Go(func(co *async.Co) int {
-		async.Await(co, timer.Sleep(time.Minute))
-		cx := co.Context()
-		slow := async.Spawn(cx, async.Go(func(co *async.Co) int {
-			async.Await(co, timer.Sleep(time.Second))
-			return 200
-		}))
-		quick := async.Spawn(cx, async.Ready(3000))
-		tx, rx := mpsc.New[int](1) // room for one: the producer must wait
-		producer := async.Spawn(cx, async.Go(func(co *async.Co) error {
-			defer tx.Close()
-			for i := 1; i <= 4; i++ {
-				if err := async.Await(co, tx.Send(i)); err != nil {
-					return err
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		ex := newCoExecutor(t, x, executor.WithPausedClock())
+		r := ex.Reactor()
+		start := r.Now()
+		got, err := executor.BlockOn(ex, async.Go(func(co *async.Co) int {
+			async.Await(co, timer.Sleep(time.Minute))
+			cx := co.Context()
+			slow := async.Spawn(cx, async.Go(func(co *async.Co) int {
+				async.Await(co, timer.Sleep(time.Second))
+				return 200
+			}))
+			quick := async.Spawn(cx, async.Ready(3000))
+			tx, rx := mpsc.New[int](1) // room for one: the producer must wait
+			producer := async.Spawn(cx, async.Go(func(co *async.Co) error {
+				defer tx.Close()
+				for i := 1; i <= 4; i++ {
+					if err := async.Await(co, tx.Send(i)); err != nil {
+						return err
+					}
 				}
+				return nil
+			}))
+			sum := 0
+			for {
+				res := async.Await(co, rx.Recv())
+				if errors.Is(res.Err, mpsc.ErrClosed) {
+					break
+				}
+				sum += res.Value
 			}
-			return nil
+			if res := async.Await(co, producer); res.Err != nil || res.Value != nil {
+				panic(fmt.Sprintf("producer: %+v", res))
+			}
+			return sum + async.Await(co, slow).Value + async.Await(co, quick).Value
 		}))
-		sum := 0
-		for {
-			res := async.Await(co, rx.Recv())
-			if errors.Is(res.Err, mpsc.ErrClosed) {
-				break
-			}
-			sum += res.Value
+		if err != nil || got != 3210 {
+			t.Fatalf("BlockOn = %d, %v; want 3210", got, err)
 		}
-		if res := async.Await(co, producer); res.Err != nil || res.Value != nil {
-			panic(fmt.Sprintf("producer: %+v", res))
+		if elapsed := r.Now().Sub(start); elapsed < time.Minute+time.Second || elapsed > time.Minute+2*time.Second {
+			t.Errorf("the paused clock moved %v, want a minute and a second", elapsed)
 		}
-		return sum + async.Await(co, slow).Value + async.Await(co, quick).Value
-	}))
-	if err != nil || got != 3210 {
-		t.Fatalf("BlockOn = %d, %v; want 3210", got, err)
-	}
-	if elapsed := r.Now().Sub(start); elapsed < time.Minute+time.Second || elapsed > time.Minute+2*time.Second {
-		t.Errorf("the paused clock moved %v, want a minute and a second", elapsed)
-	}
+	})
 }
 
 // counter is the book's fiber: it prints its name and count n times,
@@ -209,7 +219,10 @@ func counter(log *[]string, name string, n int) async.Future[int] {
 }
 
 // TestCoroutineFibersTakeTurns: two counters that yield after each step
-// run in alternation on one executor.
+// run in alternation on one executor. CurrentThread only: strict
+// alternation is the order of its one run queue, and the two counters
+// share the log unlocked; on a MultiThread they run side by side (see
+// TestCoroutinesMoveBetweenWorkers).
 func TestCoroutineFibersTakeTurns(t *testing.T) {
 	noLeaks(t)
 	var log []string
@@ -229,63 +242,67 @@ func TestCoroutineFibersTakeTurns(t *testing.T) {
 // TestCoroutinePingPong: two coroutines pass a count back and forth
 // through two channels, each waiting for the other.
 func TestCoroutinePingPong(t *testing.T) {
-	noLeaks(t)
-	const rounds = 100
-	got, err := executor.Run(async.Go(func(co *async.Co) int {
-		pingTx, pingRx := mpsc.New[int](1)
-		pongTx, pongRx := mpsc.New[int](1)
-		async.Spawn(co.Context(), async.Go(func(co *async.Co) struct{} {
-			defer pongTx.Close()
-			for {
-				res := async.Await(co, pingRx.Recv())
-				if res.Err != nil {
-					return struct{}{}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		const rounds = 100
+		got, err := executor.Run(async.Go(func(co *async.Co) int {
+			pingTx, pingRx := mpsc.New[int](1)
+			pongTx, pongRx := mpsc.New[int](1)
+			async.Spawn(co.Context(), async.Go(func(co *async.Co) struct{} {
+				defer pongTx.Close()
+				for {
+					res := async.Await(co, pingRx.Recv())
+					if res.Err != nil {
+						return struct{}{}
+					}
+					async.Await(co, pongTx.Send(res.Value+1))
 				}
-				async.Await(co, pongTx.Send(res.Value+1))
+			})).Detach()
+			n := 0
+			for range rounds {
+				async.Await(co, pingTx.Send(n))
+				n = async.Await(co, pongRx.Recv()).Value
 			}
-		})).Detach()
-		n := 0
-		for range rounds {
-			async.Await(co, pingTx.Send(n))
-			n = async.Await(co, pongRx.Recv()).Value
+			pingTx.Close()
+			if res := async.Await(co, pongRx.Recv()); !errors.Is(res.Err, mpsc.ErrClosed) {
+				panic(fmt.Sprintf("after the last round: %+v", res))
+			}
+			return n
+		}), x.Options...)
+		if err != nil || got != rounds {
+			t.Fatalf("Run = %d, %v; want %d", got, err, rounds)
 		}
-		pingTx.Close()
-		if res := async.Await(co, pongRx.Recv()); !errors.Is(res.Err, mpsc.ErrClosed) {
-			panic(fmt.Sprintf("after the last round: %+v", res))
-		}
-		return n
-	}))
-	if err != nil || got != rounds {
-		t.Fatalf("Run = %d, %v; want %d", got, err, rounds)
-	}
+	})
 }
 
 // TestCoroutineLosingSelectUnwinds: a coroutine that loses a Select is
 // cancelled: the sleep it awaited is disarmed first, then its deferred
 // calls run, and its goroutine ends.
 func TestCoroutineLosingSelectUnwinds(t *testing.T) {
-	noLeaks(t)
-	ex := newCoExecutor(t, executor.WithPausedClock())
-	r := ex.Reactor()
-	deferred, timersInDefer := false, -1
-	slow := async.Go(func(co *async.Co) int {
-		defer func() { deferred, timersInDefer = true, r.Timers() }()
-		async.Await(co, timer.Sleep(time.Hour))
-		return 1
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		ex := newCoExecutor(t, x, executor.WithPausedClock())
+		r := ex.Reactor()
+		deferred, timersInDefer := false, -1
+		slow := async.Go(func(co *async.Co) int {
+			defer func() { deferred, timersInDefer = true, r.Timers() }()
+			async.Await(co, timer.Sleep(time.Hour))
+			return 1
+		})
+		got, err := executor.BlockOn(ex, async.Select2[int, struct{}](slow, timer.Sleep(time.Minute)))
+		if err != nil || got.Index != 1 {
+			t.Fatalf("BlockOn(Select2) = %+v, %v; want the minute's sleep", got, err)
+		}
+		if !deferred {
+			t.Error("the losing coroutine's deferred call did not run")
+		}
+		if timersInDefer != 0 {
+			t.Errorf("%d timers armed when the deferred call ran, want 0: the awaited sleep must be cancelled first", timersInDefer)
+		}
+		if n := r.Timers(); n != 0 {
+			t.Errorf("%d timers armed after the select, want 0", n)
+		}
 	})
-	got, err := executor.BlockOn(ex, async.Select2[int, struct{}](slow, timer.Sleep(time.Minute)))
-	if err != nil || got.Index != 1 {
-		t.Fatalf("BlockOn(Select2) = %+v, %v; want the minute's sleep", got, err)
-	}
-	if !deferred {
-		t.Error("the losing coroutine's deferred call did not run")
-	}
-	if timersInDefer != 0 {
-		t.Errorf("%d timers armed when the deferred call ran, want 0: the awaited sleep must be cancelled first", timersInDefer)
-	}
-	if n := r.Timers(); n != 0 {
-		t.Errorf("%d timers armed after the select, want 0", n)
-	}
 }
 
 // TestCoroutineAbortReleasesSocket: aborting a task whose coroutine waits
@@ -294,16 +311,18 @@ func TestCoroutineLosingSelectUnwinds(t *testing.T) {
 func TestCoroutineAbortReleasesSocket(t *testing.T) {
 	shapes := []struct {
 		name string
+		x    rttest.Executor
 		opts []executor.Option
 	}{
-		{"executor turns the reactor", nil},
-		{"reactor goroutine", []executor.Option{executor.WithReactorGoroutine()}},
+		{"executor turns the reactor", rttest.Executors[0], nil},
+		{"reactor goroutine", rttest.Executors[0], []executor.Option{executor.WithReactorGoroutine()}},
+		{"multi-thread", rttest.Executors[1], nil},
 	}
 	for _, s := range shapes {
 		t.Run(s.name, func(t *testing.T) {
 			noLeaks(t)
 			fds := coSocketpair(t)
-			ex := newCoExecutor(t, s.opts...)
+			ex := newCoExecutor(t, s.x, s.opts...)
 			r := ex.Reactor()
 			read := &coReadOnce{fd: fds[0]}
 			deferred, sourcesInDefer := false, -1
@@ -313,8 +332,11 @@ func TestCoroutineAbortReleasesSocket(t *testing.T) {
 			})
 			res, err := executor.BlockOn(ex, async.Go(func(co *async.Co) async.Result[int] {
 				h := async.Spawn(co.Context(), reader)
+				// On a MultiThread the reader may run on the other worker:
+				// give it (generous) time rather than a count of yields.
+				deadline := time.Now().Add(10 * time.Second)
 				for i := 0; r.Sources() == 0; i++ {
-					if i == 100 {
+					if !s.x.Multi && i == 100 || time.Now().After(deadline) {
 						panic("the reader never registered its socket")
 					}
 					async.Await(co, async.Yield())
@@ -341,34 +363,36 @@ func TestCoroutineAbortReleasesSocket(t *testing.T) {
 // TestCoroutineShutdownRunsDefers: a coroutine task still waiting when
 // BlockOn returns is cancelled by the shutdown, and its deferred calls run.
 func TestCoroutineShutdownRunsDefers(t *testing.T) {
-	noLeaks(t)
-	ex := newCoExecutor(t, executor.WithPausedClock())
-	deferred := false
-	var h async.JoinHandle[int]
-	_, err := executor.BlockOn(ex, async.Go(func(co *async.Co) struct{} {
-		h = async.Spawn(co.Context(), async.Go(func(co *async.Co) int {
-			defer func() { deferred = true }()
-			async.Await(co, timer.Sleep(time.Hour))
-			return 1
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		ex := newCoExecutor(t, x, executor.WithPausedClock())
+		deferred := false
+		var h async.JoinHandle[int]
+		_, err := executor.BlockOn(ex, async.Go(func(co *async.Co) struct{} {
+			h = async.Spawn(co.Context(), async.Go(func(co *async.Co) int {
+				defer func() { deferred = true }()
+				async.Await(co, timer.Sleep(time.Hour))
+				return 1
+			}))
+			async.Await(co, async.Yield()) // the task runs and waits for the sleep
+			return struct{}{}
 		}))
-		async.Await(co, async.Yield()) // the task runs and waits for the sleep
-		return struct{}{}
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !h.Finished() {
-		t.Fatal("the task is alive after BlockOn returned")
-	}
-	if res, _ := h.Poll(testfut.NewContext(async.NoopWaker())); !errors.Is(res.Err, async.ErrShutdown) {
-		t.Errorf("task result %+v, want ErrShutdown", res)
-	}
-	if !deferred {
-		t.Error("the coroutine's deferred call did not run at shutdown")
-	}
-	if n := ex.Reactor().Timers(); n != 0 {
-		t.Errorf("%d timers armed after shutdown, want 0", n)
-	}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !h.Finished() {
+			t.Fatal("the task is alive after BlockOn returned")
+		}
+		if res, _ := h.Poll(testfut.NewContext(async.NoopWaker())); !errors.Is(res.Err, async.ErrShutdown) {
+			t.Errorf("task result %+v, want ErrShutdown", res)
+		}
+		if !deferred {
+			t.Error("the coroutine's deferred call did not run at shutdown")
+		}
+		if n := ex.Reactor().Timers(); n != 0 {
+			t.Errorf("%d timers armed after shutdown, want 0", n)
+		}
+	})
 }
 
 // TestCoroutineCancelBeforeFirstPoll: a coroutine that was never polled
@@ -415,36 +439,38 @@ func TestCoroutineCancelBeforeFirstPoll(t *testing.T) {
 // right after Spawn, or shut down before it ran, still runs its deferred
 // calls, so a socket it was given is closed on every path.
 func TestCoroutineAbortedBeforeFirstPollRunsDefers(t *testing.T) {
-	noLeaks(t)
-	for _, how := range []string{"abort", "shutdown"} {
-		t.Run(how, func(t *testing.T) {
-			ex := newCoExecutor(t)
-			fds := coSocketpair(t)
-			fd, err := unix.Dup(fds[0])
-			if err != nil {
-				t.Fatal(err)
-			}
-			closed := false
-			_, err = executor.BlockOn(ex, async.Go(func(co *async.Co) struct{} {
-				h := async.Spawn(co.Context(), async.Go(func(co *async.Co) int {
-					defer func() { closed = unix.Close(fd) == nil }()
-					async.Await(co, timer.Sleep(time.Hour))
-					return 1
-				}))
-				if how == "abort" {
-					h.Abort()
-					async.Await(co, h)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		for _, how := range []string{"abort", "shutdown"} {
+			t.Run(how, func(t *testing.T) {
+				ex := newCoExecutor(t, x)
+				fds := coSocketpair(t)
+				fd, err := unix.Dup(fds[0])
+				if err != nil {
+					t.Fatal(err)
 				}
-				return struct{}{}
-			}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !closed {
-				t.Fatal("the descriptor given to the coroutine was not closed")
-			}
-		})
-	}
+				closed := false
+				_, err = executor.BlockOn(ex, async.Go(func(co *async.Co) struct{} {
+					h := async.Spawn(co.Context(), async.Go(func(co *async.Co) int {
+						defer func() { closed = unix.Close(fd) == nil }()
+						async.Await(co, timer.Sleep(time.Hour))
+						return 1
+					}))
+					if how == "abort" {
+						h.Abort()
+						async.Await(co, h)
+					}
+					return struct{}{}
+				}))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !closed {
+					t.Fatal("the descriptor given to the coroutine was not closed")
+				}
+			})
+		}
+	})
 }
 
 // panicsAfterAYield is named so that the test can find it in the stack.
@@ -459,64 +485,70 @@ var errCoBoom = errors.New("boom")
 // task's *PanicError, with the coroutine's stack, and the executor goes
 // on running the other tasks.
 func TestCoroutinePanicReachesJoinHandle(t *testing.T) {
-	noLeaks(t)
-	got, err := executor.Run(async.Go(func(co *async.Co) [2]async.Result[int] {
-		bad := async.Spawn(co.Context(), async.Go(panicsAfterAYield))
-		good := async.Spawn(co.Context(), async.Go(func(co *async.Co) int {
-			for range 3 {
-				async.Await(co, async.Yield())
-			}
-			return 7
-		}))
-		return [2]async.Result[int]{async.Await(co, bad), async.Await(co, good)}
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pe := innermostPanic(t, got[0].Err)
-	if pe.Value != errCoBoom || !errors.Is(got[0].Err, errCoBoom) {
-		t.Errorf("panic value %v, want %v reachable with errors.Is", pe.Value, errCoBoom)
-	}
-	if !strings.Contains(string(pe.Stack), "panicsAfterAYield") {
-		t.Errorf("the stack does not show where the coroutine panicked:\n%s", pe.Stack)
-	}
-	if got[1].Err != nil || got[1].Value != 7 {
-		t.Errorf("the other task: %+v, want 7", got[1])
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		got, err := executor.Run(async.Go(func(co *async.Co) [2]async.Result[int] {
+			bad := async.Spawn(co.Context(), async.Go(panicsAfterAYield))
+			good := async.Spawn(co.Context(), async.Go(func(co *async.Co) int {
+				for range 3 {
+					async.Await(co, async.Yield())
+				}
+				return 7
+			}))
+			return [2]async.Result[int]{async.Await(co, bad), async.Await(co, good)}
+		}), x.Options...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pe := innermostPanic(t, got[0].Err)
+		if pe.Value != errCoBoom || !errors.Is(got[0].Err, errCoBoom) {
+			t.Errorf("panic value %v, want %v reachable with errors.Is", pe.Value, errCoBoom)
+		}
+		if !strings.Contains(string(pe.Stack), "panicsAfterAYield") {
+			t.Errorf("the stack does not show where the coroutine panicked:\n%s", pe.Stack)
+		}
+		if got[1].Err != nil || got[1].Value != 7 {
+			t.Errorf("the other task: %+v, want 7", got[1])
+		}
+	})
 }
 
 // TestCoroutineAwaitedPanicCancelsFuture: a future that panics in Await
 // is cancelled afterwards, as the Future contract requires.
 func TestCoroutineAwaitedPanicCancelsFuture(t *testing.T) {
-	noLeaks(t)
-	p := &coPanicky{}
-	res, err := executor.Run(spawnAndAwait(async.Go(func(co *async.Co) int {
-		return async.Await[int](co, p)
-	})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pe := innermostPanic(t, res.Err); pe.Value != "coPanicky polled" {
-		t.Errorf("panic value %v, want coPanicky's", pe.Value)
-	}
-	if p.cancels != 1 {
-		t.Errorf("the panicking future was cancelled %d times, want 1", p.cancels)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		p := &coPanicky{}
+		res, err := executor.Run(spawnAndAwait(async.Go(func(co *async.Co) int {
+			return async.Await[int](co, p)
+		})), x.Options...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pe := innermostPanic(t, res.Err); pe.Value != "coPanicky polled" {
+			t.Errorf("panic value %v, want coPanicky's", pe.Value)
+		}
+		if p.cancels != 1 {
+			t.Errorf("the panicking future was cancelled %d times, want 1", p.cancels)
+		}
+	})
 }
 
 // TestCoroutineNested: a coroutine awaits another; cancelling the outer
 // one unwinds both, the inner first, and cancels what the inner awaited.
 func TestCoroutineNested(t *testing.T) {
 	noLeaks(t)
-	got, err := executor.Run(async.Go(func(co *async.Co) int {
-		return 1 + async.Await(co, async.Go(func(co *async.Co) int {
-			async.Await(co, timer.Sleep(time.Second))
-			return 41
-		}))
-	}), executor.WithPausedClock())
-	if err != nil || got != 42 {
-		t.Fatalf("Run = %d, %v; want 42", got, err)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		got, err := executor.Run(async.Go(func(co *async.Co) int {
+			return 1 + async.Await(co, async.Go(func(co *async.Co) int {
+				async.Await(co, timer.Sleep(time.Second))
+				return 41
+			}))
+		}), x.With(executor.WithPausedClock())...)
+		if err != nil || got != 42 {
+			t.Fatalf("Run = %d, %v; want 42", got, err)
+		}
+	})
 
 	leaf := testfut.New[int]()
 	var order []string
@@ -600,29 +632,31 @@ func TestCoroutineWakerFollowsPoll(t *testing.T) {
 // TestAwaitMisusePanics: Await on a nil future, with the Co of a finished
 // coroutine, or with the Co of an enclosing coroutine, panics clearly.
 func TestAwaitMisusePanics(t *testing.T) {
-	noLeaks(t)
-	_, err := executor.Run(async.Go(func(co *async.Co) int { return async.Await[int](co, nil) }))
-	if pe := innermostPanic(t, err); !strings.Contains(fmt.Sprint(pe.Value), "async: Await on a nil future") {
-		t.Errorf("Await(nil) panicked with %v", pe.Value)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		_, err := executor.Run(async.Go(func(co *async.Co) int { return async.Await[int](co, nil) }), x.Options...)
+		if pe := innermostPanic(t, err); !strings.Contains(fmt.Sprint(pe.Value), "async: Await on a nil future") {
+			t.Errorf("Await(nil) panicked with %v", pe.Value)
+		}
 
-	_, err = executor.Run(async.Go(func(outer *async.Co) int {
-		return async.Await(outer, async.Go(func(*async.Co) int {
-			return async.Await(outer, async.Ready(1)) // the wrong Co
-		}))
-	}))
-	if pe := innermostPanic(t, err); !strings.Contains(fmt.Sprint(pe.Value), "async: Await called outside its coroutine") {
-		t.Errorf("Await with the outer Co panicked with %v", pe.Value)
-	}
+		_, err = executor.Run(async.Go(func(outer *async.Co) int {
+			return async.Await(outer, async.Go(func(*async.Co) int {
+				return async.Await(outer, async.Ready(1)) // the wrong Co
+			}))
+		}), x.Options...)
+		if pe := innermostPanic(t, err); !strings.Contains(fmt.Sprint(pe.Value), "async: Await called outside its coroutine") {
+			t.Errorf("Await with the outer Co panicked with %v", pe.Value)
+		}
 
-	var leaked *async.Co
-	if _, err := executor.Run(async.Go(func(co *async.Co) int { leaked = co; return 1 })); err != nil {
-		t.Fatal(err)
-	}
-	r := mustPanic(t, func() { async.Await(leaked, async.Ready(1)) })
-	if !strings.Contains(fmt.Sprint(r), "async: Await called outside its coroutine") {
-		t.Errorf("Await after the coroutine returned panicked with %v", r)
-	}
+		var leaked *async.Co
+		if _, err := executor.Run(async.Go(func(co *async.Co) int { leaked = co; return 1 }), x.Options...); err != nil {
+			t.Fatal(err)
+		}
+		r := mustPanic(t, func() { async.Await(leaked, async.Ready(1)) })
+		if !strings.Contains(fmt.Sprint(r), "async: Await called outside its coroutine") {
+			t.Errorf("Await after the coroutine returned panicked with %v", r)
+		}
+	})
 }
 
 // TestCoroutineSwallowedCancel: a recover in the coroutine that swallows
@@ -775,19 +809,23 @@ func TestCoroutineOSThreadLockState(t *testing.T) {
 		v   int
 		err error
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			noLeaks(t)
-			f := onGoroutine(c.madeLocked, coWorkout)
-			got := onGoroutine(c.runLocked, func() result {
-				v, err := executor.Run(f, executor.WithPausedClock())
-				return result{v, err}
+	// On a MultiThread the locked goroutine only waits in Run: the
+	// unlocked workers poll the coroutines.
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				noLeaks(t)
+				f := onGoroutine(c.madeLocked, coWorkout)
+				got := onGoroutine(c.runLocked, func() result {
+					v, err := executor.Run(f, x.With(executor.WithPausedClock())...)
+					return result{v, err}
+				})
+				if got.err != nil || got.v != 10 {
+					t.Fatalf("Run = %d, %v; want 10", got.v, got.err)
+				}
 			})
-			if got.err != nil || got.v != 10 {
-				t.Fatalf("Run = %d, %v; want 10", got.v, got.err)
-			}
-		})
-	}
+		}
+	})
 }
 
 // The book's fibers: two counters take turns on one executor, each
@@ -826,4 +864,100 @@ func ExampleAwait() {
 	}), executor.WithPausedClock())
 	fmt.Println(msg)
 	// Output: a second later
+}
+
+// goroutineID returns the number of the calling goroutine.
+func goroutineID() string {
+	var buf [64]byte
+	s := string(buf[:runtime.Stack(buf[:], false)])
+	s = strings.TrimPrefix(s, "goroutine ")
+	return s[:strings.IndexByte(s, ' ')]
+}
+
+// pollers records the goroutines that poll f: for a task on a
+// MultiThread, the workers that resumed it.
+type pollers[T any] struct {
+	f    async.Future[T]
+	seen map[string]bool // touched by one poll at a time
+}
+
+func (p *pollers[T]) Poll(cx *async.Context) (T, bool) {
+	p.seen[goroutineID()] = true
+	return p.f.Poll(cx)
+}
+
+func (p *pollers[T]) Cancel() { p.f.Cancel() }
+
+// TestCoroutinesMoveBetweenWorkers: many coroutine tasks await yields,
+// timers, a channel and each other's handles on the multi-thread
+// executor, so that they are woken by one worker and stolen by another and
+// resumed from different goroutines between their Awaits. Each must see
+// its own state intact (under -race, the switches must be ordered), and
+// some coroutine must have been resumed from more than one worker.
+func TestCoroutinesMoveBetweenWorkers(t *testing.T) {
+	const tasks, steps = 64, 20
+	moved := false
+	for attempt := 0; attempt < 20 && !moved; attempt++ {
+		noLeaks(t)
+		ps := make([]*pollers[int], tasks)
+		tx, rx := mpsc.New[int](4)
+		got, err := executor.Run(async.Go(func(co *async.Co) int {
+			cx := co.Context()
+			hs := make([]async.JoinHandle[int], tasks)
+			for i := range tasks {
+				tx := tx.Clone()
+				ps[i] = &pollers[int]{seen: map[string]bool{}, f: async.Go(func(co *async.Co) int {
+					sum := 0
+					defer tx.Close()
+					for s := range steps {
+						switch s % 3 {
+						case 0:
+							async.Await(co, async.Yield())
+						case 1:
+							async.Await(co, timer.Sleep(time.Duration(i%5)*time.Millisecond))
+						case 2:
+							if err := async.Await(co, tx.Send(1)); err != nil {
+								panic(err)
+							}
+						}
+						sum += s
+					}
+					if i > 0 { // a coroutine awaits the one before it
+						sum += async.Await(co, hs[i-1]).Value - async.Await(co, hs[i-1]).Value
+					}
+					return sum + i
+				})}
+				hs[i] = async.Spawn[int](cx, ps[i])
+			}
+			tx.Close()
+			received := 0
+			for async.Await(co, rx.Recv()).Err == nil {
+				received++
+			}
+			total := 0
+			for i, h := range hs {
+				res := async.Await(co, h)
+				if res.Err != nil || res.Value != steps*(steps-1)/2+i {
+					panic(fmt.Sprintf("task %d: %+v", i, res))
+				}
+				total += res.Value
+			}
+			return total*1000 + received
+		}), executor.WithWorkers(rttest.Workers))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sends := tasks * (steps / 3)
+		if want := (tasks*steps*(steps-1)/2+tasks*(tasks-1)/2)*1000 + sends; got != want {
+			t.Fatalf("Run = %d, want %d", got, want)
+		}
+		for _, p := range ps {
+			if len(p.seen) > 1 {
+				moved = true
+			}
+		}
+	}
+	if !moved {
+		t.Fatal("no coroutine was resumed from more than one worker in 20 runs")
+	}
 }

@@ -13,28 +13,33 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )
 
 func TestJoin2Values(t *testing.T) {
-	noLeaks(t)
-	got, err := executor.Run(async.Join2(async.Ready(1), async.Map(async.Yield(), func(struct{}) string { return "b" })))
-	if err != nil || got != (async.Tuple2[int, string]{V1: 1, V2: "b"}) {
-		t.Fatalf("Run(Join2) = %+v, %v", got, err)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		got, err := executor.Run(async.Join2(async.Ready(1), async.Map(async.Yield(), func(struct{}) string { return "b" })), x.Options...)
+		if err != nil || got != (async.Tuple2[int, string]{V1: 1, V2: "b"}) {
+			t.Fatalf("Run(Join2) = %+v, %v", got, err)
+		}
+	})
 }
 
 func TestJoin3Values(t *testing.T) {
-	noLeaks(t)
-	a, b, c := testfut.New[int](), testfut.New[string](), testfut.New[bool]()
-	go func() { c.Complete(true); a.Complete(1); b.Complete("b") }()
-	got, err := executor.Run(async.Join3[int, string, bool](a, b, c))
-	want := async.Tuple3[int, string, bool]{V1: 1, V2: "b", V3: true}
-	if err != nil || got != want {
-		t.Fatalf("Run(Join3) = %+v, %v; want %+v", got, err, want)
-	}
-	testfut.AssertClean(t, a, b, c)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		a, b, c := testfut.New[int](), testfut.New[string](), testfut.New[bool]()
+		go func() { c.Complete(true); a.Complete(1); b.Complete("b") }()
+		got, err := executor.Run(async.Join3[int, string, bool](a, b, c), x.Options...)
+		want := async.Tuple3[int, string, bool]{V1: 1, V2: "b", V3: true}
+		if err != nil || got != want {
+			t.Fatalf("Run(Join3) = %+v, %v; want %+v", got, err, want)
+		}
+		testfut.AssertClean(t, a, b, c)
+	})
 }
 
 // TestJoinPollsOnlyTheWokenChild: each child has its own waker, so a wake
@@ -64,17 +69,19 @@ func TestJoinPollsOnlyTheWokenChild(t *testing.T) {
 }
 
 func TestJoinAllKeepsInputOrder(t *testing.T) {
-	noLeaks(t)
-	ls := leaves[int](5)
-	go func() {
-		for i := len(ls) - 1; i >= 0; i-- {
-			ls[i].Complete(i * 10)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		ls := leaves[int](5)
+		go func() {
+			for i := len(ls) - 1; i >= 0; i-- {
+				ls[i].Complete(i * 10)
+			}
+		}()
+		got, err := executor.Run(async.JoinAll(futures(ls)), x.Options...)
+		if err != nil || !slices.Equal(got, []int{0, 10, 20, 30, 40}) {
+			t.Fatalf("Run(JoinAll) = %v, %v", got, err)
 		}
-	}()
-	got, err := executor.Run(async.JoinAll(futures(ls)))
-	if err != nil || !slices.Equal(got, []int{0, 10, 20, 30, 40}) {
-		t.Fatalf("Run(JoinAll) = %v, %v", got, err)
-	}
+	})
 }
 
 func TestJoinAllOfNothing(t *testing.T) {
@@ -99,56 +106,58 @@ func TestJoinAllDoesNotChangeItsArgument(t *testing.T) {
 // most twice (its first poll and the one after its wake): a poll of the
 // join costs O(woken), not O(children).
 func TestJoinAllTenThousand(t *testing.T) {
-	noLeaks(t)
-	const n, workers, batch = 10_000, 4, 25
-	ls := leaves[int](n)
-	order := rand.Perm(n)
-	var parentPolls atomic.Int64
-	var wg sync.WaitGroup
-	for g := range workers {
-		wg.Go(func() {
-			awaitPoll(&parentPolls, 0)
-			for k := g; k < n; k += workers * batch {
-				seen := parentPolls.Load()
-				for i := k; i < min(k+workers*batch, n); i += workers {
-					ls[order[i]].Complete(order[i])
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		const n, workers, batch = 10_000, 4, 25
+		ls := leaves[int](n)
+		order := rand.Perm(n)
+		var parentPolls atomic.Int64
+		var wg sync.WaitGroup
+		for g := range workers {
+			wg.Go(func() {
+				awaitPoll(&parentPolls, 0)
+				for k := g; k < n; k += workers * batch {
+					seen := parentPolls.Load()
+					for i := k; i < min(k+workers*batch, n); i += workers {
+						ls[order[i]].Complete(order[i])
+					}
+					// Every child was polled once before seen could be read
+					// (the first poll had ended), so each completion wakes its
+					// branch, or finds it queued for a poll under way: a poll
+					// ends after seen either way.
+					awaitPoll(&parentPolls, seen)
 				}
-				// Every child was polled once before seen could be read
-				// (the first poll had ended), so each completion wakes its
-				// branch, or finds it queued for a poll under way: a poll
-				// ends after seen either way.
-				awaitPoll(&parentPolls, seen)
-			}
-		})
-	}
-	join := async.JoinAll(futures(ls))
-	// A poll is counted when it ends. Counted at its start, a worker could
-	// read the count during the first poll and complete only children that
-	// poll had not reached yet: they are ready when it gets to them, so no
-	// wake comes and no further poll either, and the worker would wait for
-	// ever.
-	main := async.PollFunc[[]int](func(cx *async.Context) ([]int, bool) {
-		v, ok := join.Poll(cx)
-		parentPolls.Add(1)
-		return v, ok
-	})
-	got, err := executor.Run(main)
-	wg.Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, v := range got {
-		if v != i {
-			t.Fatalf("value %d = %d", i, v)
+			})
 		}
-	}
-	total := 0
-	for _, l := range ls {
-		testfut.AssertPollsAtMost(t, l, 2)
-		testfut.AssertClean(t, l)
-		total += l.Polls()
-	}
-	t.Logf("join polled %d times; children polled %d times in all", parentPolls.Load(), total)
+		join := async.JoinAll(futures(ls))
+		// A poll is counted when it ends. Counted at its start, a worker could
+		// read the count during the first poll and complete only children that
+		// poll had not reached yet: they are ready when it gets to them, so no
+		// wake comes and no further poll either, and the worker would wait for
+		// ever.
+		main := async.PollFunc[[]int](func(cx *async.Context) ([]int, bool) {
+			v, ok := join.Poll(cx)
+			parentPolls.Add(1)
+			return v, ok
+		})
+		got, err := executor.Run(main, x.Options...)
+		wg.Wait()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range got {
+			if v != i {
+				t.Fatalf("value %d = %d", i, v)
+			}
+		}
+		total := 0
+		for _, l := range ls {
+			testfut.AssertPollsAtMost(t, l, 2)
+			testfut.AssertClean(t, l)
+			total += l.Polls()
+		}
+		t.Logf("join polled %d times; children polled %d times in all", parentPolls.Load(), total)
+	})
 }
 
 // awaitPoll waits until the join was polled more than seen times.
@@ -192,45 +201,49 @@ func TestJoin3CancelCancelsPendingOnly(t *testing.T) {
 // TestJoinChildPanicCancelsTheOthers: the task reports the panic, and the
 // executor cancels the join, which cancels its pending children once.
 func TestJoinChildPanicCancelsTheOthers(t *testing.T) {
-	noLeaks(t)
-	leaf := testfut.New[int]()
-	bomb := async.PollFunc[int](func(*async.Context) (int, bool) { panic("boom") })
-	res, err := executor.Run(spawnAndAwait(async.Join2[int, int](leaf, bomb)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pe := (*async.PanicError)(nil); !errors.As(res.Err, &pe) {
-		t.Errorf("task error = %v, want a PanicError", res.Err)
-	}
-	testfut.AssertCancelled(t, leaf)
-	testfut.AssertClean(t, leaf)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		leaf := testfut.New[int]()
+		bomb := async.PollFunc[int](func(*async.Context) (int, bool) { panic("boom") })
+		res, err := executor.Run(spawnAndAwait(async.Join2[int, int](leaf, bomb)), x.Options...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pe := (*async.PanicError)(nil); !errors.As(res.Err, &pe) {
+			t.Errorf("task error = %v, want a PanicError", res.Err)
+		}
+		testfut.AssertCancelled(t, leaf)
+		testfut.AssertClean(t, leaf)
+	})
 }
 
 // TestJoinWithSleepOnPausedClock: with the clock paused, the executor jumps
 // to each deadline as soon as every task is idle, so an hour's sleep joins
 // at once, and no timer stays armed afterwards.
 func TestJoinWithSleepOnPausedClock(t *testing.T) {
-	noLeaks(t)
-	ex, err := executor.NewCurrentThread(executor.WithPausedClock())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	r := ex.Reactor()
-	start := r.Now()
-	leaf := testfut.New[string]()
-	go leaf.Complete("msg")
-	got, err := executor.BlockOn(ex, async.Join3[struct{}, struct{}, string](
-		timer.Sleep(time.Hour), timer.Sleep(time.Minute), leaf))
-	if err != nil || got.V3 != "msg" {
-		t.Fatalf("BlockOn(Join3) = %+v, %v", got, err)
-	}
-	if elapsed := r.Now().Sub(start); elapsed < time.Hour || elapsed > time.Hour+time.Second {
-		t.Errorf("the paused clock moved %v, want an hour", elapsed)
-	}
-	if n := r.Timers(); n != 0 {
-		t.Errorf("%d timers armed after the join, want 0", n)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		ex, err := newOn(x, executor.WithPausedClock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ex.Close()
+		r := ex.Reactor()
+		start := r.Now()
+		leaf := testfut.New[string]()
+		go leaf.Complete("msg")
+		got, err := executor.BlockOn(ex, async.Join3[struct{}, struct{}, string](
+			timer.Sleep(time.Hour), timer.Sleep(time.Minute), leaf))
+		if err != nil || got.V3 != "msg" {
+			t.Fatalf("BlockOn(Join3) = %+v, %v", got, err)
+		}
+		if elapsed := r.Now().Sub(start); elapsed < time.Hour || elapsed > time.Hour+time.Second {
+			t.Errorf("the paused clock moved %v, want an hour", elapsed)
+		}
+		if n := r.Timers(); n != 0 {
+			t.Errorf("%d timers armed after the join, want 0", n)
+		}
+	})
 }
 
 // TestJoinAllRepollAllocatesNothing: after the first poll, which boxes the

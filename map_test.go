@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 
@@ -51,19 +52,21 @@ func TestMapCancelForwards(t *testing.T) {
 // TestMapPanicDoesNotCancelReadyFuture: when fn panics, the task cancels
 // the Map; the future it mapped was ready, so it must not be cancelled.
 func TestMapPanicDoesNotCancelReadyFuture(t *testing.T) {
-	noLeaks(t)
-	leaf := testfut.New[int]()
-	leaf.Complete(1)
-	m := async.Map(leaf, func(int) int { panic("boom") })
-	res, err := executor.Run(spawnAndAwait(m))
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	if pe := (*async.PanicError)(nil); !errors.As(res.Err, &pe) || pe.Value != "boom" {
-		t.Errorf("task error = %v, want a PanicError of \"boom\"", res.Err)
-	}
-	testfut.AssertNotCancelled(t, leaf)
-	testfut.AssertClean(t, leaf)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		leaf := testfut.New[int]()
+		leaf.Complete(1)
+		m := async.Map(leaf, func(int) int { panic("boom") })
+		res, err := executor.Run(spawnAndAwait(m), x.Options...)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		if pe := (*async.PanicError)(nil); !errors.As(res.Err, &pe) || pe.Value != "boom" {
+			t.Errorf("task error = %v, want a PanicError of \"boom\"", res.Err)
+		}
+		testfut.AssertNotCancelled(t, leaf)
+		testfut.AssertClean(t, leaf)
+	})
 }
 
 func TestMapPollAllocatesNothing(t *testing.T) {
@@ -76,16 +79,18 @@ func TestMapPollAllocatesNothing(t *testing.T) {
 }
 
 func TestThenChains(t *testing.T) {
-	noLeaks(t)
-	f := async.Then(async.Ready(2), func(v int) async.Future[string] {
-		return async.Then(async.Yield(), func(struct{}) async.Future[string] {
-			return async.Ready(strconv.Itoa(v * v))
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		f := async.Then(async.Ready(2), func(v int) async.Future[string] {
+			return async.Then(async.Yield(), func(struct{}) async.Future[string] {
+				return async.Ready(strconv.Itoa(v * v))
+			})
 		})
+		got, err := executor.Run(f, x.Options...)
+		if err != nil || got != "4" {
+			t.Fatalf("Run(Then) = %q, %v; want \"4\", nil", got, err)
+		}
 	})
-	got, err := executor.Run(f)
-	if err != nil || got != "4" {
-		t.Fatalf("Run(Then) = %q, %v; want \"4\", nil", got, err)
-	}
 }
 
 // TestThenPollsNextAtOnce: the next future is polled in the poll in which

@@ -9,23 +9,26 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/task"
 	"github.com/asyncgo/async/timer"
 )
 
 func TestSelectFirstReadyWinsAndLosersAreCancelled(t *testing.T) {
-	noLeaks(t)
-	ls := leaves[string](3)
-	go ls[1].Complete("one")
-	got, err := executor.Run(async.Select(futures(ls)...))
-	if err != nil || got != (async.Selected[string]{Index: 1, Value: "one"}) {
-		t.Fatalf("Run(Select) = %+v, %v", got, err)
-	}
-	testfut.AssertCancelled(t, ls[0])
-	testfut.AssertNotCancelled(t, ls[1])
-	testfut.AssertCancelled(t, ls[2])
-	testfut.AssertClean(t, testfut.Probes(ls)...)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		ls := leaves[string](3)
+		go ls[1].Complete("one")
+		got, err := executor.Run(async.Select(futures(ls)...), x.Options...)
+		if err != nil || got != (async.Selected[string]{Index: 1, Value: "one"}) {
+			t.Fatalf("Run(Select) = %+v, %v", got, err)
+		}
+		testfut.AssertCancelled(t, ls[0])
+		testfut.AssertNotCancelled(t, ls[1])
+		testfut.AssertCancelled(t, ls[2])
+		testfut.AssertClean(t, testfut.Probes(ls)...)
+	})
 }
 
 // TestSelectCancelsLosersBeforeReturning: by the time Select reports its
@@ -98,98 +101,106 @@ func TestSelectCancelCancelsAll(t *testing.T) {
 }
 
 func TestRace(t *testing.T) {
-	noLeaks(t)
-	slow := testfut.New[string]()
-	got, err := executor.Run(async.Race[string](slow, async.Map(async.Yield(), func(struct{}) string { return "fast" })))
-	if err != nil || got != "fast" {
-		t.Fatalf("Run(Race) = %q, %v", got, err)
-	}
-	testfut.AssertCancelled(t, slow)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		slow := testfut.New[string]()
+		got, err := executor.Run(async.Race[string](slow, async.Map(async.Yield(), func(struct{}) string { return "fast" })), x.Options...)
+		if err != nil || got != "fast" {
+			t.Fatalf("Run(Race) = %q, %v", got, err)
+		}
+		testfut.AssertCancelled(t, slow)
+	})
 }
 
 // TestSelect2MessageOrTimer: a message that arrives wins over a timer, and
 // the timer it beat is disarmed; with no message, the timer wins.
 func TestSelect2MessageOrTimer(t *testing.T) {
-	noLeaks(t)
-	ex, err := executor.NewCurrentThread()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	msg := testfut.New[string]()
-	go msg.Complete("hello")
-	got, err := executor.BlockOn(ex, async.Select2[string, struct{}](msg, timer.Sleep(time.Hour)))
-	if err != nil || got.Index != 0 || got.V1 != "hello" {
-		t.Fatalf("BlockOn(Select2) = %+v, %v; want the message", got, err)
-	}
-	if n := ex.Reactor().Timers(); n != 0 {
-		t.Errorf("%d timers armed after the message won, want 0", n)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		ex, err := newOn(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ex.Close()
+		msg := testfut.New[string]()
+		go msg.Complete("hello")
+		got, err := executor.BlockOn(ex, async.Select2[string, struct{}](msg, timer.Sleep(time.Hour)))
+		if err != nil || got.Index != 0 || got.V1 != "hello" {
+			t.Fatalf("BlockOn(Select2) = %+v, %v; want the message", got, err)
+		}
+		if n := ex.Reactor().Timers(); n != 0 {
+			t.Errorf("%d timers armed after the message won, want 0", n)
+		}
 
-	paused, err := executor.NewCurrentThread(executor.WithPausedClock())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer paused.Close()
-	none := testfut.New[string]()
-	got, err = executor.BlockOn(paused, async.Select2[string, struct{}](none, timer.Sleep(time.Hour)))
-	if err != nil || got.Index != 1 {
-		t.Fatalf("BlockOn(Select2) = %+v, %v; want the timer", got, err)
-	}
-	testfut.AssertCancelled(t, none)
+		paused, err := newOn(x, executor.WithPausedClock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer paused.Close()
+		none := testfut.New[string]()
+		got, err = executor.BlockOn(paused, async.Select2[string, struct{}](none, timer.Sleep(time.Hour)))
+		if err != nil || got.Index != 1 {
+			t.Fatalf("BlockOn(Select2) = %+v, %v; want the timer", got, err)
+		}
+		testfut.AssertCancelled(t, none)
+	})
 }
 
 // TestSelectSleepLoserReleasesTimer: a Sleep that loses a Select is
 // cancelled, and its timer leaves the wheel at once.
 func TestSelectSleepLoserReleasesTimer(t *testing.T) {
-	noLeaks(t)
-	ex, err := executor.NewCurrentThread(executor.WithPausedClock())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	r := ex.Reactor()
-	start := r.Now()
-	got, err := executor.BlockOn(ex, async.Select[struct{}](
-		timer.Sleep(time.Hour), timer.Sleep(time.Minute), timer.Sleep(2*time.Hour)))
-	if err != nil || got.Index != 1 {
-		t.Fatalf("BlockOn(Select) = %+v, %v; want the minute's sleep", got, err)
-	}
-	if elapsed := r.Now().Sub(start); elapsed < time.Minute || elapsed > time.Minute+time.Second {
-		t.Errorf("the paused clock moved %v, want a minute", elapsed)
-	}
-	if n := r.Timers(); n != 0 {
-		t.Errorf("%d timers armed after the select, want 0: a losing sleep leaked", n)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		ex, err := newOn(x, executor.WithPausedClock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ex.Close()
+		r := ex.Reactor()
+		start := r.Now()
+		got, err := executor.BlockOn(ex, async.Select[struct{}](
+			timer.Sleep(time.Hour), timer.Sleep(time.Minute), timer.Sleep(2*time.Hour)))
+		if err != nil || got.Index != 1 {
+			t.Fatalf("BlockOn(Select) = %+v, %v; want the minute's sleep", got, err)
+		}
+		if elapsed := r.Now().Sub(start); elapsed < time.Minute || elapsed > time.Minute+time.Second {
+			t.Errorf("the paused clock moved %v, want a minute", elapsed)
+		}
+		if n := r.Timers(); n != 0 {
+			t.Errorf("%d timers armed after the select, want 0: a losing sleep leaked", n)
+		}
+	})
 }
 
 // TestSelectBranchPanics: the task's JoinHandle reports the panic, and the
 // executor cancels the select, which cancels every other branch once.
 func TestSelectBranchPanics(t *testing.T) {
-	noLeaks(t)
-	ex, err := executor.NewCurrentThread(executor.WithPausedClock())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	before, after := testfut.New[int](), testfut.New[int]()
-	bomb := async.Map(async.Yield(), func(struct{}) int { panic("boom") })
-	sleep := async.Map(timer.Sleep(time.Hour), func(struct{}) int { return -1 })
-	s := async.Select(before, sleep, bomb, after)
-	res, err := executor.BlockOn(ex, spawnAndAwait(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pe *async.PanicError
-	if !errors.As(res.Err, &pe) || pe.Value != "boom" {
-		t.Fatalf("task error = %v, want a PanicError of \"boom\"", res.Err)
-	}
-	testfut.AssertCancelled(t, before)
-	testfut.AssertCancelled(t, after)
-	testfut.AssertClean(t, before, after)
-	if n := ex.Reactor().Timers(); n != 0 {
-		t.Errorf("%d timers armed after the panic, want 0", n)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		ex, err := newOn(x, executor.WithPausedClock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ex.Close()
+		before, after := testfut.New[int](), testfut.New[int]()
+		bomb := async.Map(async.Yield(), func(struct{}) int { panic("boom") })
+		sleep := async.Map(timer.Sleep(time.Hour), func(struct{}) int { return -1 })
+		s := async.Select(before, sleep, bomb, after)
+		res, err := executor.BlockOn(ex, spawnAndAwait(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pe *async.PanicError
+		if !errors.As(res.Err, &pe) || pe.Value != "boom" {
+			t.Fatalf("task error = %v, want a PanicError of \"boom\"", res.Err)
+		}
+		testfut.AssertCancelled(t, before)
+		testfut.AssertCancelled(t, after)
+		testfut.AssertClean(t, before, after)
+		if n := ex.Reactor().Timers(); n != 0 {
+			t.Errorf("%d timers armed after the panic, want 0", n)
+		}
+	})
 }
 
 func TestSelectRepollAllocatesNothing(t *testing.T) {
@@ -231,58 +242,60 @@ func (l *bookLeaf) Cancel() {}
 // waker; the task is collected all the same, because the Select dropped
 // its own reference to the task's waker when it finished.
 func TestCancelledLeafReleasesWaker(t *testing.T) {
-	noLeaks(t)
-	t.Run("sleep", func(t *testing.T) {
-		ex, err := executor.NewCurrentThread(executor.WithPausedClock())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ex.Close()
-		task, waker := runLosingSelect(t, ex, timer.Sleep(time.Hour))
-		if n := ex.Reactor().Timers(); n != 0 {
-			t.Errorf("%d timers armed after the sleep lost, want 0", n)
-		}
-		if !collected(waker) {
-			t.Error("the sleep's waker was not collected: the timer wheel still holds it")
-		}
-		if !collected(task) {
-			t.Error("the task was not collected: something still references it")
-		}
-		runtime.KeepAlive(ex)
-	})
-	t.Run("testfut", func(t *testing.T) {
-		ex, err := executor.NewCurrentThread()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ex.Close()
-		leaf := testfut.New[struct{}]()
-		task, waker := runLosingSelect(t, ex, leaf)
-		testfut.AssertPolls(t, leaf, 1)
-		testfut.AssertCancelled(t, leaf) // and keeps no waker
-		if !collected(waker) {
-			t.Error("the leaf's waker was not collected")
-		}
-		if !collected(task) {
-			t.Error("the task was not collected: something still references it")
-		}
-		runtime.KeepAlive(leaf)
-	})
-	t.Run("book", func(t *testing.T) {
-		ex, err := executor.NewCurrentThread()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ex.Close()
-		leaf := &bookLeaf{}
-		task, waker := runLosingSelect(t, ex, leaf)
-		if collected(waker) {
-			t.Error("the book's leaf keeps its waker, yet it was collected: the check proves nothing")
-		}
-		if !collected(task) {
-			t.Error("the task was not collected: the Select still references its waker")
-		}
-		runtime.KeepAlive(leaf)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		t.Run("sleep", func(t *testing.T) {
+			ex, err := newOn(x, executor.WithPausedClock())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ex.Close()
+			task, waker := runLosingSelect(t, ex, timer.Sleep(time.Hour))
+			if n := ex.Reactor().Timers(); n != 0 {
+				t.Errorf("%d timers armed after the sleep lost, want 0", n)
+			}
+			if !collected(waker) {
+				t.Error("the sleep's waker was not collected: the timer wheel still holds it")
+			}
+			if !collected(task) {
+				t.Error("the task was not collected: something still references it")
+			}
+			runtime.KeepAlive(ex)
+		})
+		t.Run("testfut", func(t *testing.T) {
+			ex, err := newOn(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ex.Close()
+			leaf := testfut.New[struct{}]()
+			task, waker := runLosingSelect(t, ex, leaf)
+			testfut.AssertPolls(t, leaf, 1)
+			testfut.AssertCancelled(t, leaf) // and keeps no waker
+			if !collected(waker) {
+				t.Error("the leaf's waker was not collected")
+			}
+			if !collected(task) {
+				t.Error("the task was not collected: something still references it")
+			}
+			runtime.KeepAlive(leaf)
+		})
+		t.Run("book", func(t *testing.T) {
+			ex, err := newOn(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ex.Close()
+			leaf := &bookLeaf{}
+			task, waker := runLosingSelect(t, ex, leaf)
+			if collected(waker) {
+				t.Error("the book's leaf keeps its waker, yet it was collected: the check proves nothing")
+			}
+			if !collected(task) {
+				t.Error("the task was not collected: the Select still references its waker")
+			}
+			runtime.KeepAlive(leaf)
+		})
 	})
 }
 
@@ -290,7 +303,7 @@ func TestCancelledLeafReleasesWaker(t *testing.T) {
 // future that is ready at its second poll, so leaf is polled once (and
 // stores its waker), then loses. It waits for the task and returns weak
 // pointers to the task and to the waker the leaf was given.
-func runLosingSelect(t *testing.T, ex *executor.CurrentThread, leaf async.Future[struct{}]) (weak.Pointer[task.Task], weak.Pointer[forwarder]) {
+func runLosingSelect(t *testing.T, ex executor.Executor, leaf async.Future[struct{}]) (weak.Pointer[task.Task], weak.Pointer[forwarder]) {
 	t.Helper()
 	var tk weak.Pointer[task.Task]
 	w := &witnessed[struct{}]{f: leaf, w: &forwarder{}}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/executor"
 	"golang.org/x/sys/unix"
 )
 
@@ -127,4 +128,15 @@ func await[T any](f async.Future[T], out *T) func(cx *async.Context) bool {
 // do runs fn once as a step.
 func do(fn func(cx *async.Context)) func(cx *async.Context) bool {
 	return func(cx *async.Context) bool { fn(cx); return true }
+}
+
+// liveTasks returns the number of tasks alive on ex, of either kind.
+func liveTasks(ex executor.Executor) int {
+	switch ex := ex.(type) {
+	case *executor.CurrentThread:
+		return ex.Stats().Live
+	case *executor.MultiThread:
+		return ex.Metrics().Live
+	}
+	panic("liveTasks: unknown executor")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 )
@@ -40,7 +41,7 @@ func (f *wakerSink) Cancel() {}
 func TestBlockOnAgainAfterShutdownWokeATask(t *testing.T) {
 	for _, s := range shapes {
 		t.Run(s.name, func(t *testing.T) {
-			ex := newExecutor(t, s.opts...)
+			ex := newExecutor(t, s.multi, s.opts...)
 			for round := 0; round < 3; round++ {
 				receiver := &gate{}
 				var hs []async.JoinHandle[int]
@@ -62,7 +63,7 @@ func TestBlockOnAgainAfterShutdownWokeATask(t *testing.T) {
 						t.Fatalf("round %d: task %d: %v, %v; want ErrShutdown", round, i, ok, res.Err)
 					}
 				}
-				if n := ex.Stats().Live; n != 0 {
+				if n := liveTasks(ex); n != 0 {
 					t.Fatalf("round %d: %d live tasks after BlockOn", round, n)
 				}
 			}
@@ -133,7 +134,7 @@ func TestBlockOnThousandCyclesUnderWakeStorm(t *testing.T) {
 	}
 	for _, s := range shapes {
 		t.Run(s.name, func(t *testing.T) {
-			ex := newExecutor(t, s.opts...)
+			ex := newExecutor(t, s.multi, s.opts...)
 			wakers, stop := wakeStorm(2)
 			defer stop()
 			var polls atomic.Int64
@@ -160,7 +161,7 @@ func TestBlockOnThousandCyclesUnderWakeStorm(t *testing.T) {
 						t.Fatalf("cycle %d: task %d: %v, %v; want ErrShutdown", c, i, ok, res.Err)
 					}
 				}
-				if n := ex.Stats().Live; n != 0 {
+				if n := liveTasks(ex); n != 0 {
 					t.Fatalf("cycle %d: %d live tasks after BlockOn", c, n)
 				}
 			}
@@ -177,7 +178,7 @@ func TestBlockOnThousandCyclesUnderWakeStorm(t *testing.T) {
 func TestCloseDuringWakeStorm(t *testing.T) {
 	for _, s := range shapes {
 		t.Run(s.name, func(t *testing.T) {
-			ex, err := executor.NewCurrentThread(s.opts...)
+			ex, err := build(s.multi, s.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -207,7 +208,7 @@ func TestCloseDuringWakeStorm(t *testing.T) {
 				t.Fatalf("Close: %v", err)
 			}
 			<-aborted
-			if n := ex.Stats().Live; n != 0 {
+			if n := liveTasks(ex); n != 0 {
 				t.Fatalf("%d live tasks after Close", n)
 			}
 			for i, h := range hs {
@@ -252,7 +253,7 @@ func (f *timerWithWaker) Cancel() {
 func TestPanickingWakerEndsBlockOnWithAnError(t *testing.T) {
 	for _, s := range shapes {
 		t.Run(s.name, func(t *testing.T) {
-			ex := newExecutor(t, s.opts...)
+			ex := newExecutor(t, s.multi, s.opts...)
 			var bystander async.JoinHandle[int]
 			g := &gate{}
 			main := run(
@@ -282,22 +283,24 @@ func TestPanickingWakerEndsBlockOnWithAnError(t *testing.T) {
 // then shut down before its executor acted on the abort reports
 // ErrAborted, as Abort promises, not ErrShutdown.
 func TestAbortBeforeShutdownReportsAborted(t *testing.T) {
-	ex, err := executor.NewCurrentThread()
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := &gate{}
-	h := executor.Spawn[int](ex, g)
-	h.Abort()
-	if err := ex.Close(); err != nil {
-		t.Fatal(err)
-	}
-	res, ok := h.Poll(testfut.NewContext(async.NoopWaker()))
-	if !ok || !errors.Is(res.Err, async.ErrAborted) {
-		t.Fatalf("aborted, then shut down: %v, %v; want ErrAborted", ok, res.Err)
-	}
-	other := executor.Spawn[int](ex, &gate{}) // onto the closed executor
-	if res, _ := other.Poll(testfut.NewContext(async.NoopWaker())); !errors.Is(res.Err, async.ErrShutdown) {
-		t.Fatalf("spawned onto a closed executor: %v; want ErrShutdown", res.Err)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		ex, err := build(x.Multi, x.Options...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := &gate{}
+		h := executor.Spawn[int](ex, g)
+		h.Abort()
+		if err := ex.Close(); err != nil {
+			t.Fatal(err)
+		}
+		res, ok := h.Poll(testfut.NewContext(async.NoopWaker()))
+		if !ok || !errors.Is(res.Err, async.ErrAborted) {
+			t.Fatalf("aborted, then shut down: %v, %v; want ErrAborted", ok, res.Err)
+		}
+		other := executor.Spawn[int](ex, &gate{}) // onto the closed executor
+		if res, _ := other.Poll(testfut.NewContext(async.NoopWaker())); !errors.Is(res.Err, async.ErrShutdown) {
+			t.Fatalf("spawned onto a closed executor: %v; want ErrShutdown", res.Err)
+		}
+	})
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )
@@ -45,38 +46,40 @@ func TestGet(t *testing.T) {
 // delays of 500 down to 100 ms: they complete in the order of their
 // delays, all within about the longest, far less than the sum.
 func TestGetConcurrent(t *testing.T) {
-	const step = 100 * time.Millisecond
-	defer goleak.VerifyNone(t)
-	defer checkFDs(t)()
-	srv := startServer(t, "127.0.0.1:0")
-	defer closeServer(t, srv)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		const step = 100 * time.Millisecond
+		defer goleak.VerifyNone(t)
+		defer checkFDs(t)()
+		srv := startServer(t, "127.0.0.1:0")
+		defer closeServer(t, srv)
 
-	var order []int // request numbers, as they complete; one goroutine appends
-	fs := make([]async.Future[async.Result[Response]], 5)
-	for i := range fs {
-		path := fmt.Sprintf("/%d/request-%d", (5-i)*int(step/time.Millisecond), i)
-		fs[i] = async.Map(Get(srv.Addr(), path), func(r async.Result[Response]) async.Result[Response] {
-			order = append(order, i)
-			return r
-		})
-	}
-	start := time.Now()
-	results, err := executor.Run(async.JoinAll(fs))
-	elapsed := time.Since(start)
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	for i, r := range results {
-		if want := fmt.Sprintf("request-%d", i); r.Err != nil || string(r.Value.Body) != want {
-			t.Errorf("request %d: %q, %v; want body %q", i, r.Value.Body, r.Err, want)
+		var order []int // request numbers, as they complete; one goroutine appends
+		fs := make([]async.Future[async.Result[Response]], 5)
+		for i := range fs {
+			path := fmt.Sprintf("/%d/request-%d", (5-i)*int(step/time.Millisecond), i)
+			fs[i] = async.Map(Get(srv.Addr(), path), func(r async.Result[Response]) async.Result[Response] {
+				order = append(order, i)
+				return r
+			})
 		}
-	}
-	if want := []int{4, 3, 2, 1, 0}; !slices.Equal(order, want) {
-		t.Errorf("requests completed in the order %v; want %v", order, want)
-	}
-	if longest, sum := 5*step, 15*step; elapsed < longest || elapsed >= sum {
-		t.Errorf("took %v; want at least the longest delay %v and less than the sum %v", elapsed, longest, sum)
-	}
+		start := time.Now()
+		results, err := executor.Run(async.JoinAll(fs), x.Options...)
+		elapsed := time.Since(start)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		for i, r := range results {
+			if want := fmt.Sprintf("request-%d", i); r.Err != nil || string(r.Value.Body) != want {
+				t.Errorf("request %d: %q, %v; want body %q", i, r.Value.Body, r.Err, want)
+			}
+		}
+		if want := []int{4, 3, 2, 1, 0}; !slices.Equal(order, want) {
+			t.Errorf("requests completed in the order %v; want %v", order, want)
+		}
+		if longest, sum := 5*step, 15*step; elapsed < longest || elapsed >= sum {
+			t.Errorf("took %v; want at least the longest delay %v and less than the sum %v", elapsed, longest, sum)
+		}
+	})
 }
 
 // TestGetErrorStatus checks that an answer of 400 is a response, not an
@@ -234,88 +237,85 @@ func TestGetResponses(t *testing.T) {
 // TestGetTimeout cancels a Get that waits for its answer: the timeout
 // ends it on time, and its socket is deregistered and closed.
 func TestGetTimeout(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	defer checkFDs(t)()
-	srv := startServer(t, "127.0.0.1:0")
-	defer closeServer(t, srv)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		defer goleak.VerifyNone(t)
+		defer checkFDs(t)()
+		srv := startServer(t, "127.0.0.1:0")
+		defer closeServer(t, srv)
 
-	ex, err := executor.NewCurrentThread()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	start := time.Now()
-	r, err := executor.BlockOn(ex, timer.Timeout(Get(srv.Addr(), "/10000/slow"), 50*time.Millisecond))
-	elapsed := time.Since(start)
-	if err != nil {
-		t.Fatalf("BlockOn: %v", err)
-	}
-	if !errors.Is(r.Err, timer.ErrTimeout) {
-		t.Fatalf("result %+v; want ErrTimeout", r)
-	}
-	if elapsed > 5*time.Second {
-		t.Errorf("timed out after %v; want about 50ms", elapsed)
-	}
-	checkReleased(t, ex)
+		ex := newExecutor(t, x)
+		defer ex.Close() // before the checks of goroutines and descriptors
+		start := time.Now()
+		r, err := executor.BlockOn(ex, timer.Timeout(Get(srv.Addr(), "/10000/slow"), 50*time.Millisecond))
+		elapsed := time.Since(start)
+		if err != nil {
+			t.Fatalf("BlockOn: %v", err)
+		}
+		if !errors.Is(r.Err, timer.ErrTimeout) {
+			t.Fatalf("result %+v; want ErrTimeout", r)
+		}
+		if elapsed > 5*time.Second {
+			t.Errorf("timed out after %v; want about 50ms", elapsed)
+		}
+		checkReleased(t, ex)
+	})
 }
 
 // TestGetCancelConnecting cancels a Get whose connect cannot finish: the
 // server's accept queue is full, so the kernel drops the handshake.
 func TestGetCancelConnecting(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	defer checkFDs(t)()
-	addr, closeListener := fullListener(t)
-	defer closeListener()
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		defer goleak.VerifyNone(t)
+		defer checkFDs(t)()
+		addr, closeListener := fullListener(t)
+		defer closeListener()
 
-	ex, err := executor.NewCurrentThread()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	r, err := executor.BlockOn(ex, timer.Timeout(Get(addr, "/0/x"), 100*time.Millisecond))
-	if err != nil {
-		t.Fatalf("BlockOn: %v", err)
-	}
-	if !errors.Is(r.Err, timer.ErrTimeout) {
-		t.Skipf("the connect to a full listener ended anyway (%+v); the connecting state was not reached", r)
-	}
-	checkReleased(t, ex)
+		ex := newExecutor(t, x)
+		defer ex.Close() // before the checks of goroutines and descriptors
+		r, err := executor.BlockOn(ex, timer.Timeout(Get(addr, "/0/x"), 100*time.Millisecond))
+		if err != nil {
+			t.Fatalf("BlockOn: %v", err)
+		}
+		if !errors.Is(r.Err, timer.ErrTimeout) {
+			t.Skipf("the connect to a full listener ended anyway (%+v); the connecting state was not reached", r)
+		}
+		checkReleased(t, ex)
+	})
 }
 
 // TestGetAbort aborts a task blocked in Get and checks that its socket is
 // released by the abort, not later by the executor's shutdown.
 func TestGetAbort(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	defer checkFDs(t)()
-	srv := startServer(t, "127.0.0.1:0")
-	defer closeServer(t, srv)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		defer goleak.VerifyNone(t)
+		defer checkFDs(t)()
+		srv := startServer(t, "127.0.0.1:0")
+		defer closeServer(t, srv)
 
-	ex, err := executor.NewCurrentThread()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	h := executor.Spawn(ex, Get(srv.Addr(), "/10000/slow"))
-	var during, after int // registered sources while blocked, and after the abort
-	main := async.Then(timer.Sleep(100*time.Millisecond), func(struct{}) async.Future[async.Result[async.Result[Response]]] {
-		during = ex.Reactor().Sources()
-		h.Abort()
-		return async.Map(async.Future[async.Result[async.Result[Response]]](h), func(r async.Result[async.Result[Response]]) async.Result[async.Result[Response]] {
-			after = ex.Reactor().Sources()
-			return r
+		ex := newExecutor(t, x)
+		defer ex.Close() // before the checks of goroutines and descriptors
+		h := executor.Spawn(ex, Get(srv.Addr(), "/10000/slow"))
+		var during, after int // registered sources while blocked, and after the abort
+		main := async.Then(timer.Sleep(100*time.Millisecond), func(struct{}) async.Future[async.Result[async.Result[Response]]] {
+			during = ex.Reactor().Sources()
+			h.Abort()
+			return async.Map(async.Future[async.Result[async.Result[Response]]](h), func(r async.Result[async.Result[Response]]) async.Result[async.Result[Response]] {
+				after = ex.Reactor().Sources()
+				return r
+			})
 		})
+		r, err := executor.BlockOn(ex, main)
+		if err != nil {
+			t.Fatalf("BlockOn: %v", err)
+		}
+		if !errors.Is(r.Err, async.ErrAborted) {
+			t.Errorf("handle's result %+v; want ErrAborted", r)
+		}
+		if during != 1 || after != 0 {
+			t.Errorf("sources registered: %d while blocked, %d after the abort; want 1 and 0", during, after)
+		}
+		checkReleased(t, ex)
 	})
-	r, err := executor.BlockOn(ex, main)
-	if err != nil {
-		t.Fatalf("BlockOn: %v", err)
-	}
-	if !errors.Is(r.Err, async.ErrAborted) {
-		t.Errorf("handle's result %+v; want ErrAborted", r)
-	}
-	if during != 1 || after != 0 {
-		t.Errorf("sources registered: %d while blocked, %d after the abort; want 1 and 0", during, after)
-	}
-	checkReleased(t, ex)
 }
 
 // mustGet runs Get on a new executor and fails the test on any error.
@@ -338,8 +338,24 @@ func runGet(t *testing.T, server, path string) async.Result[Response] {
 	return r
 }
 
+// newExecutor makes an executor of x's kind; the caller closes it.
+func newExecutor(t *testing.T, x rttest.Executor) executor.Executor {
+	t.Helper()
+	var ex executor.Executor
+	var err error
+	if x.Multi {
+		ex, err = executor.NewMultiThread(x.Options...)
+	} else {
+		ex, err = executor.NewCurrentThread(x.Options...)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ex
+}
+
 // checkReleased checks that nothing is left in ex's reactor.
-func checkReleased(t *testing.T, ex *executor.CurrentThread) {
+func checkReleased(t *testing.T, ex executor.Executor) {
 	t.Helper()
 	if n := ex.Reactor().Sources(); n != 0 {
 		t.Errorf("%d sources still registered", n)

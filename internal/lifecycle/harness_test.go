@@ -10,22 +10,29 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 	"github.com/asyncgo/async/task"
 )
 
-// shape is one way to build the current-thread executor.
+// shape is one way to build an executor.
 type shape struct {
-	name string
-	opts []executor.Option
+	name  string
+	opts  []executor.Option
+	multi bool // a MultiThread: opts hold executor.WithWorkers
 }
 
-// shapes are the current-thread executor's shapes that every case runs on.
+// shapes are the executor shapes that every case runs on: the
+// current-thread executor's three, and the multi-thread executor with
+// rttest.Workers workers (so that the case's task and the tasks it wakes
+// move between them), with its clock running and paused.
 var shapes = []shape{
-	{"default", nil},
-	{"reactor-goroutine", []executor.Option{executor.WithReactorGoroutine()}},
-	{"paused-clock", []executor.Option{executor.WithPausedClock()}},
+	{"default", nil, false},
+	{"reactor-goroutine", []executor.Option{executor.WithReactorGoroutine()}, false},
+	{"paused-clock", []executor.Option{executor.WithPausedClock()}, false},
+	{"multi-thread", []executor.Option{executor.WithWorkers(rttest.Workers)}, true},
+	{"multi-thread-paused-clock", []executor.Option{executor.WithWorkers(rttest.Workers), executor.WithPausedClock()}, true},
 }
 
 // mode is when a case cancels the future under test.
@@ -67,10 +74,13 @@ type lcase struct {
 // H is what a case's body gets: the coroutine it runs in (as a task of the
 // executor under test) and the step under test, cancel.
 type H struct {
-	t    *testing.T
-	ex   *executor.CurrentThread
-	co   *async.Co
-	mode mode
+	t  *testing.T
+	ex executor.Executor
+	// multi: ex is a MultiThread, whose other worker may run a task the
+	// case woke while the case's own task runs on.
+	multi bool
+	co    *async.Co
+	mode  mode
 
 	w             testfut.Waker // the waker of the pending poll
 	cancelled     bool
@@ -186,7 +196,7 @@ func runTable(t *testing.T, m mode, cases []lcase) {
 	}
 }
 
-// onEachShape runs body once on each shape of the current-thread executor.
+// onEachShape runs body once on each shape of the executors.
 func onEachShape(t *testing.T, body func(t *testing.T, s shape)) {
 	for _, s := range shapes {
 		t.Run(s.name, func(t *testing.T) { body(t, s) })
@@ -202,7 +212,7 @@ func onEachShape(t *testing.T, body func(t *testing.T, s shape)) {
 // be left.
 func runCase(t *testing.T, s shape, m mode, c lcase) {
 	fdcheck.Check(t)
-	h := &H{t: t, mode: m}
+	h := &H{t: t, mode: m, multi: s.multi}
 	body := async.Go(func(co *async.Co) struct{} {
 		h.co = co
 		c.body(h)
@@ -221,7 +231,13 @@ func runCase(t *testing.T, s shape, m mode, c lcase) {
 		}
 		return struct{}{}
 	})
-	ex, err := executor.NewCurrentThread(s.opts...)
+	var ex executor.Executor
+	var err error
+	if s.multi {
+		ex, err = executor.NewMultiThread(s.opts...)
+	} else {
+		ex, err = executor.NewCurrentThread(s.opts...)
+	}
 	if err != nil {
 		t.Fatalf("executor: %v", err)
 	}
