@@ -30,6 +30,15 @@
 //  5. Coroutines: async.Go runs a plain function that awaits a request and
 //     then a timer with async.Await, the book's async/await without a
 //     hand-written state machine.
+//  6. Sockets: tcp.Serve runs an echo server, a task per connection, for
+//     three clients on the same executor; a UDP socket answers a datagram.
+//  7. The multi-thread executor (multithread.go): four workers share
+//     sixteen tasks that count primes, each yielding after every thousand
+//     numbers, while a call that blocks for 200 ms runs on the blocking
+//     pool (async.SpawnBlocking); ex.Metrics() then shows how many polls
+//     each worker made, which varies from run to run. A task that sleeps
+//     for an hour is cancelled when BlockOn returns, and its handle reports
+//     async.ErrShutdown; Close retires the pool's goroutine.
 //
 // The whole tour takes about eight seconds, most of it section 1.
 //

@@ -32,6 +32,7 @@ func sections() []section {
 		{"Select", selectFirst},
 		{"Coroutines: async/await the Go way (book chapters 5 and 7)", coroutines},
 		{"Sockets: TCP and UDP", sockets},
+		{"The multi-thread executor: workers, the blocking pool, shutdown", multiThread},
 	}
 }
 

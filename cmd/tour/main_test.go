@@ -24,7 +24,8 @@ func TestTour(t *testing.T) {
 			t.Errorf("the tour did not print %q", heading)
 		}
 	}
-	for _, want := range []string{"FINISHED", "request-0", "deadline exceeded", "awaited timer.Sleep", `echoed "hello from client 2"`, `which answered "pong"`} {
+	for _, want := range []string{"FINISHED", "request-0", "deadline exceeded", "awaited timer.Sleep", `echoed "hello from client 2"`, `which answered "pong"`,
+		"found 27608 primes below 320000", `the sleeper's handle reports "async: executor shut down"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the tour's output lacks %q", want)
 		}
