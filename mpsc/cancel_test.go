@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -87,21 +88,23 @@ func TestCancelledGrantFreesSlot(t *testing.T) {
 // A Recv that loses a timeout releases its waker; the next value is not
 // lost.
 func TestRecvTimeoutReleasesWaker(t *testing.T) {
-	tx, rx := New[int](1)
-	ex := newExecutor(t, executor.WithPausedClock())
-	r := blockOn(t, ex, async.Future[async.Result[async.Result[int]]](
-		timer.Timeout(async.Future[async.Result[int]](rx.Recv()), time.Second)))
-	if !errors.Is(r.Err, timer.ErrTimeout) {
-		t.Fatalf("Timeout(Recv) = %+v; want ErrTimeout", r)
-	}
-	checkIdle(t, rx.c)
-	if err := tx.TrySend(7); err != nil {
-		t.Fatal(err)
-	}
-	r2 := blockOn(t, ex, async.Future[async.Result[int]](rx.Recv()))
-	if r2.Value != 7 || r2.Err != nil {
-		t.Fatalf("Recv after a timed-out Recv = %+v; want 7", r2)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		tx, rx := New[int](1)
+		ex := newExecutor(t, x, executor.WithPausedClock())
+		r := blockOn(t, ex, async.Future[async.Result[async.Result[int]]](
+			timer.Timeout(async.Future[async.Result[int]](rx.Recv()), time.Second)))
+		if !errors.Is(r.Err, timer.ErrTimeout) {
+			t.Fatalf("Timeout(Recv) = %+v; want ErrTimeout", r)
+		}
+		checkIdle(t, rx.c)
+		if err := tx.TrySend(7); err != nil {
+			t.Fatal(err)
+		}
+		r2 := blockOn(t, ex, async.Future[async.Result[int]](rx.Recv()))
+		if r2.Value != 7 || r2.Err != nil {
+			t.Fatalf("Recv after a timed-out Recv = %+v; want 7", r2)
+		}
+	})
 }
 
 // A value that arrives between a Recv's wake and its cancellation stays
@@ -129,88 +132,103 @@ func TestCancelledRecvKeepsValue(t *testing.T) {
 // Cancelling a task that waits in Send (abort, or shutdown) leaves no
 // waiter behind.
 func TestAbortedSenderLeavesQueue(t *testing.T) {
-	tx, rx := New[int](1)
-	tx.TrySend(0)
-	sender := tx.Clone()
-	f := sender.Send(1)
-	stuck := task(await(func() async.Future[error] { return f }, nil))
-	stuck.cancel = f.Cancel
-	ex := newExecutor(t)
-	var h async.JoinHandle[struct{}]
-	// The controller is a task, not the future given to BlockOn, so its
-	// Yield lets the other task run.
-	blockOn(t, ex, async.Future[struct{}](all(t, task(
-		func(cx *async.Context) bool {
-			h = async.Spawn(cx, async.Future[struct{}](stuck))
-			return true
-		},
-		await(func() async.Future[struct{}] { return async.Yield() }, nil),
-		func(*async.Context) bool {
-			if rx.c.waiting() != 1 {
-				t.Errorf("%d senders waiting; want 1", rx.c.waiting())
-			}
-			h.Abort()
-			return true
-		},
-		await(func() async.Future[async.Result[struct{}]] { return h }, func(r async.Result[struct{}]) {
-			if !errors.Is(r.Err, async.ErrAborted) {
-				t.Errorf("aborted task = %v; want ErrAborted", r.Err)
-			}
-		}),
-	))))
-	checkIdle(t, rx.c)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		tx, rx := New[int](1)
+		tx.TrySend(0)
+		sender := tx.Clone()
+		f := sender.Send(1)
+		stuck := task(await(func() async.Future[error] { return f }, nil))
+		stuck.cancel = f.Cancel
+		ex := newExecutor(t, x)
+		var h async.JoinHandle[struct{}]
+		// The controller is a task, not the future given to BlockOn, so its
+		// Yield lets the other task run.
+		blockOn(t, ex, async.Future[struct{}](all(t, task(
+			func(cx *async.Context) bool {
+				h = async.Spawn(cx, async.Future[struct{}](stuck))
+				return true
+			},
+			await(func() async.Future[struct{}] { return async.Yield() }, nil),
+			// On the multi-thread executor the stuck task may not have
+			// run yet.
+			until(func() bool { return rx.c.waiting() == 1 }),
+			func(*async.Context) bool {
+				if rx.c.waiting() != 1 {
+					t.Errorf("%d senders waiting; want 1", rx.c.waiting())
+				}
+				h.Abort()
+				return true
+			},
+			await(func() async.Future[async.Result[struct{}]] { return h }, func(r async.Result[struct{}]) {
+				if !errors.Is(r.Err, async.ErrAborted) {
+					t.Errorf("aborted task = %v; want ErrAborted", r.Err)
+				}
+			}),
+		))))
+		checkIdle(t, rx.c)
+	})
 }
 
 // On an executor: a task granted a slot and aborted before it ran again
 // passes the slot, and the wake, to the sender behind it.
 func TestAbortAfterGrantPassesSlot(t *testing.T) {
-	tx, rx := New[string](1)
-	tx.TrySend("first")
-	sender := func(v string) *steps {
-		s := tx.Clone()
-		f := s.Send(v)
-		st := task(await(func() async.Future[error] { return f }, func(err error) {
-			if err != nil {
-				t.Errorf("Send(%q): %v", v, err)
-			}
-		}))
-		st.cancel = f.Cancel
-		return st
-	}
-	a, b := sender("a"), sender("b")
-	var ha, hb async.JoinHandle[struct{}]
-	var got []string
-	recv := func() func(cx *async.Context) bool {
-		return await(func() async.Future[async.Result[string]] { return rx.Recv() },
-			func(r async.Result[string]) { got = append(got, r.Value) })
-	}
-	controller := task(
-		func(cx *async.Context) bool {
-			ha = async.Spawn(cx, async.Future[struct{}](a))
-			hb = async.Spawn(cx, async.Future[struct{}](b))
-			return true
-		},
-		await(func() async.Future[struct{}] { return async.Yield() }, nil),
-		recv(), // grants a's Send the slot and wakes it
-		do(func() { ha.Abort() }),
-		await(func() async.Future[async.Result[struct{}]] { return ha }, func(r async.Result[struct{}]) {
-			if !errors.Is(r.Err, async.ErrAborted) {
-				t.Errorf("aborted sender = %v; want ErrAborted", r.Err)
-			}
-		}),
-		recv(),
-		await(func() async.Future[async.Result[struct{}]] { return hb }, func(r async.Result[struct{}]) {
-			if r.Err != nil {
-				t.Errorf("sender b: %v", r.Err)
-			}
-		}),
-	)
-	runTasks(t, controller)
-	if len(got) != 2 || got[0] != "first" || got[1] != "b" {
-		t.Errorf("received %q; want [first b]", got)
-	}
-	if b.polls != 2 {
-		t.Errorf("sender b polled %d times; want 2 (queued, then woken by a's passed grant)", b.polls)
-	}
-	checkIdle(t, rx.c)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		tx, rx := New[string](1)
+		tx.TrySend("first")
+		sender := func(v string) *steps {
+			s := tx.Clone()
+			f := s.Send(v)
+			st := task(await(func() async.Future[error] { return f }, func(err error) {
+				if err != nil {
+					t.Errorf("Send(%q): %v", v, err)
+				}
+			}))
+			st.cancel = f.Cancel
+			return st
+		}
+		a, b := sender("a"), sender("b")
+		var ha, hb async.JoinHandle[struct{}]
+		var got []string
+		recv := func() func(cx *async.Context) bool {
+			return await(func() async.Future[async.Result[string]] { return rx.Recv() },
+				func(r async.Result[string]) { got = append(got, r.Value) })
+		}
+		// a queues first, then b: on the multi-thread executor the two
+		// tasks could run at once on two workers, so b is spawned only
+		// once a waits, and the grant goes to a.
+		controller := task(
+			func(cx *async.Context) bool {
+				ha = async.Spawn(cx, async.Future[struct{}](a))
+				return true
+			},
+			until(func() bool { return rx.c.waiting() == 1 }),
+			func(cx *async.Context) bool {
+				hb = async.Spawn(cx, async.Future[struct{}](b))
+				return true
+			},
+			await(func() async.Future[struct{}] { return async.Yield() }, nil),
+			until(func() bool { return rx.c.waiting() == 2 }),
+			recv(), // grants a's Send the slot and wakes it
+			do(func() { ha.Abort() }),
+			await(func() async.Future[async.Result[struct{}]] { return ha }, func(r async.Result[struct{}]) {
+				if !errors.Is(r.Err, async.ErrAborted) {
+					t.Errorf("aborted sender = %v; want ErrAborted", r.Err)
+				}
+			}),
+			recv(),
+			await(func() async.Future[async.Result[struct{}]] { return hb }, func(r async.Result[struct{}]) {
+				if r.Err != nil {
+					t.Errorf("sender b: %v", r.Err)
+				}
+			}),
+		)
+		runTasks(t, x, controller)
+		if len(got) != 2 || got[0] != "first" || got[1] != "b" {
+			t.Errorf("received %q; want [first b]", got)
+		}
+		if b.polls != 2 {
+			t.Errorf("sender b polled %d times; want 2 (queued, then woken by a's passed grant)", b.polls)
+		}
+		checkIdle(t, rx.c)
+	})
 }

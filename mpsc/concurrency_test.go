@@ -8,19 +8,22 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 
 // Many producers, tasks and plain goroutines, into one receiving task:
 // every value arrives exactly once, and each producer's values in order.
 func TestManyProducers(t *testing.T) {
-	for _, capacity := range []int{1, 16, 0} {
-		name := fmt.Sprintf("capacity-%d", capacity)
-		if capacity == 0 {
-			name = "unbounded"
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		for _, capacity := range []int{1, 16, 0} {
+			name := fmt.Sprintf("capacity-%d", capacity)
+			if capacity == 0 {
+				name = "unbounded"
+			}
+			t.Run(name, func(t *testing.T) { testManyProducers(t, x, capacity) })
 		}
-		t.Run(name, func(t *testing.T) { testManyProducers(t, capacity) })
-	}
+	})
 }
 
 const (
@@ -29,7 +32,7 @@ const (
 	perProducer        = 500
 )
 
-func testManyProducers(t *testing.T, capacity int) {
+func testManyProducers(t *testing.T, x rttest.Executor, capacity int) {
 	send, closeFirst, rx := manyProducerChannel(capacity)
 	var wg sync.WaitGroup
 	for p := range producerGoroutines {
@@ -84,7 +87,7 @@ func testManyProducers(t *testing.T, capacity int) {
 			last[p] = i
 		}
 	}))
-	blockOn(t, newExecutor(t), async.Future[struct{}](all(t, tasks...)))
+	blockOn(t, newExecutor(t, x), async.Future[struct{}](all(t, tasks...)))
 	wg.Wait()
 	for v, n := range seen {
 		if n != 1 {
@@ -129,51 +132,53 @@ func manyProducerChannel(capacity int) (clone func(int) producer, closeFirst fun
 // A goroutine sends requests into a task, which answers on another channel
 // that the goroutine reads.
 func TestGoroutineAndTaskEcho(t *testing.T) {
-	const n = 1000
-	reqTx, reqRx := New[int](1)
-	respTx, respRx := New[int](1)
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for i := range n {
-			if err := reqTx.SendBlocking(i); err != nil {
-				t.Errorf("SendBlocking: %v", err)
-				return
-			}
-			v, err := respRx.RecvBlocking()
-			if err != nil || v != 2*i {
-				t.Errorf("RecvBlocking = %d, %v; want %d", v, err, 2*i)
-				return
-			}
-		}
-		reqTx.Close()
-		if _, err := respRx.RecvBlocking(); !errors.Is(err, ErrClosed) {
-			t.Errorf("RecvBlocking after the task ended = %v; want ErrClosed", err)
-		}
-	})
-	var send *SendFuture[int]
-	echo := task(func(cx *async.Context) bool {
-		for {
-			if send != nil {
-				if err, ok := send.Poll(cx); !ok {
-					return false
-				} else if err != nil {
-					t.Errorf("Send: %v", err)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		const n = 1000
+		reqTx, reqRx := New[int](1)
+		respTx, respRx := New[int](1)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			for i := range n {
+				if err := reqTx.SendBlocking(i); err != nil {
+					t.Errorf("SendBlocking: %v", err)
+					return
 				}
-				send = nil
+				v, err := respRx.RecvBlocking()
+				if err != nil || v != 2*i {
+					t.Errorf("RecvBlocking = %d, %v; want %d", v, err, 2*i)
+					return
+				}
 			}
-			r, ok := reqRx.Recv().Poll(cx)
-			if !ok {
-				return false
+			reqTx.Close()
+			if _, err := respRx.RecvBlocking(); !errors.Is(err, ErrClosed) {
+				t.Errorf("RecvBlocking after the task ended = %v; want ErrClosed", err)
 			}
-			if r.Err != nil {
-				respTx.Close()
-				return true
+		})
+		var send *SendFuture[int]
+		echo := task(func(cx *async.Context) bool {
+			for {
+				if send != nil {
+					if err, ok := send.Poll(cx); !ok {
+						return false
+					} else if err != nil {
+						t.Errorf("Send: %v", err)
+					}
+					send = nil
+				}
+				r, ok := reqRx.Recv().Poll(cx)
+				if !ok {
+					return false
+				}
+				if r.Err != nil {
+					respTx.Close()
+					return true
+				}
+				send = respTx.Send(2 * r.Value)
 			}
-			send = respTx.Send(2 * r.Value)
-		}
+		})
+		blockOn(t, newExecutor(t, x), async.Future[struct{}](all(t, echo)))
+		wg.Wait()
 	})
-	blockOn(t, newExecutor(t), async.Future[struct{}](all(t, echo)))
-	wg.Wait()
 }
 
 // Senders on many goroutines wait, are granted slots, and sometimes cancel

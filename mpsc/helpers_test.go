@@ -8,6 +8,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )
@@ -73,6 +74,25 @@ func await[T any](f func() async.Future[T], then func(T)) func(cx *async.Context
 	}
 }
 
+// until is a step that is done once cond holds, yielding meanwhile: it
+// wakes its own task and is pending. A test whose premise is that a task
+// it spawned has run (and queued, say) states it with until: on the
+// current-thread executor one yield gives the spawned task its turn, but
+// on the multi-thread one that task may still be waiting for a worker
+// when the spawner is polled again. After a great many tries it gives up,
+// so that the test's own assertion reports what did not happen.
+func until(cond func() bool) func(cx *async.Context) bool {
+	tries := 0
+	return func(cx *async.Context) bool {
+		if cond() || tries >= 1<<20 {
+			return true
+		}
+		tries++
+		cx.Waker().Wake()
+		return false
+	}
+}
+
 // do is a step that runs fn once.
 func do(fn func()) func(cx *async.Context) bool {
 	return func(*async.Context) bool { fn(); return true }
@@ -133,11 +153,17 @@ func (s *spawnAll) Cancel() {
 	}
 }
 
-// newExecutor returns an executor that the test closes, checking that no
-// timer was left armed.
-func newExecutor(t *testing.T, opts ...executor.Option) *executor.CurrentThread {
+// newExecutor returns an executor of x's kind that the test closes,
+// checking that no timer was left armed.
+func newExecutor(t *testing.T, x rttest.Executor, opts ...executor.Option) executor.Executor {
 	t.Helper()
-	ex, err := executor.NewCurrentThread(opts...)
+	var ex executor.Executor
+	var err error
+	if x.Multi {
+		ex, err = executor.NewMultiThread(x.With(opts...)...)
+	} else {
+		ex, err = executor.NewCurrentThread(x.With(opts...)...)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +179,7 @@ func newExecutor(t *testing.T, opts ...executor.Option) *executor.CurrentThread 
 }
 
 // blockOn runs f on ex and fails the test on an executor error.
-func blockOn[T any](t *testing.T, ex *executor.CurrentThread, f async.Future[T]) T {
+func blockOn[T any](t *testing.T, ex executor.Executor, f async.Future[T]) T {
 	t.Helper()
 	v, err := executor.BlockOn(ex, f)
 	if err != nil {
@@ -191,13 +217,13 @@ func (f *SendFuture[T]) granted() bool {
 	return f.w.state == granted
 }
 
-// runTasks spawns fs on a new executor with a paused clock and waits for
+// runTasks spawns fs on a new executor of x's kind with a paused clock and waits for
 // all of them. Tasks that only wait on each other and deadlock make the
 // paused clock jump to the guard's deadline, so a lost wakeup fails the
 // test at once instead of hanging it.
-func runTasks(t *testing.T, fs ...async.Future[struct{}]) {
+func runTasks(t *testing.T, x rttest.Executor, fs ...async.Future[struct{}]) {
 	t.Helper()
-	ex := newExecutor(t, executor.WithPausedClock())
+	ex := newExecutor(t, x, executor.WithPausedClock())
 	r := blockOn(t, ex, async.Future[async.Result[struct{}]](timer.Timeout(async.Future[struct{}](all(t, fs...)), time.Hour)))
 	if r.Err != nil {
 		t.Fatalf("tasks deadlocked: %v", r.Err)
