@@ -10,6 +10,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/tcp"
 )
 
@@ -17,20 +18,26 @@ import (
 // needs, so only a hang reaches it.
 const patience = 10 * time.Second
 
-// harness is an executor that a goroutine of its own runs until the test
-// ends, as a program that bridges runs one.
+// harness is an executor, of either kind, that a goroutine of its own
+// runs until the test ends, as a program that bridges runs one.
 type harness struct {
 	t    testing.TB
-	ex   *executor.CurrentThread
+	ex   executor.Executor
 	quit quit
 	done chan error
 
 	pauseOnce, closeOnce sync.Once
 }
 
-func newHarness(t testing.TB) *harness {
+func newHarness(t testing.TB, x rttest.Executor) *harness {
 	t.Helper()
-	ex, err := executor.NewCurrentThread()
+	var ex executor.Executor
+	var err error
+	if x.Multi {
+		ex, err = executor.NewMultiThread(x.Options...)
+	} else {
+		ex, err = executor.NewCurrentThread(x.Options...)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 // selfSigned returns a certificate for 127.0.0.1, made for the test, and a
@@ -50,33 +52,35 @@ func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
 // executor's sockets: the handshake, an exchange each way, and the
 // close_notify that ends it.
 func TestTLSOverBridges(t *testing.T) {
-	cert, pool := selfSigned(t)
-	h := newHarness(t)
-	client, server := pair(h)
-	srv := tls.Server(NetConn(h.ex, server), &tls.Config{Certificates: []tls.Certificate{cert}})
-	cli := tls.Client(NetConn(h.ex, client), &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"})
-	defer cli.Close()
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		cert, pool := selfSigned(t)
+		h := newHarness(t, x)
+		client, server := pair(h)
+		srv := tls.Server(NetConn(h.ex, server), &tls.Config{Certificates: []tls.Certificate{cert}})
+		cli := tls.Client(NetConn(h.ex, client), &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"})
+		defer cli.Close()
 
-	served := goCall(func() (int, error) {
-		defer srv.Close()
-		buf := make([]byte, 64)
-		n, err := io.ReadFull(srv, buf[:len("ping over tls")])
-		if err != nil {
-			return n, err
+		served := goCall(func() (int, error) {
+			defer srv.Close()
+			buf := make([]byte, 64)
+			n, err := io.ReadFull(srv, buf[:len("ping over tls")])
+			if err != nil {
+				return n, err
+			}
+			return srv.Write(append([]byte("pong: "), buf[:n]...))
+		})
+		if _, err := cli.Write([]byte("ping over tls")); err != nil {
+			t.Fatal(err)
 		}
-		return srv.Write(append([]byte("pong: "), buf[:n]...))
+		got, err := io.ReadAll(cli) // until the server's close_notify
+		if err != nil || string(got) != "pong: ping over tls" {
+			t.Fatalf("client read %q, %v", got, err)
+		}
+		if r := within(t, served); r.err != nil {
+			t.Fatalf("server: %v", r.err)
+		}
+		if st := cli.ConnectionState(); !st.HandshakeComplete || st.Version < tls.VersionTLS12 {
+			t.Fatalf("handshake state: %+v", st)
+		}
 	})
-	if _, err := cli.Write([]byte("ping over tls")); err != nil {
-		t.Fatal(err)
-	}
-	got, err := io.ReadAll(cli) // until the server's close_notify
-	if err != nil || string(got) != "pong: ping over tls" {
-		t.Fatalf("client read %q, %v", got, err)
-	}
-	if r := within(t, served); r.err != nil {
-		t.Fatalf("server: %v", r.err)
-	}
-	if st := cli.ConnectionState(); !st.HandshakeComplete || st.Version < tls.VersionTLS12 {
-		t.Fatalf("handshake state: %+v", st)
-	}
 }
