@@ -1,6 +1,8 @@
 package main
 
 import (
+	"sync"
+
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/tcp"
 )
@@ -10,21 +12,37 @@ import (
 // the task waits again.
 const readBufferSize = 64 << 10
 
-// server holds what the connection tasks share. They all run on one
-// current-thread executor, one at a time, so they share one read buffer: a
-// task reads into it and writes the bytes back within one poll, before any
-// other task runs. An idle connection holds no buffer; only a connection
-// whose peer is slow to read keeps the bytes it could not send yet (see
-// conn).
+// server holds what the connection tasks share: the read buffer. A task
+// reads into it and writes the bytes back within one poll, so a buffer is
+// busy only while a poll runs. An idle connection holds no buffer; only a
+// connection whose peer is slow to read keeps the bytes it could not send
+// yet (see conn).
+//
+// On a current-thread executor the tasks run one at a time, so they all
+// share one buffer, buf. On a multi-thread executor polls run at once on
+// the workers, so each poll takes a buffer from pool and gives it back when
+// it returns: there are about as many buffers as workers, each warm in its
+// worker's cache, since sync.Pool keeps one per processor.
 type server struct {
-	buf []byte
+	buf  []byte     // the one buffer; nil on a multi-thread executor
+	pool *sync.Pool // of *[]byte; nil on a current-thread executor
 }
 
 // serveEcho returns the accept loop: tcp.Serve spawning a conn task per
 // connection, ready only when accepting fails for good (the listener
-// closed; running out of descriptors is waited out).
-func serveEcho(l *tcp.Listener) async.Future[error] {
-	s := &server{buf: make([]byte, readBufferSize)}
+// closed; running out of descriptors is waited out). multi says whether
+// it runs on a multi-thread executor, where connections cannot share one
+// buffer.
+func serveEcho(l *tcp.Listener, multi bool) async.Future[error] {
+	s := &server{}
+	if multi {
+		s.pool = &sync.Pool{New: func() any {
+			b := make([]byte, readBufferSize)
+			return &b
+		}}
+	} else {
+		s.buf = make([]byte, readBufferSize)
+	}
 	return tcp.Serve(l, func(c *tcp.Conn) async.Future[struct{}] {
 		return &conn{c: c, srv: s}
 	})
@@ -47,8 +65,20 @@ type conn struct {
 	unsent *[]byte // nil unless a write is stuck
 }
 
-// Poll runs the echo loop until the connection must wait.
+// Poll runs the echo loop until the connection must wait, reading into
+// the server's buffer: the shared one, or one lent for this poll.
 func (e *conn) Poll(cx *async.Context) (struct{}, bool) {
+	if e.srv.pool == nil {
+		return e.poll(cx, e.srv.buf)
+	}
+	bp := e.srv.pool.Get().(*[]byte)
+	v, ok := e.poll(cx, *bp)
+	e.srv.pool.Put(bp)
+	return v, ok
+}
+
+// poll is Poll with buf the buffer to read into.
+func (e *conn) poll(cx *async.Context, buf []byte) (struct{}, bool) {
 	for {
 		if e.unsent != nil {
 			if !e.flush(cx) {
@@ -58,7 +88,7 @@ func (e *conn) Poll(cx *async.Context) (struct{}, bool) {
 				return struct{}{}, true
 			}
 		}
-		r, ok := e.c.Read(e.srv.buf).Poll(cx)
+		r, ok := e.c.Read(buf).Poll(cx)
 		if !ok {
 			return struct{}{}, false
 		}
@@ -66,7 +96,7 @@ func (e *conn) Poll(cx *async.Context) (struct{}, bool) {
 			e.close()
 			return struct{}{}, true
 		}
-		e.echo(cx, e.srv.buf[:r.Value])
+		e.echo(cx, buf[:r.Value])
 		if e.c == nil {
 			return struct{}{}, true
 		}
@@ -78,9 +108,9 @@ func (e *conn) echo(cx *async.Context, data []byte) {
 	w, ok := e.c.Write(data).Poll(cx)
 	switch {
 	case !ok:
-		// The write future keeps data, which is the shared buffer: take
-		// the bytes out before another task reads into it. The next poll
-		// writes them afresh.
+		// The write future keeps data, which is the server's buffer:
+		// take the bytes out before another task reads into it. The next
+		// poll writes them afresh.
 		e.keep(data)
 	case w.Err != nil:
 		e.close()

@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 )
 
-// child is a server or load generator the harness started, pinned to one
-// CPU with taskset. It leads its own process group, so killing the group
+// child is a server or load generator the harness started, pinned to its
+// CPUs with taskset. It leads its own process group, so killing the group
 // kills it and anything it started; and it gets SIGKILL if the harness
 // dies first (Pdeathsig), so no run leaves a server behind. The kernel
 // ties Pdeathsig to the thread that forked, and the Go runtime retires a
@@ -52,9 +51,10 @@ const (
 	driven
 )
 
-// startPinned runs bin with args on CPU cpu, its streams wired as w says.
-func (p *procs) startPinned(name string, cpu int, w stdio, bin string, args ...string) (*child, error) {
-	argv := append([]string{"-c", strconv.Itoa(cpu), bin}, args...)
+// startPinned runs bin with args on the CPUs in cpus (taskset's list: "0"
+// or "0,1"), its streams wired as w says.
+func (p *procs) startPinned(name string, cpus string, w stdio, bin string, args ...string) (*child, error) {
+	argv := append([]string{"-c", cpus, bin}, args...)
 	c := &child{name: name, cmd: exec.Command("taskset", argv...), stderr: newTail(4096),
 		lines: make(chan string, 16), done: make(chan struct{}), owner: p}
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -83,7 +83,7 @@ func (p *procs) startPinned(name string, cpu int, w stdio, bin string, args ...s
 			outR.Close()
 			c.stdin.Close()
 		}
-		return nil, fmt.Errorf("start %s (taskset -c %d %s): %w", name, cpu, bin, err)
+		return nil, fmt.Errorf("start %s (taskset -c %s %s): %w", name, cpus, bin, err)
 	}
 	// taskset sets the affinity and then execs bin, so this pid is the
 	// program's own and /proc/<pid> describes it.

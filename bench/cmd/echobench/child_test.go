@@ -21,7 +21,7 @@ func TestChildLinesAndExit(t *testing.T) {
 	needTaskset(t)
 	p := newProcs()
 	defer p.killAll()
-	c, err := p.startPinned("sh", 0, driven, "/bin/sh", "-c", "echo one; echo broken >&2; exit 3")
+	c, err := p.startPinned("sh", "0", driven, "/bin/sh", "-c", "echo one; echo broken >&2; exit 3")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,11 +39,11 @@ func TestChildKillAndStop(t *testing.T) {
 	needTaskset(t)
 	p := newProcs()
 	// A shell with a child of its own: killing the group must take both.
-	a, err := p.startPinned("sleeper", 0, driven, "/bin/sh", "-c", "sleep 60 & sleep 60")
+	a, err := p.startPinned("sleeper", "0", driven, "/bin/sh", "-c", "sleep 60 & sleep 60")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := p.startPinned("reader", 0, driven, "/bin/sh", "-c", "cat >/dev/null")
+	b, err := p.startPinned("reader", "0", driven, "/bin/sh", "-c", "cat >/dev/null")
 	if err != nil {
 		t.Fatal(err)
 	}

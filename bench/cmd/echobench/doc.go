@@ -2,8 +2,12 @@
 // runtime's examples/echo, a C epoll floor, tokio when cargo and Debian's
 // tokio sources are present, and the Go peers net, gnet and nbio) and the
 // load generator, then over several interleaved rounds
-// measures each server, fresh each time, pinned to one CPU while the load
-// runs on another:
+// measures each server, fresh each time. A single-thread server is pinned
+// to one CPU while the load runs on another; a multi-thread one (async-mt,
+// tokio-mt, gnet-mt, net-mt, each with -threads workers) shares
+// -shared-cpus with its load, beside the C floor measured the same way
+// (c-epoll-shared), in a table of its own whose primary figure is CPU per
+// message (see README.md for why):
 //
 //   - CPU test: -conns connections × -size bytes closed-loop ping-pong for
 //     -duration after -warmup; the server's CPU time in the window (from
@@ -12,8 +16,8 @@
 //   - memory test: the server's RSS growth per connection once -memconns
 //     connections have each echoed one 64-byte message and stay open.
 //
-// It prints a table of medians over the rounds and writes BENCHMARKS.md
-// (-out) and an SVG chart (-chart) in the main module.
+// It prints the two tables of medians over the rounds and writes
+// BENCHMARKS.md (-out) and an SVG chart (-chart) in the main module.
 //
 //	cd bench && go run ./cmd/echobench
 //	cd bench && go run ./cmd/echobench -rounds 1 -duration 2 -memconns 2000 -only c-epoll,async

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -29,6 +30,8 @@ type config struct {
 	mainDir          string // "" derives it from the bench module
 	serverCPU        int
 	loadCPU          int
+	threads          int      // the multi-thread servers' workers; 0 leaves them out
+	sharedCPUs       string   // the CPUs a multi-thread server shares with its load
 	args             []string // as given, for the report
 }
 
@@ -55,14 +58,19 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.mainDir, "main", "", "the async module's directory (default: the parent of the bench module)")
 	fs.IntVar(&c.serverCPU, "server-cpu", 0, "CPU the server is pinned to")
 	fs.IntVar(&c.loadCPU, "load-cpu", 1, "CPU the load generator is pinned to")
+	fs.IntVar(&c.threads, "threads", 2, "workers (threads, event loops) of the multi-thread servers; 0 leaves them out")
+	fs.StringVar(&c.sharedCPUs, "shared-cpus", "0,1", "CPUs a multi-thread server and its load generator share (taskset's list)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if c.rounds < 1 || c.duration <= 0 || c.conns < 1 || c.size < 1 || c.memConns < 0 {
-		return config{}, fmt.Errorf("need -rounds >= 1, -duration > 0, -conns >= 1, -size >= 1, -memconns >= 0")
+	if c.rounds < 1 || c.duration <= 0 || c.conns < 1 || c.size < 1 || c.memConns < 0 || c.threads < 0 || c.threads == 1 {
+		return config{}, fmt.Errorf("need -rounds >= 1, -duration > 0, -conns >= 1, -size >= 1, -memconns >= 0, -threads 0 or >= 2")
+	}
+	if strings.TrimSpace(c.sharedCPUs) == "" {
+		return config{}, fmt.Errorf("-shared-cpus: empty")
 	}
 	var err error
 	if c.only, err = parseOnly(*only, serverNames()); err != nil {
@@ -105,7 +113,7 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	load, bins, notes, err := buildAll(ctx, mods, tmp, cfg.only, logf)
+	load, bins, notes, err := buildAll(ctx, mods, tmp, cfg.only, cfg.threads, logf)
 	if err != nil {
 		return err
 	}
@@ -113,7 +121,8 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return errors.New("no server built; nothing to measure")
 	}
 
-	g := &rig{procs: newProcs(), load: load, serverCPU: cfg.serverCPU, loadCPU: cfg.loadCPU, proc: "/proc"}
+	g := &rig{procs: newProcs(), load: load, serverCPU: strconv.Itoa(cfg.serverCPU), loadCPU: strconv.Itoa(cfg.loadCPU),
+		sharedCPUs: cfg.sharedCPUs, proc: "/proc"}
 	defer g.procs.killAll()
 	samples, runNotes, err := measureRounds(ctx, g, cfg, bins, logf)
 	if err != nil {
@@ -121,16 +130,42 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	}
 	notes = append(notes, runNotes...)
 
-	order := make([]string, len(bins))
-	for i, b := range bins {
-		order[i] = b.name
+	tables := summarize(cfg, bins, samples)
+	for _, t := range tables {
+		fmt.Fprintf(stdout, "\n%s\n", t.Title)
+		if err := report.WriteTable(stdout, t.Rows); err != nil {
+			return err
+		}
 	}
-	rows := report.Summarize(samples, order, floorServer)
-	fmt.Fprintln(stdout)
-	if err := report.WriteTable(stdout, rows); err != nil {
-		return err
+	return writeOutputs(ctx, cfg, mods, tables, notes, logf)
+}
+
+// summarize makes the two tables, single-thread servers and multi-thread
+// ones, each with the servers that ran in its arrangement; a table none
+// ran in is left out.
+func summarize(cfg config, bins []built, samples []report.Sample) []report.Table {
+	single := report.Table{Floor: floorServer,
+		Title: fmt.Sprintf("Single-thread servers (server on CPU %d, load on CPU %d)", cfg.serverCPU, cfg.loadCPU)}
+	multi := report.Table{Floor: sharedFloorServer, Shared: true,
+		Title: fmt.Sprintf("Multi-thread servers (%d workers; server and load share CPUs %s)", cfg.threads, cfg.sharedCPUs)}
+	var singleOrder, multiOrder []string
+	for _, b := range bins {
+		if b.multi {
+			multiOrder = append(multiOrder, b.name)
+		} else {
+			singleOrder = append(singleOrder, b.name)
+		}
 	}
-	return writeOutputs(ctx, cfg, mods, rows, notes, logf)
+	var tables []report.Table
+	if len(singleOrder) > 0 {
+		single.Rows = report.Summarize(samples, singleOrder, single.Floor)
+		tables = append(tables, single)
+	}
+	if len(multiOrder) > 0 {
+		multi.Rows = report.Summarize(samples, multiOrder, multi.Floor)
+		tables = append(tables, multi)
+	}
+	return tables
 }
 
 // measureRounds runs every server once a round, CPU test then memory
@@ -140,7 +175,7 @@ func measureRounds(ctx context.Context, g *rig, cfg config, bins []built, logf f
 	var samples []report.Sample
 	var notes []string
 	fail := func(round int, name, test string, err error) {
-		logf("round %d/%d %-8s %s test failed: %v", round, cfg.rounds, name, test, err)
+		logf("round %d/%d %-14s %s test failed: %v", round, cfg.rounds, name, test, err)
 		notes = append(notes, fmt.Sprintf("round %d: %s %s test failed: %v", round, name, test, err))
 	}
 	for round := 1; round <= cfg.rounds; round++ {
@@ -155,10 +190,10 @@ func measureRounds(ctx context.Context, g *rig, cfg config, bins []built, logf f
 			} else {
 				s.MsgsPerSec, s.P50us, s.P99us, s.CPUusMsg = r.load.MsgsPerSec, r.load.P50us, r.load.P99us, r.usPerMsg()
 				sb, lb := r.busy()
-				logf("round %d/%d %-8s %8.0f msgs/s  p50 %6.0f µs  p99 %6.0f µs  CPU %6.2f µs/msg  busy: server %3.0f%% load %3.0f%%",
+				logf("round %d/%d %-14s %8.0f msgs/s  p50 %6.0f µs  p99 %6.0f µs  CPU %6.2f µs/msg  busy: server %3.0f%% load %3.0f%%",
 					round, cfg.rounds, b.name, s.MsgsPerSec, s.P50us, s.P99us, s.CPUusMsg, sb, lb)
 			}
-			if cfg.memConns > 0 {
+			if cfg.memConns > 0 && !b.noMem {
 				rss, err := g.memTest(ctx, b, cfg.memConns)
 				if ctx.Err() != nil {
 					return nil, nil, context.Cause(ctx)
@@ -167,7 +202,7 @@ func measureRounds(ctx context.Context, g *rig, cfg config, bins []built, logf f
 					fail(round, b.name, "memory", err)
 				} else {
 					s.RSSPerConn = rss
-					logf("round %d/%d %-8s RSS %.0f B/conn at %d connections", round, cfg.rounds, b.name, rss, cfg.memConns)
+					logf("round %d/%d %-14s RSS %.0f B/conn at %d connections", round, cfg.rounds, b.name, rss, cfg.memConns)
 				}
 			}
 			samples = append(samples, s)
@@ -177,11 +212,11 @@ func measureRounds(ctx context.Context, g *rig, cfg config, bins []built, logf f
 }
 
 // writeOutputs writes the markdown report and the chart, if asked.
-func writeOutputs(ctx context.Context, cfg config, mods modules, rows []report.Row, notes []string, logf func(string, ...any)) error {
+func writeOutputs(ctx context.Context, cfg config, mods modules, tables []report.Table, notes []string, logf func(string, ...any)) error {
 	out, chart := resolvePath(cfg.out, mods.main), resolvePath(cfg.chart, mods.main)
-	m := describe(ctx, cfg, mods, notes)
+	m := describe(ctx, cfg, mods, tables, notes)
 	if chart != "" {
-		if err := writeFile(chart, func(w io.Writer) error { return report.WriteChart(w, rows, m) }); err != nil {
+		if err := writeFile(chart, func(w io.Writer) error { return report.WriteChart(w, tables, m) }); err != nil {
 			return err
 		}
 		logf("wrote %s", chart)
@@ -192,7 +227,7 @@ func writeOutputs(ctx context.Context, cfg config, mods modules, rows []report.R
 				m.Chart = filepath.ToSlash(rel)
 			}
 		}
-		if err := writeFile(out, func(w io.Writer) error { return report.WriteMarkdown(w, rows, m) }); err != nil {
+		if err := writeFile(out, func(w io.Writer) error { return report.WriteMarkdown(w, tables, m) }); err != nil {
 			return err
 		}
 		logf("wrote %s", out)
@@ -234,12 +269,19 @@ func writeFile(path string, write func(io.Writer) error) error {
 }
 
 // describe gathers the report's facts about the run and the machine.
-func describe(ctx context.Context, cfg config, mods modules, notes []string) report.Meta {
+func describe(ctx context.Context, cfg config, mods modules, tables []report.Table, notes []string) report.Meta {
 	mach := procfs.ReadMachine("/proc")
+	shared := ""
+	for _, t := range tables {
+		if t.Shared {
+			shared = cfg.sharedCPUs
+		}
+	}
 	return report.Meta{
 		Command: commandLine(cfg.args), Rounds: cfg.rounds, Conns: cfg.conns, Size: cfg.size,
 		Duration: cfg.duration, Warmup: cfg.warmup, MemConns: cfg.memConns, MemSize: memSize,
-		Floor: floorServer, CPUModel: mach.CPUModel, Cores: mach.Cores, Kernel: mach.Kernel,
+		ServerCPU: cfg.serverCPU, LoadCPU: cfg.loadCPU, Shared: shared, Workers: cfg.threads,
+		CPUModel: mach.CPUModel, Cores: mach.Cores, Kernel: mach.Kernel,
 		GoVersion: firstLine(ctx, mods.main, "go", "env", "GOVERSION"),
 		CC:        strings.Join(strings.Fields("gcc "+firstLine(ctx, mods.bench, "gcc", "-dumpfullversion")+" "+strings.Join(cFlags, " ")), " "),
 		Date:      time.Now(), Notes: notes,

@@ -25,11 +25,22 @@ const (
 
 // rig is what a test needs: where to pin, what to run, and the children.
 type rig struct {
-	procs     *procs
-	load      string // load generator binary
-	serverCPU int
-	loadCPU   int
-	proc      string // the proc filesystem, "/proc"
+	procs      *procs
+	load       string // load generator binary
+	serverCPU  string // a single-thread server's CPU (taskset's list)
+	loadCPU    string // the load's CPU when the server is single-threaded
+	sharedCPUs string // a multi-thread server's CPUs, shared with its load
+	proc       string // the proc filesystem, "/proc"
+}
+
+// pins returns the CPUs the server srv and its load are pinned to: a CPU
+// each for the single-thread servers; for the multi-thread ones, the
+// shared CPUs for both.
+func (g *rig) pins(srv built) (server, load string) {
+	if srv.multi {
+		return g.sharedCPUs, g.sharedCPUs
+	}
+	return g.serverCPU, g.loadCPU
 }
 
 // cpuResult is one CPU test: the load's view and the server's CPU.
@@ -59,7 +70,8 @@ func (g *rig) cpuTest(ctx context.Context, srv built, conns, size int, warmup, d
 		return cpuResult{}, err
 	}
 	defer s.kill()
-	l, err := g.procs.startPinned("load", g.loadCPU, driven, g.load, "-addr", addr,
+	_, loadCPUs := g.pins(srv)
+	l, err := g.procs.startPinned("load", loadCPUs, driven, g.load, "-addr", addr,
 		"-conns", strconv.Itoa(conns), "-size", strconv.Itoa(size),
 		"-duration", duration.String(), "-warmup", warmup.String(), "-timeout", tailTimeout.String())
 	if err != nil {
@@ -123,7 +135,8 @@ func (g *rig) memTest(ctx context.Context, srv built, conns int) (float64, error
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", srv.name, err)
 	}
-	l, err := g.procs.startPinned("load -hold", g.loadCPU, driven, g.load, "-addr", addr,
+	_, loadCPUs := g.pins(srv)
+	l, err := g.procs.startPinned("load -hold", loadCPUs, driven, g.load, "-addr", addr,
 		"-hold", strconv.Itoa(conns), "-timeout", holdTimeout.String())
 	if err != nil {
 		return 0, err
@@ -158,7 +171,9 @@ func (g *rig) startServer(ctx context.Context, srv built) (*child, string, error
 			return nil, "", err
 		}
 		var s *child
-		if s, err = g.procs.startPinned(srv.name, g.serverCPU, quiet, srv.bin, "-addr", addr); err != nil {
+		serverCPUs, _ := g.pins(srv)
+		args := append([]string{"-addr", addr}, srv.args...)
+		if s, err = g.procs.startPinned(srv.name, serverCPUs, quiet, srv.bin, args...); err != nil {
 			return nil, "", err
 		}
 		if err = waitListening(ctx, s, addr); err == nil {

@@ -30,11 +30,11 @@ func smokeRig(t *testing.T, ctx context.Context) (*rig, built) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &rig{procs: newProcs(), load: load, serverCPU: 0, loadCPU: 1, proc: "/proc"}
+	g := &rig{procs: newProcs(), load: load, serverCPU: "0", loadCPU: "1", sharedCPUs: "0,1", proc: "/proc"}
 	if runtime.NumCPU() < 2 {
-		g.loadCPU = 0
+		g.loadCPU, g.sharedCPUs = "0", "0"
 	}
-	return g, built{"net", bin}
+	return g, built{name: "net", bin: bin}
 }
 
 func TestSmokeNetEcho(t *testing.T) {
@@ -82,25 +82,26 @@ func TestSmokeRunWritesReport(t *testing.T) {
 	dir := t.TempDir()
 	out, chart := filepath.Join(dir, "BENCH.md"), filepath.Join(dir, "img", "bench.svg")
 	cfg, err := parseFlags([]string{"-rounds", "1", "-duration", "0.5", "-warmup", "0.1", "-conns", "4",
-		"-memconns", "100", "-only", "net", "-out", out, "-chart", chart})
+		"-memconns", "100", "-only", "net,net-mt", "-out", out, "-chart", chart})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if runtime.NumCPU() < 2 {
-		cfg.loadCPU = 0
+		cfg.loadCPU, cfg.sharedCPUs = 0, "0"
 	}
 	var stdout, stderr bytes.Buffer
 	if err := run(ctx, cfg, &stdout, &stderr); err != nil {
 		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "CPU µs/msg") || !strings.Contains(stdout.String(), "\nnet ") {
+	if !strings.Contains(stdout.String(), "CPU µs/msg") || !strings.Contains(stdout.String(), "\nnet ") ||
+		!strings.Contains(stdout.String(), "Multi-thread servers") || !strings.Contains(stdout.String(), "\nnet-mt ") {
 		t.Errorf("table:\n%s", stdout.String())
 	}
 	md, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(md), "| net |") || !strings.Contains(string(md), "](img/bench.svg)") {
+	if !strings.Contains(string(md), "| net |") || !strings.Contains(string(md), "| net-mt |") || !strings.Contains(string(md), "](img/bench.svg)") {
 		t.Errorf("report:\n%s", md)
 	}
 	if svg, err := os.ReadFile(chart); err != nil || !strings.HasPrefix(string(svg), "<svg") {

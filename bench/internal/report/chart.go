@@ -38,22 +38,31 @@ const fontFamily = `system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans
 // panel is one horizontal bar chart: a value per row.
 type panel struct {
 	title  string
+	rows   []Row
+	floor  string // the row drawn as the floor
 	value  func(Row) float64
 	label  func(Row) string // text written after the bar
 	marker float64          // a dashed reference line (NaN for none)
 	mLabel string
 }
 
-// WriteChart draws two horizontal bar charts, server CPU per message and
-// RSS per connection, one bar per row, values written on the bars.
-func WriteChart(w io.Writer, rows []Row, m Meta) error {
-	panels := []panel{cpuPanel(rows, m)}
+// WriteChart draws horizontal bar charts, one bar per row, values written
+// on the bars: server CPU per message for each table, then RSS per
+// connection for every server (a later table's floor, the same C server
+// as the first's, left out).
+func WriteChart(w io.Writer, tables []Table, m Meta) error {
+	var panels []panel
+	for _, t := range tables {
+		if len(t.Rows) > 0 {
+			panels = append(panels, cpuPanel(t))
+		}
+	}
 	if m.MemConns > 0 {
-		panels = append(panels, rssPanel(m))
+		panels = append(panels, rssPanel(tables, m))
 	}
 	height := headerH + footerH
-	for range panels {
-		height += panelTitleH + len(rows)*rowHeight + panelGap
+	for _, p := range panels {
+		height += panelTitleH + len(p.rows)*rowHeight + panelGap
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="%s">`+"\n",
@@ -61,11 +70,11 @@ func WriteChart(w io.Writer, rows []Row, m Meta) error {
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", chartWidth, height)
 	text(&b, 20, 30, 18, "bold", colourText, "start", "Echo server: CPU per message and memory per connection")
 	text(&b, 20, 50, 12, "normal", colourMuted, "start", fmt.Sprintf(
-		"%d connections × %d B ping-pong · server pinned to one core, load to another · median of %s · lower is better",
+		"%d connections × %d B ping-pong · median of %s · lower is better",
 		m.Conns, m.Size, rounds(m.Rounds)))
 	y := headerH
 	for _, p := range panels {
-		y = drawPanel(&b, p, rows, m, y) + panelGap
+		y = drawPanel(&b, p, y) + panelGap
 	}
 	text(&b, 20, height-10, 11, "normal", colourMuted, "start", footer(m))
 	b.WriteString("</svg>\n")
@@ -73,21 +82,24 @@ func WriteChart(w io.Writer, rows []Row, m Meta) error {
 	return err
 }
 
-// cpuPanel charts CPU µs per message with the floor as a reference line.
-func cpuPanel(rows []Row, m Meta) panel {
+// cpuPanel charts a table's CPU µs per message with its floor as a
+// reference line.
+func cpuPanel(t Table) panel {
 	p := panel{
-		title: "Server CPU per echoed message (µs)",
+		title: "Server CPU µs per message: " + t.Title,
+		rows:  t.Rows,
+		floor: t.Floor,
 		value: func(r Row) float64 { return r.CPUusMsg },
 		label: func(r Row) string {
-			if math.IsNaN(r.Floor) || r.Server == m.Floor {
+			if math.IsNaN(r.Floor) || r.Server == t.Floor {
 				return fmt.Sprintf("%.2f", r.CPUusMsg)
 			}
 			return fmt.Sprintf("%.2f (%.2f×)", r.CPUusMsg, r.Floor)
 		},
 		marker: math.NaN(),
 	}
-	for _, r := range rows {
-		if r.Server == m.Floor && !math.IsNaN(r.CPUusMsg) {
+	for _, r := range t.Rows {
+		if r.Server == t.Floor && !math.IsNaN(r.CPUusMsg) {
 			p.marker, p.mLabel = r.CPUusMsg, "C floor"
 		}
 	}
@@ -95,9 +107,23 @@ func cpuPanel(rows []Row, m Meta) panel {
 }
 
 // rssPanel charts bytes of RSS per held connection.
-func rssPanel(m Meta) panel {
+func rssPanel(tables []Table, m Meta) panel {
+	var rows []Row
+	floor := ""
+	for i, t := range tables {
+		if i == 0 {
+			floor = t.Floor
+		}
+		for _, r := range t.Rows {
+			if i == 0 || r.Server != t.Floor {
+				rows = append(rows, r)
+			}
+		}
+	}
 	return panel{
 		title:  fmt.Sprintf("Server RSS per open connection (bytes), %s connections that each echoed %d B", thousands(float64(m.MemConns)), m.MemSize),
+		rows:   rows,
+		floor:  floor,
 		value:  func(r Row) float64 { return r.RSSPerConn },
 		label:  func(r Row) string { return thousands(r.RSSPerConn) },
 		marker: math.NaN(),
@@ -105,11 +131,11 @@ func rssPanel(m Meta) panel {
 }
 
 // drawPanel draws p from y down and returns the y below it.
-func drawPanel(b *strings.Builder, p panel, rows []Row, m Meta, y int) int {
+func drawPanel(b *strings.Builder, p panel, y int) int {
 	text(b, 20, y+20, 14, "bold", colourText, "start", p.title)
 	y += panelTitleH
-	top, bottom := y, y+len(rows)*rowHeight
-	scale := panelScale(p, rows)
+	top, bottom := y, y+len(p.rows)*rowHeight
+	scale := panelScale(p)
 	// The reference line goes first, so bars and values paint over it.
 	if !math.IsNaN(p.marker) {
 		x := float64(barLeft) + p.marker*scale
@@ -117,10 +143,10 @@ func drawPanel(b *strings.Builder, p panel, rows []Row, m Meta, y int) int {
 			x, top-4, x, bottom, colourFloor)
 		text(b, int(math.Round(x))+4, top-6, 10, "normal", colourFloor, "start", p.mLabel)
 	}
-	for _, r := range rows {
+	for _, r := range p.rows {
 		mid := y + rowHeight/2
 		weight := "normal"
-		if r.Server == "async" {
+		if isAsync(r.Server) {
 			weight = "bold"
 		}
 		text(b, labelRight, mid+4, 13, weight, colourText, "end", r.Server)
@@ -130,7 +156,7 @@ func drawPanel(b *strings.Builder, p panel, rows []Row, m Meta, y int) int {
 		} else {
 			wd := v * scale
 			fmt.Fprintf(b, `<rect x="%d" y="%d" width="%.1f" height="%d" rx="3" fill="%s"/>`+"\n",
-				barLeft, mid-barHeight/2, wd, barHeight, barColour(r.Server, m.Floor))
+				barLeft, mid-barHeight/2, wd, barHeight, barColour(r.Server, p.floor))
 			haloText(b, barLeft+int(math.Round(wd))+6, mid+4, 12, colourText, p.label(r))
 		}
 		y += rowHeight
@@ -140,10 +166,16 @@ func drawPanel(b *strings.Builder, p panel, rows []Row, m Meta, y int) int {
 	return bottom
 }
 
+// isAsync reports whether server is the runtime under test: async, or a
+// variant of it such as async-mt.
+func isAsync(server string) bool {
+	return server == "async" || strings.HasPrefix(server, "async-")
+}
+
 // panelScale maps the largest value to barMaxWidth pixels.
-func panelScale(p panel, rows []Row) float64 {
+func panelScale(p panel) float64 {
 	top := 0.0
-	for _, r := range rows {
+	for _, r := range p.rows {
 		if v := p.value(r); !math.IsNaN(v) && !math.IsInf(v, 0) {
 			top = max(top, v)
 		}
@@ -156,10 +188,10 @@ func panelScale(p panel, rows []Row) float64 {
 
 // barColour picks a bar's fill by its role.
 func barColour(server, floor string) string {
-	switch server {
-	case "async":
+	switch {
+	case isAsync(server):
 		return colourAsync
-	case floor:
+	case server == floor:
 		return colourFloor
 	}
 	return colourPeer

@@ -2,6 +2,15 @@ package report
 
 import "time"
 
+// Table is one comparison: servers measured in the same arrangement, each
+// row's × column against the same floor server.
+type Table struct {
+	Title  string // a heading: which servers, how they were pinned
+	Floor  string // the server the × column divides by
+	Shared bool   // the servers share CPUs with the load (the multi-thread arrangement)
+	Rows   []Row
+}
+
 // Meta is what a report says about how its numbers were produced.
 type Meta struct {
 	Command   string        // the command line, runnable from the bench module
@@ -12,7 +21,10 @@ type Meta struct {
 	Warmup    time.Duration // CPU test: unmeasured load before the window
 	MemConns  int           // memory test: connections held (0: not run)
 	MemSize   int           // memory test: bytes each connection echoed once
-	Floor     string        // the server the × column divides by
+	ServerCPU int           // single-thread table: the server's CPU
+	LoadCPU   int           // single-thread table: the load generator's CPU
+	Shared    string        // multi-thread table: the CPUs server and load share ("" if not run)
+	Workers   int           // multi-thread table: the servers' workers
 	CPUModel  string
 	Cores     int
 	Kernel    string

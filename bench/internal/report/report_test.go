@@ -24,7 +24,8 @@ func sampleRuns() []Sample {
 
 func testMeta() Meta {
 	return Meta{Command: "cd bench && go run ./cmd/echobench", Rounds: 2, Conns: 100, Size: 64,
-		Duration: 5 * time.Second, Warmup: time.Second, MemConns: 15000, MemSize: 64, Floor: "c-epoll",
+		Duration: 5 * time.Second, Warmup: time.Second, MemConns: 15000, MemSize: 64,
+		ServerCPU: 0, LoadCPU: 1, Shared: "0,1", Workers: 2,
 		CPUModel: "Test CPU", Cores: 2, Kernel: "6.1", GoVersion: "go1.26", CC: "gcc -O2",
 		Date: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC), Chart: "docs/bench.svg",
 		Notes: []string{"tokio: skipped (cargo not found)"}}
@@ -88,14 +89,33 @@ func TestWriteTable(t *testing.T) {
 	}
 }
 
+// multiRuns is two rounds of the multi-thread table: its floor and async-mt.
+func multiRuns() []Sample {
+	mk := func(server string, round int, cpu, rss float64) Sample {
+		s := NewSample(server, round)
+		s.MsgsPerSec, s.P50us, s.P99us, s.CPUusMsg, s.RSSPerConn = 80000, 1200, 3000, cpu, rss
+		return s
+	}
+	return []Sample{mk("c-epoll-shared", 1, 8, 0), mk("async-mt", 1, 12, 420), mk("c-epoll-shared", 2, 8, 0), mk("async-mt", 2, 12, 440)}
+}
+
+// testTables are the two tables, as the harness makes them.
+func testTables() []Table {
+	return []Table{
+		{Title: "Single-thread servers", Floor: "c-epoll", Rows: Summarize(sampleRuns(), []string{"c-epoll", "async", "nbio"}, "c-epoll")},
+		{Title: "Multi-thread servers", Floor: "c-epoll-shared", Shared: true,
+			Rows: Summarize(multiRuns(), []string{"c-epoll-shared", "async-mt"}, "c-epoll-shared")},
+	}
+}
+
 func TestWriteMarkdown(t *testing.T) {
 	var b bytes.Buffer
-	rows := Summarize(sampleRuns(), []string{"c-epoll", "async", "nbio"}, "c-epoll")
-	if err := WriteMarkdown(&b, rows, testMeta()); err != nil {
+	if err := WriteMarkdown(&b, testTables(), testMeta()); err != nil {
 		t.Fatal(err)
 	}
 	md := b.String()
-	for _, want := range []string{"| server | msgs/s |", "| async | 98500 |", "![", "docs/bench.svg",
+	for _, want := range []string{"## Single-thread servers", "## Multi-thread servers", "share CPUs 0,1",
+		"| server | msgs/s |", "| async | 98500 |", "| async-mt | 80000 | 1200 µs | 3000 µs | 12.00 | 1.50× | 430 |", "![", "docs/bench.svg",
 		"cd bench && go run ./cmd/echobench", "Test CPU, 2 cores", "Linux 6.1", "go1.26", "2026-01-02", "tokio: skipped"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
@@ -105,8 +125,7 @@ func TestWriteMarkdown(t *testing.T) {
 
 func TestWriteChart(t *testing.T) {
 	var b bytes.Buffer
-	rows := Summarize(sampleRuns(), []string{"c-epoll", "async", "nbio"}, "c-epoll")
-	if err := WriteChart(&b, rows, testMeta()); err != nil {
+	if err := WriteChart(&b, testTables(), testMeta()); err != nil {
 		t.Fatal(err)
 	}
 	// Well-formed XML, every element closed.
@@ -121,11 +140,12 @@ func TestWriteChart(t *testing.T) {
 		}
 	}
 	svg := b.String()
-	// 3 CPU bars + 2 RSS bars (nbio has no RSS) + the background.
-	if n := strings.Count(svg, "<rect"); n != 6 {
-		t.Errorf("%d rects, want 6", n)
+	// 3 + 2 CPU bars, 3 RSS bars (nbio has no RSS, the second table's
+	// floor is left out) + the background.
+	if n := strings.Count(svg, "<rect"); n != 9 {
+		t.Errorf("%d rects, want 9", n)
 	}
-	for _, want := range []string{"10.20 (1.08×)", "390", "not measured", "C floor", "15,000 connections", "Test CPU"} {
+	for _, want := range []string{"10.20 (1.08×)", "12.00 (1.50×)", "390", "430", "not measured", "C floor", "15,000 connections", "Test CPU", "Multi-thread servers"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("chart lacks %q", want)
 		}

@@ -1,7 +1,10 @@
-// Command gnetecho is an echo server on gnet v2 with a single event loop:
-// OnTraffic writes back whatever arrived, as gnet's own echo example does.
+// Command gnetecho is an echo server on gnet v2 with a single event loop,
+// or with -threads N (N > 1) N event loops (gnet's multicore mode, the
+// connections spread over the loops): OnTraffic writes back whatever
+// arrived, as gnet's own echo example does.
 //
 //	gnetecho -addr 127.0.0.1:7000
+//	gnetecho -addr 127.0.0.1:7000 -threads 2
 package main
 
 import (
@@ -28,10 +31,14 @@ func (*echo) OnTraffic(c gnet.Conn) gnet.Action {
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:7000", "TCP address to listen on (host:port)")
+	threads := flag.Int("threads", 1, "event loops: 1, or `N` > 1 for multicore mode with N loops")
 	flag.Parse()
+	if *threads < 1 {
+		log.Fatal("gnetecho: -threads must be 1 or more")
+	}
 	err := gnet.Run(&echo{}, "tcp://"+*addr,
-		gnet.WithMulticore(false),
-		gnet.WithNumEventLoop(1),
+		gnet.WithMulticore(*threads > 1),
+		gnet.WithNumEventLoop(*threads),
 		gnet.WithLogLevel(logging.ErrorLevel),
 	)
 	if err != nil {

@@ -1,7 +1,9 @@
-//! tokioecho: a TCP echo server on tokio's current-thread runtime, a task
-//! and a 4 KiB buffer per connection, as a typical tokio program has it.
+//! tokioecho: a TCP echo server on tokio's current-thread runtime, or with
+//! -threads N (N > 1) on its multi-thread runtime with N workers; a task and
+//! a 4 KiB buffer per connection, as a typical tokio program has it.
 //!
 //!     tokioecho -addr 127.0.0.1:7000
+//!     tokioecho -addr 127.0.0.1:7000 -threads 2
 
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -11,14 +13,21 @@ use tokio::net::{TcpListener, TcpStream};
 const BUF_SIZE: usize = 4096;
 
 fn main() {
-    let addr = match parse_addr() {
+    let (addr, threads) = match parse_args() {
         Some(a) => a,
         None => {
-            eprintln!("usage: tokioecho -addr host:port");
+            eprintln!("usage: tokioecho -addr host:port [-threads N]");
             std::process::exit(2);
         }
     };
-    let rt = tokio::runtime::Builder::new_current_thread()
+    let mut builder = if threads > 1 {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(threads);
+        b
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let rt = builder
         .enable_io()
         .enable_time()
         .build()
@@ -29,20 +38,28 @@ fn main() {
     }
 }
 
-/// parse_addr reads "-addr host:port" or "-addr=host:port" from the arguments.
-fn parse_addr() -> Option<String> {
+/// parse_args reads "-addr host:port" and "-threads N" (or "-flag=value")
+/// from the arguments; threads is 1 unless given.
+fn parse_args() -> Option<(String, usize)> {
     let mut args = std::env::args().skip(1);
     let mut addr = String::from("127.0.0.1:7000");
+    let mut threads = 1;
     while let Some(a) = args.next() {
-        if a == "-addr" || a == "--addr" {
-            addr = args.next()?;
-        } else if let Some(v) = a.strip_prefix("-addr=") {
-            addr = v.to_string();
-        } else {
-            return None;
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (a, None),
+        };
+        let value = match inline {
+            Some(v) => v,
+            None => args.next()?,
+        };
+        match name.trim_start_matches('-') {
+            "addr" => addr = value,
+            "threads" => threads = value.parse().ok().filter(|&n: &usize| n >= 1)?,
+            _ => return None,
         }
     }
-    Some(addr)
+    Some((addr, threads))
 }
 
 /// serve accepts connections forever, a task for each.
