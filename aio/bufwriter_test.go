@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/asyncgo/async"
@@ -74,6 +75,15 @@ func TestBufWriterPartialWrites(t *testing.T) {
 // whose reader is slow. The writer's task checks after every step, and
 // the reader's after every read, that no more than the BufWriter's size
 // and the pipe's size are in flight between them.
+//
+// The reader's check looks at the writer's BufWriter and counters. On the
+// current-thread executor the two tasks never run at once, and a task's
+// counter moves in the same poll as the bytes it counts. On the
+// multi-thread executor they run at once on two workers: every poll of
+// the BufWriter and of the pipe's reader, with the counter it moves, and
+// every check, is done under mu (see lockedPoll), which gives both
+// executors the same atomic steps. (Without it the race detector reports
+// the reader's bw.Buffered against the writer's flush.)
 func TestBufWriterBackpressure(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		const bufSize, pipeSize = 64, 32
@@ -81,8 +91,11 @@ func TestBufWriterBackpressure(t *testing.T) {
 			r, w := Pipe(pipeSize)
 			bw := NewWriter(w, bufSize)
 			msg := pattern(20_000)
+			var mu sync.Mutex
 			var written, read int // bytes the writer's Writes took; bytes the reader got
 			check := func(who string) {
+				mu.Lock()
+				defer mu.Unlock()
 				if bw.Buffered() > bufSize {
 					t.Errorf("%s: the BufWriter holds %d bytes, more than its %d", who, bw.Buffered(), bufSize)
 				}
@@ -94,15 +107,18 @@ func TestBufWriterBackpressure(t *testing.T) {
 				rng := rand.New(rand.NewPCG(3, 4))
 				for rest := msg; len(rest) > 0; {
 					k := min(len(rest), 1+rng.IntN(150))
-					n, err := async.Await(co, bw.Write(rest[:k])).Get()
+					n, err := async.Await(co, lockedPoll(&mu, bw.Write(rest[:k]), func(r async.Result[int]) {
+						if r.Err == nil {
+							written += r.Value
+						}
+					})).Get()
 					if err != nil {
 						return err
 					}
-					written += n
 					rest = rest[n:]
 					check("writer")
 				}
-				if err := async.Await(co, bw.Flush()); err != nil {
+				if err := async.Await(co, lockedPoll(&mu, bw.Flush(), nil)); err != nil {
 					return err
 				}
 				return w.Close()
@@ -110,7 +126,11 @@ func TestBufWriterBackpressure(t *testing.T) {
 			var got []byte
 			buf := make([]byte, 7)
 			for {
-				n, err := async.Await(co, r.Read(buf)).Get()
+				n, err := async.Await(co, lockedPoll(&mu, r.Read(buf), func(r async.Result[int]) {
+					if r.Err == nil {
+						read += r.Value
+					}
+				})).Get()
 				if err == io.EOF {
 					break
 				}
@@ -118,7 +138,6 @@ func TestBufWriterBackpressure(t *testing.T) {
 					return err
 				}
 				got = append(got, buf[:n]...)
-				read += n
 				check("reader")
 				for range 3 { // be slow
 					async.Await(co, async.Yield())
@@ -130,6 +149,34 @@ func TestBufWriterBackpressure(t *testing.T) {
 			return join(co, writer)
 		})
 	})
+}
+
+// lockedPoll returns a future that polls f holding mu, and when f is
+// ready calls then (if not nil) with its value before it lets mu go.
+func lockedPoll[T any](mu *sync.Mutex, f async.Future[T], then func(T)) async.Future[T] {
+	return &locked[T]{mu: mu, f: f, then: then}
+}
+
+type locked[T any] struct {
+	mu   *sync.Mutex
+	f    async.Future[T]
+	then func(T)
+}
+
+func (l *locked[T]) Poll(cx *async.Context) (T, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.f.Poll(cx)
+	if ok && l.then != nil {
+		l.then(v)
+	}
+	return v, ok
+}
+
+func (l *locked[T]) Cancel() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.f.Cancel()
 }
 
 func TestBufWriterFailureIsSticky(t *testing.T) {
