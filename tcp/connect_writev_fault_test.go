@@ -16,6 +16,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/fdcheck"
 	"github.com/asyncgo/async/internal/netfd"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 	"github.com/asyncgo/async/timer"
@@ -76,33 +77,35 @@ func acceptAndEcho(co *async.Co, l *Listener, c *Conn, msg string) error {
 // An interrupted connect to a port nothing listens on is refused later,
 // in SO_ERROR, and reported as a refusal.
 func TestInjectedConnectEINTR(t *testing.T) {
-	checkLeaks(t)
-	fs := netfd.InjectFaults(t)
-	refused := closedPort(t).String()
-	run(t, func(co *async.Co) error {
-		l, err := Listen("127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		addr := l.Addr().String()
-		fs.Fail(netfd.SysConnect, netfd.AnyFD, 1, netfd.Fault{Err: unix.EINTR})
-		c, err := connectWithin(co, Connect(addr))
-		if err != nil {
-			l.Close()
-			return fmt.Errorf("Connect with connect() interrupted: %w; want the handshake to go on and succeed", err)
-		}
-		if n := fs.Calls(netfd.SysConnect, netfd.AnyFD); n != 1 {
-			return fmt.Errorf("%d connect calls, want 1: EINTR is not retried, it is waited on", n)
-		}
-		if err := acceptAndEcho(co, l, c, "interrupted"); err != nil {
-			return err
-		}
-		fs.Fail(netfd.SysConnect, netfd.AnyFD, 1, netfd.Fault{Err: unix.EINTR})
-		_, err = connectWithin(co, Connect(refused))
-		if err := wantDialError(err, refused, unix.ECONNREFUSED); err != nil {
-			return fmt.Errorf("interrupted, then refused: %w", err)
-		}
-		return closeAll(co, l)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		checkLeaks(t)
+		fs := netfd.InjectFaults(t)
+		refused := closedPort(t).String()
+		run(t, x, func(co *async.Co) error {
+			l, err := Listen("127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			addr := l.Addr().String()
+			fs.Fail(netfd.SysConnect, netfd.AnyFD, 1, netfd.Fault{Err: unix.EINTR})
+			c, err := connectWithin(co, Connect(addr))
+			if err != nil {
+				l.Close()
+				return fmt.Errorf("Connect with connect() interrupted: %w; want the handshake to go on and succeed", err)
+			}
+			if n := fs.Calls(netfd.SysConnect, netfd.AnyFD); n != 1 {
+				return fmt.Errorf("%d connect calls, want 1: EINTR is not retried, it is waited on", n)
+			}
+			if err := acceptAndEcho(co, l, c, "interrupted"); err != nil {
+				return err
+			}
+			fs.Fail(netfd.SysConnect, netfd.AnyFD, 1, netfd.Fault{Err: unix.EINTR})
+			_, err = connectWithin(co, Connect(refused))
+			if err := wantDialError(err, refused, unix.ECONNREFUSED); err != nil {
+				return fmt.Errorf("interrupted, then refused: %w", err)
+			}
+			return closeAll(co, l)
+		})
 	})
 }
 
@@ -116,71 +119,73 @@ func TestInjectedConnectEINTR(t *testing.T) {
 // next one, and reports the last one's error if none connects; and the
 // next Connect works.
 func TestInjectedConnectFailure(t *testing.T) {
-	for _, errno := range []unix.Errno{unix.ECONNREFUSED, unix.ENETUNREACH, unix.EADDRNOTAVAIL, unix.ENOBUFS} {
-		t.Run(errno.Error(), func(t *testing.T) {
-			checkLeaks(t)
-			fs := netfd.InjectFaults(t)
-			first := closedPort(t)
-			run(t, func(co *async.Co) error {
-				l, err := Listen("127.0.0.1:0")
-				if err != nil {
-					return err
-				}
-				addr := l.Addr().String()
-				fs.Fail(netfd.SysConnect, netfd.AnyFD, 1, netfd.Fault{Err: errno})
-				_, err = connectWithin(co, Connect(addr))
-				if err := wantDialError(err, addr, errno); err != nil {
-					l.Close()
-					return err
-				}
-				if err := noSources(co); err != nil {
-					l.Close()
-					return err
-				}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		for _, errno := range []unix.Errno{unix.ECONNREFUSED, unix.ENETUNREACH, unix.EADDRNOTAVAIL, unix.ENOBUFS} {
+			t.Run(errno.Error(), func(t *testing.T) {
+				checkLeaks(t)
+				fs := netfd.InjectFaults(t)
+				first := closedPort(t)
+				run(t, x, func(co *async.Co) error {
+					l, err := Listen("127.0.0.1:0")
+					if err != nil {
+						return err
+					}
+					addr := l.Addr().String()
+					fs.Fail(netfd.SysConnect, netfd.AnyFD, 1, netfd.Fault{Err: errno})
+					_, err = connectWithin(co, Connect(addr))
+					if err := wantDialError(err, addr, errno); err != nil {
+						l.Close()
+						return err
+					}
+					if err := noSources(co); err != nil {
+						l.Close()
+						return err
+					}
 
-				// A name with two addresses, the first failing: the
-				// second connects.
-				good := addrPort(l)
-				var asked []string
-				lookup := answer(&asked, []netip.AddrPort{first, good}, nil)
-				before := fs.Calls(netfd.SysConnect, netfd.AnyFD)
-				fs.Fail(netfd.SysConnect, netfd.AnyFD, 1, netfd.Fault{Err: errno})
-				c, err := connectWithin(co, fakeConnect("db.example:5432", lookup))
-				if err != nil {
-					l.Close()
-					return fmt.Errorf("Connect to a name whose first address fails with %v: %w; want the second", errno, err)
-				}
-				if n := fs.Calls(netfd.SysConnect, netfd.AnyFD) - before; n != 2 || c.RemoteAddr().String() != good.String() {
-					c.Close()
-					l.Close()
-					return fmt.Errorf("%d connect calls, connected to %v; want 2 calls, connected to %v", n, c.RemoteAddr(), good)
-				}
-				if err := acceptAndEcho(co, l, c, "second address"); err != nil {
-					l.Close()
-					return err
-				}
+					// A name with two addresses, the first failing: the
+					// second connects.
+					good := addrPort(l)
+					var asked []string
+					lookup := answer(&asked, []netip.AddrPort{first, good}, nil)
+					before := fs.Calls(netfd.SysConnect, netfd.AnyFD)
+					fs.Fail(netfd.SysConnect, netfd.AnyFD, 1, netfd.Fault{Err: errno})
+					c, err := connectWithin(co, fakeConnect("db.example:5432", lookup))
+					if err != nil {
+						l.Close()
+						return fmt.Errorf("Connect to a name whose first address fails with %v: %w; want the second", errno, err)
+					}
+					if n := fs.Calls(netfd.SysConnect, netfd.AnyFD) - before; n != 2 || c.RemoteAddr().String() != good.String() {
+						c.Close()
+						l.Close()
+						return fmt.Errorf("%d connect calls, connected to %v; want 2 calls, connected to %v", n, c.RemoteAddr(), good)
+					}
+					if err := acceptAndEcho(co, l, c, "second address"); err != nil {
+						l.Close()
+						return err
+					}
 
-				// Both failing: the error is the second's.
-				fs.Fail(netfd.SysConnect, netfd.AnyFD, 2, netfd.Fault{Err: errno})
-				_, err = connectWithin(co, fakeConnect("db.example:5432", lookup))
-				if err := wantDialError(err, good.String(), errno); err != nil {
-					l.Close()
-					return fmt.Errorf("every address failing: %w", err)
-				}
+					// Both failing: the error is the second's.
+					fs.Fail(netfd.SysConnect, netfd.AnyFD, 2, netfd.Fault{Err: errno})
+					_, err = connectWithin(co, fakeConnect("db.example:5432", lookup))
+					if err := wantDialError(err, good.String(), errno); err != nil {
+						l.Close()
+						return fmt.Errorf("every address failing: %w", err)
+					}
 
-				c, err = connectWithin(co, Connect(addr))
-				if err != nil {
-					l.Close()
-					return fmt.Errorf("Connect afterwards: %w", err)
-				}
-				if err := acceptAndEcho(co, l, c, "afterwards"); err != nil {
-					l.Close()
-					return err
-				}
-				return closeAll(co, l)
+					c, err = connectWithin(co, Connect(addr))
+					if err != nil {
+						l.Close()
+						return fmt.Errorf("Connect afterwards: %w", err)
+					}
+					if err := acceptAndEcho(co, l, c, "afterwards"); err != nil {
+						l.Close()
+						return err
+					}
+					return closeAll(co, l)
+				})
 			})
-		})
-	}
+		}
+	})
 }
 
 // TestConnectRegistrationError: a Connect whose socket the reactor
@@ -240,47 +245,49 @@ func TestConnectRegistrationError(t *testing.T) {
 // of TestInjectedShortWrites, each short call makes the writer wait for
 // an event that the echo of what it wrote provides.
 func TestInjectedShortWritev(t *testing.T) {
-	checkLeaks(t)
-	fs := netfd.InjectFaults(t)
-	msg := message(300_000)
-	bufs := vectors(msg)
-	shorts := []int{1, 2, 3, 34, 37, 1499, 4097, 1}
-	run(t, func(co *async.Co) error {
-		c, s, l, err := pair(co, "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		server := async.Spawn(co.Context(), echo(s))
-		r, w := c.Split()
-		for _, n := range shorts {
-			fs.Fail(netfd.SysWritev, c.s.Sysfd(), 1, netfd.Fault{Short: n})
-		}
-		writer := async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
-			n, err := async.Await(co, w.WriteVectored(bufs)).Get()
-			if err != nil || n != len(msg) {
-				return fmt.Errorf("WriteVectored: %d, %v; want %d", n, err, len(msg))
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		checkLeaks(t)
+		fs := netfd.InjectFaults(t)
+		msg := message(300_000)
+		bufs := vectors(msg)
+		shorts := []int{1, 2, 3, 34, 37, 1499, 4097, 1}
+		run(t, x, func(co *async.Co) error {
+			c, s, l, err := pair(co, "127.0.0.1:0")
+			if err != nil {
+				return err
 			}
-			return w.CloseWrite()
-		}))
-		got, err := readHalfAll(co, r)
-		if err != nil {
-			return err
-		}
-		if !bytes.Equal(got, msg) {
-			return fmt.Errorf("the echo returned %d bytes, not the %d written, in order", len(got), len(msg))
-		}
-		for _, h := range []async.JoinHandle[error]{writer, server} {
-			if r := async.Await(co, h); r.Err != nil || r.Value != nil {
-				return errors.Join(r.Err, r.Value)
+			server := async.Spawn(co.Context(), echo(s))
+			r, w := c.Split()
+			for _, n := range shorts {
+				fs.Fail(netfd.SysWritev, c.s.Sysfd(), 1, netfd.Fault{Short: n})
 			}
-		}
-		if n := fs.Left(netfd.SysWritev); n != 0 {
-			return fmt.Errorf("%d short writevs not made", n)
-		}
-		if n := fs.Calls(netfd.SysWritev, c.s.Sysfd()); n <= len(shorts) {
-			return fmt.Errorf("%d writev calls; want more than the %d short ones", n, len(shorts))
-		}
-		return errors.Join(r.Close(), w.Close(), closeAll(co, l)) // the echo closed s
+			writer := async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
+				n, err := async.Await(co, w.WriteVectored(bufs)).Get()
+				if err != nil || n != len(msg) {
+					return fmt.Errorf("WriteVectored: %d, %v; want %d", n, err, len(msg))
+				}
+				return w.CloseWrite()
+			}))
+			got, err := readHalfAll(co, r)
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(got, msg) {
+				return fmt.Errorf("the echo returned %d bytes, not the %d written, in order", len(got), len(msg))
+			}
+			for _, h := range []async.JoinHandle[error]{writer, server} {
+				if r := async.Await(co, h); r.Err != nil || r.Value != nil {
+					return errors.Join(r.Err, r.Value)
+				}
+			}
+			if n := fs.Left(netfd.SysWritev); n != 0 {
+				return fmt.Errorf("%d short writevs not made", n)
+			}
+			if n := fs.Calls(netfd.SysWritev, c.s.Sysfd()); n <= len(shorts) {
+				return fmt.Errorf("%d writev calls; want more than the %d short ones", n, len(shorts))
+			}
+			return errors.Join(r.Close(), w.Close(), closeAll(co, l)) // the echo closed s
+		})
 	})
 }
 
@@ -290,92 +297,96 @@ func TestInjectedShortWritev(t *testing.T) {
 // fails, 5 when a short call took 5 first. The peer gets exactly those
 // bytes, and the connection stays usable.
 func TestInjectedWritevFailure(t *testing.T) {
-	for _, errno := range []unix.Errno{unix.ENOBUFS, unix.ENOMEM} {
-		t.Run(errno.Error(), func(t *testing.T) {
-			checkLeaks(t)
-			fs := netfd.InjectFaults(t)
-			bufs := [][]byte{[]byte("abc"), []byte("defg"), []byte("hij")}
-			run(t, func(co *async.Co) error {
-				c, s, l, err := pair(co, "127.0.0.1:0")
-				if err != nil {
-					return err
-				}
-				r, w := c.Split()
-				// check checks the outcome of a WriteVectored that fails
-				// after n bytes.
-				check := func(got int, err error, n int) error {
-					var oe *net.OpError
-					if got != n || !errors.Is(err, errno) || !errors.As(err, &oe) || oe.Op != "writev" ||
-						!strings.Contains(err.Error(), "writev") {
-						return fmt.Errorf("WriteVectored with writev() failing after %d bytes: %d, %v; want %d and a writev error wrapping %v", n, got, err, n, errno)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		for _, errno := range []unix.Errno{unix.ENOBUFS, unix.ENOMEM} {
+			t.Run(errno.Error(), func(t *testing.T) {
+				checkLeaks(t)
+				fs := netfd.InjectFaults(t)
+				bufs := [][]byte{[]byte("abc"), []byte("defg"), []byte("hij")}
+				run(t, x, func(co *async.Co) error {
+					c, s, l, err := pair(co, "127.0.0.1:0")
+					if err != nil {
+						return err
 					}
-					return nil
-				}
-				fd := c.s.Sysfd()
-				fs.Fail(netfd.SysWritev, fd, 1, netfd.Fault{Err: errno})
-				n, err := async.Await(co, w.WriteVectored(bufs)).Get()
-				if err := check(n, err, 0); err != nil {
-					return err
-				}
-
-				fs.Fail(netfd.SysWritev, fd, 1, netfd.Fault{Short: 5})
-				fs.Fail(netfd.SysWritev, fd, 1, netfd.Fault{Err: errno})
-				writer := async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
+					r, w := c.Split()
+					// check checks the outcome of a WriteVectored that fails
+					// after n bytes.
+					check := func(got int, err error, n int) error {
+						var oe *net.OpError
+						if got != n || !errors.Is(err, errno) || !errors.As(err, &oe) || oe.Op != "writev" ||
+							!strings.Contains(err.Error(), "writev") {
+							return fmt.Errorf("WriteVectored with writev() failing after %d bytes: %d, %v; want %d and a writev error wrapping %v", n, got, err, n, errno)
+						}
+						return nil
+					}
+					fd := c.s.Sysfd()
+					fs.Fail(netfd.SysWritev, fd, 1, netfd.Fault{Err: errno})
 					n, err := async.Await(co, w.WriteVectored(bufs)).Get()
-					return check(n, err, 5)
-				}))
-				if err := readExactly(co, s, "abcde"); err != nil {
-					return err
-				}
-				// The short call made the writer wait for room; the
-				// peer's data is the event that ends the wait.
-				if _, err := async.Await(co, s.WriteAll([]byte("!"))).Get(); err != nil {
-					return err
-				}
-				if h := async.Await(co, writer); h.Err != nil || h.Value != nil {
-					return errors.Join(h.Err, h.Value)
-				}
-				if err := readHalfExactly(co, r, "!"); err != nil {
-					return err
-				}
+					if err := check(n, err, 0); err != nil {
+						return err
+					}
 
-				if n, err := async.Await(co, w.WriteVectored(bufs)).Get(); n != 10 || err != nil {
-					return fmt.Errorf("WriteVectored afterwards: %d, %v; want 10", n, err)
-				}
-				if err := readExactly(co, s, "abcdefghij"); err != nil {
-					return err
-				}
-				return errors.Join(r.Close(), w.Close(), closeAll(co, l, s))
+					fs.Fail(netfd.SysWritev, fd, 1, netfd.Fault{Short: 5})
+					fs.Fail(netfd.SysWritev, fd, 1, netfd.Fault{Err: errno})
+					writer := async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
+						n, err := async.Await(co, w.WriteVectored(bufs)).Get()
+						return check(n, err, 5)
+					}))
+					if err := readExactly(co, s, "abcde"); err != nil {
+						return err
+					}
+					// The short call made the writer wait for room; the
+					// peer's data is the event that ends the wait.
+					if _, err := async.Await(co, s.WriteAll([]byte("!"))).Get(); err != nil {
+						return err
+					}
+					if h := async.Await(co, writer); h.Err != nil || h.Value != nil {
+						return errors.Join(h.Err, h.Value)
+					}
+					if err := readHalfExactly(co, r, "!"); err != nil {
+						return err
+					}
+
+					if n, err := async.Await(co, w.WriteVectored(bufs)).Get(); n != 10 || err != nil {
+						return fmt.Errorf("WriteVectored afterwards: %d, %v; want 10", n, err)
+					}
+					if err := readExactly(co, s, "abcdefghij"); err != nil {
+						return err
+					}
+					return errors.Join(r.Close(), w.Close(), closeAll(co, l, s))
+				})
 			})
-		})
-	}
+		}
+	})
 }
 
 // TestInjectedWritevEINTR interrupts writev three times: each call is
 // made again at once, and WriteVectored writes everything without seeing
 // EINTR.
 func TestInjectedWritevEINTR(t *testing.T) {
-	checkLeaks(t)
-	fs := netfd.InjectFaults(t)
-	run(t, func(co *async.Co) error {
-		c, s, l, err := pair(co, "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		r, w := c.Split()
-		fd := c.s.Sysfd()
-		fs.Fail(netfd.SysWritev, fd, 3, netfd.Fault{Err: unix.EINTR})
-		bufs := [][]byte{[]byte("inter"), nil, []byte("rupted")}
-		if n, err := async.Await(co, w.WriteVectored(bufs)).Get(); n != 11 || err != nil {
-			return fmt.Errorf("WriteVectored with writev() interrupted: %d, %v; want 11", n, err)
-		}
-		if n := fs.Calls(netfd.SysWritev, fd); n != 4 {
-			return fmt.Errorf("%d writev calls, want 4: three interrupted, then the write", n)
-		}
-		if err := readExactly(co, s, "interrupted"); err != nil {
-			return err
-		}
-		return errors.Join(r.Close(), w.Close(), closeAll(co, l, s))
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		checkLeaks(t)
+		fs := netfd.InjectFaults(t)
+		run(t, x, func(co *async.Co) error {
+			c, s, l, err := pair(co, "127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			r, w := c.Split()
+			fd := c.s.Sysfd()
+			fs.Fail(netfd.SysWritev, fd, 3, netfd.Fault{Err: unix.EINTR})
+			bufs := [][]byte{[]byte("inter"), nil, []byte("rupted")}
+			if n, err := async.Await(co, w.WriteVectored(bufs)).Get(); n != 11 || err != nil {
+				return fmt.Errorf("WriteVectored with writev() interrupted: %d, %v; want 11", n, err)
+			}
+			if n := fs.Calls(netfd.SysWritev, fd); n != 4 {
+				return fmt.Errorf("%d writev calls, want 4: three interrupted, then the write", n)
+			}
+			if err := readExactly(co, s, "interrupted"); err != nil {
+				return err
+			}
+			return errors.Join(r.Close(), w.Close(), closeAll(co, l, s))
+		})
 	})
 }
 

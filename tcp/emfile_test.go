@@ -11,12 +11,14 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -44,45 +46,48 @@ const (
 // answers "cpu NS accepted N"; the parent says "free"; the child closes
 // its connections and says "freed"; the parent echoes, then says "quit".
 func TestAcceptAtFDLimit(t *testing.T) {
-	if addr := os.Getenv(emfileChildEnv); addr != "" {
-		emfileChild(t, addr)
-		return
-	}
-	ctlL, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ctlL.Close()
-	var out bytes.Buffer
-	cmd := exec.Command(os.Args[0], "-test.run=^TestAcceptAtFDLimit$", "-test.count=1", "-test.timeout=60s")
-	cmd.Env = append(os.Environ(), emfileChildEnv+"="+ctlL.Addr().String())
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("child: %v\n%s", err, out.Bytes())
-			}
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-			t.Errorf("child did not exit\n%s", out.Bytes())
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		if addr := os.Getenv(emfileChildEnv); addr != "" {
+			emfileChild(t, x, addr)
+			return
 		}
-	}()
-	ctlL.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
-	ctl, err := ctlL.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ctl.Close()
-	if err := emfileParent(t, ctl); err != nil {
-		t.Error(err)
-	}
+		ctlL, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ctlL.Close()
+		var out bytes.Buffer
+		// The child runs this subtest only: the side of the same executor.
+		cmd := exec.Command(os.Args[0], "-test.run=^TestAcceptAtFDLimit$/^"+x.Name+"$", "-test.count=1", "-test.timeout=60s")
+		cmd.Env = append(os.Environ(), emfileChildEnv+"="+ctlL.Addr().String())
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		defer func() {
+			select {
+			case err := <-exited:
+				if err != nil {
+					t.Errorf("child: %v\n%s", err, out.Bytes())
+				}
+			case <-time.After(20 * time.Second):
+				cmd.Process.Kill()
+				<-exited
+				t.Errorf("child did not exit\n%s", out.Bytes())
+			}
+		}()
+		ctlL.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
+		ctl, err := ctlL.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ctl.Close()
+		if err := emfileParent(t, ctl); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // emfileParent is the parent's side of the conversation.
@@ -151,8 +156,8 @@ func emfileParent(t *testing.T, ctl net.Conn) error {
 
 // emfileChild is the child's side: an echo server at its descriptor
 // limit.
-func emfileChild(t *testing.T, ctlAddr string) {
-	run(t, func(co *async.Co) error {
+func emfileChild(t *testing.T, x rttest.Executor, ctlAddr string) {
+	run(t, x, func(co *async.Co) error {
 		ctl, err := async.Await(co, Connect(ctlAddr)).Get()
 		if err != nil {
 			return err
@@ -168,6 +173,9 @@ func emfileChild(t *testing.T, ctlAddr string) {
 			return err
 		}
 		defer restore()
+		// The accept loop and this task may run on two workers of a
+		// MultiThread at once: conns is theirs under mu.
+		var mu sync.Mutex
 		var conns []*Conn
 		loop := async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
 			for {
@@ -177,7 +185,9 @@ func emfileChild(t *testing.T, ctlAddr string) {
 				} else if err != nil {
 					return err
 				}
+				mu.Lock()
 				conns = append(conns, c)
+				mu.Unlock()
 				async.Spawn(co.Context(), echo(c)).Detach()
 			}
 		}))
@@ -200,16 +210,21 @@ func emfileChild(t *testing.T, ctlAddr string) {
 			r := async.Await(co, loop)
 			return fmt.Errorf("the accept loop ended at the limit: %v", errors.Join(r.Err, r.Value))
 		}
-		if err := say("cpu %d accepted %d\n", cpu, len(conns)); err != nil {
+		mu.Lock()
+		accepted := len(conns)
+		mu.Unlock()
+		if err := say("cpu %d accepted %d\n", cpu, accepted); err != nil {
 			return err
 		}
 		if err := ctlIn.expect(co, "free"); err != nil {
 			return err
 		}
+		mu.Lock()
 		for _, c := range conns {
 			c.Close()
 		}
 		conns = conns[:0]
+		mu.Unlock()
 		if err := say("freed\n"); err != nil {
 			return err
 		}

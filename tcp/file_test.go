@@ -12,6 +12,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 // echoThrough sends msg through c and reads it back from an echoing peer.
@@ -62,138 +63,144 @@ func netEcho(l net.Listener) <-chan error {
 }
 
 func TestFromConn(t *testing.T) {
-	fdcheck.Check(t)
-	nl, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nl.Close()
-	done := netEcho(nl)
-	nc, err := net.Dial("tcp", nl.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := FromConn(nc)
-	if err != nil {
-		nc.Close()
-		t.Fatal(err)
-	}
-	// The original is the caller's: closing it leaves the copy working.
-	if err := nc.Close(); err != nil {
-		t.Fatal(err)
-	}
-	run(t, func(co *async.Co) error {
-		defer c.Close()
-		if c.RemoteAddr().String() != nl.Addr().String() {
-			return fmt.Errorf("remote address %v, want %v", c.RemoteAddr(), nl.Addr())
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		nl, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
 		}
-		if err := echoThrough(co, c, "adopted from net"); err != nil {
-			return err
+		defer nl.Close()
+		done := netEcho(nl)
+		nc, err := net.Dial("tcp", nl.Addr().String())
+		if err != nil {
+			t.Fatal(err)
 		}
-		return c.CloseWrite()
+		c, err := FromConn(nc)
+		if err != nil {
+			nc.Close()
+			t.Fatal(err)
+		}
+		// The original is the caller's: closing it leaves the copy working.
+		if err := nc.Close(); err != nil {
+			t.Fatal(err)
+		}
+		run(t, x, func(co *async.Co) error {
+			defer c.Close()
+			if c.RemoteAddr().String() != nl.Addr().String() {
+				return fmt.Errorf("remote address %v, want %v", c.RemoteAddr(), nl.Addr())
+			}
+			if err := echoThrough(co, c, "adopted from net"); err != nil {
+				return err
+			}
+			return c.CloseWrite()
+		})
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
 	})
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestFileConn(t *testing.T) {
-	fdcheck.Check(t)
-	nl, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nl.Close()
-	done := netEcho(nl)
-	nc, err := net.Dial("tcp", nl.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := nc.(*net.TCPConn).File()
-	nc.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := FileConn(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	run(t, func(co *async.Co) error {
-		defer c.Close()
-		if err := echoThrough(co, c, "adopted from a file"); err != nil {
-			return err
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		nl, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
 		}
-		return c.CloseWrite()
+		defer nl.Close()
+		done := netEcho(nl)
+		nc, err := net.Dial("tcp", nl.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := nc.(*net.TCPConn).File()
+		nc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := FileConn(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, x, func(co *async.Co) error {
+			defer c.Close()
+			if err := echoThrough(co, c, "adopted from a file"); err != nil {
+				return err
+			}
+			return c.CloseWrite()
+		})
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
 	})
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestFileListener takes over the listener of net.Listen, through a file
 // and directly, and accepts a connection that the net package dials.
 func TestFileListener(t *testing.T) {
-	for _, how := range []string{"FileListener", "FromListener"} {
-		t.Run(how, func(t *testing.T) {
-			fdcheck.Check(t)
-			nl, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer nl.Close()
-			var l *Listener
-			if how == "FromListener" {
-				l, err = FromListener(nl)
-			} else {
-				f, ferr := nl.(*net.TCPListener).File()
-				if ferr != nil {
-					t.Fatal(ferr)
-				}
-				l, err = FileListener(f)
-				f.Close()
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer l.Close()
-			if l.Addr().String() != nl.Addr().String() {
-				t.Errorf("address %v, want %v", l.Addr(), nl.Addr())
-			}
-			dialled := make(chan error, 1)
-			go func() {
-				nc, err := net.Dial("tcp", nl.Addr().String())
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		for _, how := range []string{"FileListener", "FromListener"} {
+			t.Run(how, func(t *testing.T) {
+				fdcheck.Check(t)
+				nl, err := net.Listen("tcp", "127.0.0.1:0")
 				if err != nil {
-					dialled <- err
-					return
+					t.Fatal(err)
 				}
-				buf := make([]byte, 4)
-				if _, err = nc.Write([]byte("ping")); err == nil {
-					if _, err = io.ReadFull(nc, buf); err == nil && string(buf) != "ping" {
-						err = fmt.Errorf("dialler read %q", buf)
+				defer nl.Close()
+				var l *Listener
+				if how == "FromListener" {
+					l, err = FromListener(nl)
+				} else {
+					f, ferr := nl.(*net.TCPListener).File()
+					if ferr != nil {
+						t.Fatal(ferr)
 					}
+					l, err = FileListener(f)
+					f.Close()
 				}
-				dialled <- errors.Join(err, nc.Close())
-			}()
-			run(t, func(co *async.Co) error {
-				c, err := async.Await(co, l.Accept()).Get()
 				if err != nil {
-					return err
+					t.Fatal(err)
 				}
-				defer c.Close()
-				buf := make([]byte, 4)
-				n, err := async.Await(co, c.Read(buf)).Get()
-				if err != nil {
-					return err
+				defer l.Close()
+				if l.Addr().String() != nl.Addr().String() {
+					t.Errorf("address %v, want %v", l.Addr(), nl.Addr())
 				}
-				_, err = async.Await(co, c.WriteAll(buf[:n])).Get()
-				return err
+				dialled := make(chan error, 1)
+				go func() {
+					nc, err := net.Dial("tcp", nl.Addr().String())
+					if err != nil {
+						dialled <- err
+						return
+					}
+					buf := make([]byte, 4)
+					if _, err = nc.Write([]byte("ping")); err == nil {
+						if _, err = io.ReadFull(nc, buf); err == nil && string(buf) != "ping" {
+							err = fmt.Errorf("dialler read %q", buf)
+						}
+					}
+					dialled <- errors.Join(err, nc.Close())
+				}()
+				run(t, x, func(co *async.Co) error {
+					c, err := async.Await(co, l.Accept()).Get()
+					if err != nil {
+						return err
+					}
+					defer c.Close()
+					buf := make([]byte, 4)
+					n, err := async.Await(co, c.Read(buf)).Get()
+					if err != nil {
+						return err
+					}
+					_, err = async.Await(co, c.WriteAll(buf[:n])).Get()
+					return err
+				})
+				if err := <-dialled; err != nil {
+					t.Fatal(err)
+				}
 			})
-			if err := <-dialled; err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
+		}
+	})
 }
 
 // TestAdoptWrongKind refuses what is not a TCP socket of the kind asked

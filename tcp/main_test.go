@@ -10,6 +10,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 func TestMain(m *testing.M) {
@@ -17,11 +18,12 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// run runs fn as the main coroutine of a new executor and fails t with
-// what it returns.
-func run(t *testing.T, fn func(co *async.Co) error) {
+// run runs fn as the main coroutine of a new executor of x's kind and
+// fails t with what it returns. Tests call it inside rttest.Each, so that
+// fn runs on each executor.
+func run(t *testing.T, x rttest.Executor, fn func(co *async.Co) error) {
 	t.Helper()
-	err, runErr := executor.Run(async.Go(fn))
+	err, runErr := executor.Run(async.Go(fn), x.Options...)
 	if runErr != nil {
 		t.Fatalf("executor: %v", runErr)
 	}

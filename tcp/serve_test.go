@@ -4,58 +4,62 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/timer"
 )
 
 // TestServe serves ten clients at once through Serve, then closes the
 // listener: Serve ends with net.ErrClosed and nothing is left behind.
 func TestServe(t *testing.T) {
-	fdcheck.Check(t)
-	run(t, func(co *async.Co) error {
-		l, err := Listen("127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		handle := func(c *Conn) async.Future[struct{}] {
-			return async.Map(echo(c), func(error) struct{} { return struct{}{} })
-		}
-		served := async.Spawn(co.Context(), Serve(l, handle))
-		clients := make([]async.Future[error], 10)
-		for i := range clients {
-			clients[i] = async.Go(func(co *async.Co) error {
-				c, err := async.Await(co, Connect(l.Addr().String())).Get()
-				if err != nil {
-					return err
-				}
-				defer c.Close()
-				msg := fmt.Sprintf("client %d", i)
-				if _, err := async.Await(co, c.WriteAll([]byte(msg))).Get(); err != nil {
-					return err
-				}
-				c.CloseWrite()
-				got, err := readAll(co, c)
-				if err != nil || string(got) != msg {
-					return fmt.Errorf("echo %q, %v; want %q", got, err, msg)
-				}
-				return nil
-			})
-		}
-		for _, err := range async.Await(co, async.JoinAll(clients)) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		run(t, x, func(co *async.Co) error {
+			l, err := Listen("127.0.0.1:0")
 			if err != nil {
 				return err
 			}
-		}
-		l.Close()
-		r := async.Await(co, served)
-		if r.Err != nil || !errors.Is(r.Value, net.ErrClosed) {
-			return fmt.Errorf("Serve after Close: %v, %v; want net.ErrClosed", r.Value, r.Err)
-		}
-		return nil
+			handle := func(c *Conn) async.Future[struct{}] {
+				return async.Map(echo(c), func(error) struct{} { return struct{}{} })
+			}
+			served := async.Spawn(co.Context(), Serve(l, handle))
+			clients := make([]async.Future[error], 10)
+			for i := range clients {
+				clients[i] = async.Go(func(co *async.Co) error {
+					c, err := async.Await(co, Connect(l.Addr().String())).Get()
+					if err != nil {
+						return err
+					}
+					defer c.Close()
+					msg := fmt.Sprintf("client %d", i)
+					if _, err := async.Await(co, c.WriteAll([]byte(msg))).Get(); err != nil {
+						return err
+					}
+					c.CloseWrite()
+					got, err := readAll(co, c)
+					if err != nil || string(got) != msg {
+						return fmt.Errorf("echo %q, %v; want %q", got, err, msg)
+					}
+					return nil
+				})
+			}
+			for _, err := range async.Await(co, async.JoinAll(clients)) {
+				if err != nil {
+					return err
+				}
+			}
+			l.Close()
+			r := async.Await(co, served)
+			if r.Err != nil || !errors.Is(r.Value, net.ErrClosed) {
+				return fmt.Errorf("Serve after Close: %v, %v; want net.ErrClosed", r.Value, r.Err)
+			}
+			return nil
+		})
 	})
 }
 
@@ -64,59 +68,62 @@ func TestServe(t *testing.T) {
 // aborted by shutdown while waiting), leave no descriptor behind: Serve
 // closes each connection, and each client sees end of stream.
 func TestServeClosesWhatHandlersLeave(t *testing.T) {
-	fdcheck.Check(t)
-	run(t, func(co *async.Co) error {
-		l, err := Listen("127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		defer l.Close()
-		handled := 0
-		handle := func(c *Conn) async.Future[struct{}] {
-			handled++
-			switch handled {
-			case 1: // returns at once
-				return async.Ready(struct{}{})
-			case 2: // panics
-				return async.Go(func(*async.Co) struct{} { panic("handler") })
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		run(t, x, func(co *async.Co) error {
+			l, err := Listen("127.0.0.1:0")
+			if err != nil {
+				return err
 			}
-			// waits forever: cancelled when the executor shuts down
-			return async.Go(func(co *async.Co) struct{} {
-				async.Await(co, async.Pending[struct{}]())
-				return struct{}{}
-			})
-		}
-		async.Spawn(co.Context(), Serve(l, handle)).Detach()
-		for i := 0; i < 2; i++ {
+			defer l.Close()
+			// Serve's task and this one may run on two workers of a
+			// MultiThread at once: handled is atomic.
+			var handled atomic.Int32
+			handle := func(c *Conn) async.Future[struct{}] {
+				switch handled.Add(1) {
+				case 1: // returns at once
+					return async.Ready(struct{}{})
+				case 2: // panics
+					return async.Go(func(*async.Co) struct{} { panic("handler") })
+				}
+				// waits forever: cancelled when the executor shuts down
+				return async.Go(func(co *async.Co) struct{} {
+					async.Await(co, async.Pending[struct{}]())
+					return struct{}{}
+				})
+			}
+			async.Spawn(co.Context(), Serve(l, handle)).Detach()
+			for i := 0; i < 2; i++ {
+				c, err := async.Await(co, Connect(l.Addr().String())).Get()
+				if err != nil {
+					return err
+				}
+				// The read ends when Serve closes the server side.
+				r := async.Await(co, timer.Timeout(async.Go(func(co *async.Co) async.Result[[]byte] {
+					got, err := readAll(co, c)
+					return async.Result[[]byte]{Value: got, Err: err}
+				}), 10*time.Second))
+				c.Close()
+				if r.Err != nil {
+					return fmt.Errorf("client %d: the server side was never closed: %v", i, r.Err)
+				}
+				got, err := r.Value.Get()
+				if err != nil || len(got) != 0 {
+					return fmt.Errorf("client %d: read %q, %v; want end of stream", i, got, err)
+				}
+			}
+			// The third handler's connection is open when the test returns:
+			// the executor's shutdown cancels its task, and Serve closes it.
 			c, err := async.Await(co, Connect(l.Addr().String())).Get()
 			if err != nil {
 				return err
 			}
-			// The read ends when Serve closes the server side.
-			r := async.Await(co, timer.Timeout(async.Go(func(co *async.Co) async.Result[[]byte] {
-				got, err := readAll(co, c)
-				return async.Result[[]byte]{Value: got, Err: err}
-			}), 10*time.Second))
-			c.Close()
-			if r.Err != nil {
-				return fmt.Errorf("client %d: the server side was never closed: %v", i, r.Err)
+			defer c.Close()
+			for handled.Load() < 3 {
+				async.Await(co, async.Yield())
 			}
-			got, err := r.Value.Get()
-			if err != nil || len(got) != 0 {
-				return fmt.Errorf("client %d: read %q, %v; want end of stream", i, got, err)
-			}
-		}
-		// The third handler's connection is open when the test returns:
-		// the executor's shutdown cancels its task, and Serve closes it.
-		c, err := async.Await(co, Connect(l.Addr().String())).Get()
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		for handled < 3 {
-			async.Await(co, async.Yield())
-		}
-		return nil
+			return nil
+		})
 	})
 }
 
@@ -124,38 +131,40 @@ func TestServeClosesWhatHandlersLeave(t *testing.T) {
 // before its first poll (shut down right after Serve spawned it) still
 // closes its connection, even though the handler never ran.
 func TestServeClosesConnOfUnpolledHandler(t *testing.T) {
-	fdcheck.Check(t)
-	run(t, func(co *async.Co) error {
-		l, err := Listen("127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		defer l.Close()
-		c, err := async.Await(co, Connect(l.Addr().String())).Get()
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		// Accept as Serve does, into a servedConn whose handler never runs.
-		r := async.Await(co, l.acc.Accept())
-		if r.Err != nil {
-			return r.Err
-		}
-		ran := false
-		served := &servedConn{}
-		served.c.init(r.Value)
-		served.f = async.Map(async.Pending[struct{}](), func(v struct{}) struct{} { ran = true; return v })
-		served.Cancel()
-		if ran {
-			return fmt.Errorf("the handler ran")
-		}
-		if err := served.c.Close(); !errors.Is(err, net.ErrClosed) {
-			return fmt.Errorf("closing the conn again: %v; want net.ErrClosed, as it was closed", err)
-		}
-		got, err := readAll(co, c)
-		if err != nil || len(got) != 0 {
-			return fmt.Errorf("client read %q, %v; want end of stream", got, err)
-		}
-		return nil
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		run(t, x, func(co *async.Co) error {
+			l, err := Listen("127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			defer l.Close()
+			c, err := async.Await(co, Connect(l.Addr().String())).Get()
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			// Accept as Serve does, into a servedConn whose handler never runs.
+			r := async.Await(co, l.acc.Accept())
+			if r.Err != nil {
+				return r.Err
+			}
+			ran := false
+			served := &servedConn{}
+			served.c.init(r.Value)
+			served.f = async.Map(async.Pending[struct{}](), func(v struct{}) struct{} { ran = true; return v })
+			served.Cancel()
+			if ran {
+				return fmt.Errorf("the handler ran")
+			}
+			if err := served.c.Close(); !errors.Is(err, net.ErrClosed) {
+				return fmt.Errorf("closing the conn again: %v; want net.ErrClosed, as it was closed", err)
+			}
+			got, err := readAll(co, c)
+			if err != nil || len(got) != 0 {
+				return fmt.Errorf("client read %q, %v; want end of stream", got, err)
+			}
+			return nil
+		})
 	})
 }

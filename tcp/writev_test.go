@@ -11,6 +11,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 
@@ -30,103 +31,107 @@ func vectors(msg []byte) [][]byte {
 // reads: the socket fills many times, so writes stop in the middle of a
 // buffer and go on from there.
 func TestWriteVectored(t *testing.T) {
-	fdcheck.Check(t)
-	msg := message(2 << 20)
-	bufs := vectors(msg)
-	if len(bufs) <= maxIovecs {
-		t.Fatalf("only %d buffers", len(bufs))
-	}
-	saved := append([][]byte(nil), bufs...)
-	run(t, func(co *async.Co) error {
-		c, s, l, err := pair(co, "127.0.0.1:0")
-		if err != nil {
-			return err
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		msg := message(2 << 20)
+		bufs := vectors(msg)
+		if len(bufs) <= maxIovecs {
+			t.Fatalf("only %d buffers", len(bufs))
 		}
-		defer l.Close()
-		defer s.Close()
-		_, w := c.Split()
-		defer w.Close() // the read half is never closed: the Conn is closed below
-		defer c.Close()
-		reader := async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
-			got, err := readAll(co, s)
+		saved := append([][]byte(nil), bufs...)
+		run(t, x, func(co *async.Co) error {
+			c, s, l, err := pair(co, "127.0.0.1:0")
 			if err != nil {
 				return err
 			}
-			if !bytes.Equal(got, msg) {
-				return fmt.Errorf("peer read %d bytes, not the %d written", len(got), len(msg))
+			defer l.Close()
+			defer s.Close()
+			_, w := c.Split()
+			defer w.Close() // the read half is never closed: the Conn is closed below
+			defer c.Close()
+			reader := async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
+				got, err := readAll(co, s)
+				if err != nil {
+					return err
+				}
+				if !bytes.Equal(got, msg) {
+					return fmt.Errorf("peer read %d bytes, not the %d written", len(got), len(msg))
+				}
+				return nil
+			}))
+			n, err := async.Await(co, w.WriteVectored(bufs)).Get()
+			if err != nil || n != len(msg) {
+				return fmt.Errorf("WriteVectored: %d, %v; want %d", n, err, len(msg))
 			}
-			return nil
-		}))
-		n, err := async.Await(co, w.WriteVectored(bufs)).Get()
-		if err != nil || n != len(msg) {
-			return fmt.Errorf("WriteVectored: %d, %v; want %d", n, err, len(msg))
-		}
-		for i := range bufs {
-			if len(bufs[i]) != len(saved[i]) || (len(bufs[i]) > 0 && &bufs[i][0] != &saved[i][0]) {
-				return fmt.Errorf("WriteVectored changed buffer %d", i)
+			for i := range bufs {
+				if len(bufs[i]) != len(saved[i]) || (len(bufs[i]) > 0 && &bufs[i][0] != &saved[i][0]) {
+					return fmt.Errorf("WriteVectored changed buffer %d", i)
+				}
 			}
-		}
-		// Nothing, and nothing but empty buffers, is written at once.
-		for _, empty := range [][][]byte{nil, {nil, {}, nil}} {
-			if n, err := async.Await(co, w.WriteVectored(empty)).Get(); n != 0 || err != nil {
-				return fmt.Errorf("WriteVectored(%q): %d, %v", empty, n, err)
+			// Nothing, and nothing but empty buffers, is written at once.
+			for _, empty := range [][][]byte{nil, {nil, {}, nil}} {
+				if n, err := async.Await(co, w.WriteVectored(empty)).Get(); n != 0 || err != nil {
+					return fmt.Errorf("WriteVectored(%q): %d, %v", empty, n, err)
+				}
 			}
-		}
-		if err := w.CloseWrite(); err != nil {
-			return err
-		}
-		r := async.Await(co, reader)
-		return errors.Join(r.Err, r.Value)
+			if err := w.CloseWrite(); err != nil {
+				return err
+			}
+			r := async.Await(co, reader)
+			return errors.Join(r.Err, r.Value)
+		})
 	})
 }
 
 // TestWriteVectoredAllocatesNothing writes a header and a body again and
 // again through one future, polled by hand.
 func TestWriteVectoredAllocatesNothing(t *testing.T) {
-	fdcheck.Check(t)
-	l, err := Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	var allocs float64
-	_, err = executor.Run(async.Go(func(co *async.Co) error {
-		c, err := async.Await(co, Connect(l.Addr().String())).Get()
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		l, err := Listen("127.0.0.1:0")
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		defer c.Close()
-		s, err := async.Await(co, l.Accept()).Get()
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		_, w := c.Split()
-		bufs := [][]byte{[]byte("header: 1\n\n"), []byte("body")}
-		buf := make([]byte, 64)
-		cx := co.Context()
-		// The peer reads with read(2) itself: its Read future would wait
-		// for the reactor, which does not turn inside this poll.
-		allocs = testing.AllocsPerRun(100, func() {
-			testfut.ResetBudget(cx)
-			if r, ok := w.WriteVectored(bufs).Poll(cx); !ok || r.Value != 15 {
-				t.Errorf("WriteVectored: %+v, %v", r, ok)
+		defer l.Close()
+		var allocs float64
+		_, err = executor.Run(async.Go(func(co *async.Co) error {
+			c, err := async.Await(co, Connect(l.Addr().String())).Get()
+			if err != nil {
+				return err
 			}
-			for got := 0; got < 15; {
-				n, err := unix.Read(s.s.Sysfd(), buf)
-				if err != nil {
-					t.Errorf("peer read: %v", err)
-					return
+			defer c.Close()
+			s, err := async.Await(co, l.Accept()).Get()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			_, w := c.Split()
+			bufs := [][]byte{[]byte("header: 1\n\n"), []byte("body")}
+			buf := make([]byte, 64)
+			cx := co.Context()
+			// The peer reads with read(2) itself: its Read future would wait
+			// for the reactor, which does not turn inside this poll.
+			allocs = testing.AllocsPerRun(100, func() {
+				testfut.ResetBudget(cx)
+				if r, ok := w.WriteVectored(bufs).Poll(cx); !ok || r.Value != 15 {
+					t.Errorf("WriteVectored: %+v, %v", r, ok)
 				}
-				got += n
-			}
-		})
-		return nil
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if allocs != 0 {
-		t.Errorf("%v allocations per vectored write; want 0", allocs)
-	}
+				for got := 0; got < 15; {
+					n, err := unix.Read(s.s.Sysfd(), buf)
+					if err != nil {
+						t.Errorf("peer read: %v", err)
+						return
+					}
+					got += n
+				}
+			})
+			return nil
+		}), x.Options...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if allocs != 0 {
+			t.Errorf("%v allocations per vectored write; want 0", allocs)
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/reactor"
 	"github.com/asyncgo/async/timer"
 )
@@ -105,27 +106,29 @@ func TestSleepMaxDurationNeverEnds(t *testing.T) {
 }
 
 func TestDeadlineBeyond2262NeverTimesOut(t *testing.T) {
-	for _, c := range []struct {
-		name     string
-		deadline func(start time.Time) time.Time
-	}{
-		{"time.Now()+MaxInt64", func(time.Time) time.Time { return time.Now().Add(forever) }},
-		{"start+MaxInt64", func(start time.Time) time.Time { return start.Add(forever) }},
-		{"year 3000", func(time.Time) time.Time { return time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC) }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 7}
-			res, elapsed, timers := timeoutRun(t, func(start time.Time) async.Future[async.Result[int]] {
-				return timer.Deadline[int](inner, c.deadline(start))
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		for _, c := range []struct {
+			name     string
+			deadline func(start time.Time) time.Time
+		}{
+			{"time.Now()+MaxInt64", func(time.Time) time.Time { return time.Now().Add(forever) }},
+			{"start+MaxInt64", func(start time.Time) time.Time { return start.Add(forever) }},
+			{"year 3000", func(time.Time) time.Time { return time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC) }},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 7}
+				res, elapsed, timers := timeoutRun(t, x, func(start time.Time) async.Future[async.Result[int]] {
+					return timer.Deadline[int](inner, c.deadline(start))
+				})
+				if res.Err != nil || res.Value != 7 || elapsed != time.Hour || timers != 0 || inner.cancels != 0 {
+					t.Fatalf("result %+v after %v, %d timers, %d cancels; want 7 after 1h, none, none",
+						res, elapsed, timers, inner.cancels)
+				}
 			})
-			if res.Err != nil || res.Value != 7 || elapsed != time.Hour || timers != 0 || inner.cancels != 0 {
-				t.Fatalf("result %+v after %v, %d timers, %d cancels; want 7 after 1h, none, none",
-					res, elapsed, timers, inner.cancels)
-			}
-		})
-	}
-	checkNeverEnds(t, "Deadline(year 3000)",
-		timer.Deadline(async.Pending[int](), time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)))
+		}
+		checkNeverEnds(t, "Deadline(year 3000)",
+			timer.Deadline(async.Pending[int](), time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)))
+	})
 }
 
 // A paused clock reaches 292 years; a second sleep of 200 years ends past
@@ -178,93 +181,118 @@ func TestSleepResetBeyond2262NeverEnds(t *testing.T) {
 // An interval whose next tick falls past 2262 delivers its first tick and
 // then none: it waits for ever rather than ticking at once.
 func TestIntervalBeyond2262TicksOnce(t *testing.T) {
-	for _, m := range []timer.MissedTick{timer.Skip, timer.Burst, timer.Delay} {
-		iv := timer.NewInterval(250 * year)
-		iv.SetMissedTick(m)
-		var first time.Time
-		var res async.Result[time.Time]
-		var start, end time.Time
-		var timers int
-		var next async.Future[async.Result[time.Time]]
-		main := &steps{fns: []func(*async.Context) bool{
-			do(func(cx *async.Context) { start = cx.Reactor().Now() }),
-			await(iv.Tick(), &first),
-			do(func(*async.Context) { next = timer.Timeout(iv.Tick(), time.Hour) }),
-			func(cx *async.Context) bool { return await(next, &res)(cx) },
-			do(func(cx *async.Context) { end, timers = cx.Reactor().Now(), cx.Reactor().Timers() }),
-		}}
-		if _, err := executor.Run[struct{}](main, executor.WithPausedClock()); err != nil {
-			t.Fatalf("MissedTick %d: Run: %v", m, err)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		for _, m := range []timer.MissedTick{timer.Skip, timer.Burst, timer.Delay} {
+			iv := timer.NewInterval(250 * year)
+			iv.SetMissedTick(m)
+			var first time.Time
+			var res async.Result[time.Time]
+			var start, end time.Time
+			var timers int
+			var next async.Future[async.Result[time.Time]]
+			main := &steps{fns: []func(*async.Context) bool{
+				do(func(cx *async.Context) { start = cx.Reactor().Now() }),
+				await(iv.Tick(), &first),
+				do(func(*async.Context) { next = timer.Timeout(iv.Tick(), time.Hour) }),
+				func(cx *async.Context) bool { return await(next, &res)(cx) },
+				do(func(cx *async.Context) { end, timers = cx.Reactor().Now(), cx.Reactor().Timers() }),
+			}}
+			if _, err := executor.Run[struct{}](main, x.With(executor.WithPausedClock())...); err != nil {
+				t.Fatalf("MissedTick %d: Run: %v", m, err)
+			}
+			if !first.Equal(start) {
+				t.Fatalf("MissedTick %d: first tick due at start%+v, want at start", m, first.Sub(start))
+			}
+			if res.Err == nil {
+				t.Fatalf("MissedTick %d: second tick of a 250-year interval came, due at start%+v", m, res.Value.Sub(start))
+			}
+			checkTimedOut(t, res.Err)
+			if end.Sub(start) != time.Hour || timers != 0 {
+				t.Fatalf("MissedTick %d: timed out at start%+v with %d timers armed; want +1h, none", m, end.Sub(start), timers)
+			}
 		}
-		if !first.Equal(start) {
-			t.Fatalf("MissedTick %d: first tick due at start%+v, want at start", m, first.Sub(start))
+	})
+}
+
+// turns returns how many times ex turned its reactor: a MultiThread's
+// workers' turns, as they published them when they last parked.
+func turns(ex executor.Executor) uint64 {
+	switch ex := ex.(type) {
+	case *executor.CurrentThread:
+		return ex.Stats().Turns
+	case *executor.MultiThread:
+		var n uint64
+		for _, w := range ex.Metrics().Workers {
+			n += w.Turns
 		}
-		if res.Err == nil {
-			t.Fatalf("MissedTick %d: second tick of a 250-year interval came, due at start%+v", m, res.Value.Sub(start))
-		}
-		checkTimedOut(t, res.Err)
-		if end.Sub(start) != time.Hour || timers != 0 {
-			t.Fatalf("MissedTick %d: timed out at start%+v with %d timers armed; want +1h, none", m, end.Sub(start), timers)
-		}
+		return n
 	}
+	panic("turns: unknown executor")
+}
+
+// workers returns the number of goroutines that may turn ex's reactor.
+func workers(ex executor.Executor) uint64 {
+	if ex, ok := ex.(*executor.MultiThread); ok {
+		return uint64(ex.Workers())
+	}
+	return 1
 }
 
 // An executor whose every task is idle while only a sleep that never ends
 // is armed waits (here, for a wake from another goroutine) without turning
 // its reactor over and over and without moving the paused clock.
 func TestNeverEndingSleepDoesNotSpin(t *testing.T) {
-	ex, err := executor.NewCurrentThread(executor.WithPausedClock())
-	if err != nil {
-		t.Fatalf("NewCurrentThread: %v", err)
-	}
-	defer ex.Close()
-	r := ex.Reactor()
-	start := r.Now()
-	sleep := timer.SleepUntil(start.Add(forever))
-	woken := make(chan struct{})
-	wakerDone := make(chan struct{})
-	started, sleepEnded := false, false
-	f := async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
-		if _, ok := sleep.Poll(cx); ok {
-			sleepEnded = true
-			return struct{}{}, true
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		ex := x.New(t, executor.WithPausedClock())
+		defer ex.Close()
+		r := ex.Reactor()
+		start := r.Now()
+		sleep := timer.SleepUntil(start.Add(forever))
+		woken := make(chan struct{})
+		wakerDone := make(chan struct{})
+		started, sleepEnded := false, false
+		f := async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
+			if _, ok := sleep.Poll(cx); ok {
+				sleepEnded = true
+				return struct{}{}, true
+			}
+			select {
+			case <-woken:
+				sleep.Cancel()
+				return struct{}{}, true
+			default:
+			}
+			if !started {
+				// Wake the task from outside after a while, as I/O or another
+				// goroutine would; until then every task is idle.
+				started = true
+				w := cx.Waker()
+				go func() {
+					defer close(wakerDone)
+					time.Sleep(20 * time.Millisecond)
+					close(woken)
+					w.Wake()
+				}()
+			}
+			return struct{}{}, false
+		})
+		if _, err := executor.BlockOn[struct{}](ex, f); err != nil {
+			t.Fatalf("BlockOn: %v", err)
 		}
-		select {
-		case <-woken:
-			sleep.Cancel()
-			return struct{}{}, true
-		default:
+		if started {
+			<-wakerDone
 		}
-		if !started {
-			// Wake the task from outside after a while, as I/O or another
-			// goroutine would; until then every task is idle.
-			started = true
-			w := cx.Waker()
-			go func() {
-				defer close(wakerDone)
-				time.Sleep(20 * time.Millisecond)
-				close(woken)
-				w.Wake()
-			}()
+		if sleepEnded {
+			t.Fatalf("a sleep until now+MaxInt64 ended, at now%+v", r.Now().Sub(start))
 		}
-		return struct{}{}, false
+		if moved := r.Now().Sub(start); moved != 0 {
+			t.Fatalf("the paused clock moved by %v", moved)
+		}
+		if turns := turns(ex); turns > 10*workers(ex) {
+			t.Fatalf("the executor turned its reactor %d times while idle: it spins", turns)
+		}
+		if r.Timers() != 0 {
+			t.Fatalf("Timers() = %d after the sleep was cancelled", r.Timers())
+		}
 	})
-	if _, err := executor.BlockOn[struct{}](ex, f); err != nil {
-		t.Fatalf("BlockOn: %v", err)
-	}
-	if started {
-		<-wakerDone
-	}
-	if sleepEnded {
-		t.Fatalf("a sleep until now+MaxInt64 ended, at now%+v", r.Now().Sub(start))
-	}
-	if moved := r.Now().Sub(start); moved != 0 {
-		t.Fatalf("the paused clock moved by %v", moved)
-	}
-	if turns := ex.Stats().Turns; turns > 10 {
-		t.Fatalf("the executor turned its reactor %d times while idle: it spins", turns)
-	}
-	if r.Timers() != 0 {
-		t.Fatalf("Timers() = %d after the sleep was cancelled", r.Timers())
-	}
 }

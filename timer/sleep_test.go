@@ -1,11 +1,13 @@
 package timer_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/poll"
 	"github.com/asyncgo/async/reactor"
@@ -13,49 +15,58 @@ import (
 )
 
 func TestSleepHourOnPausedClockTakesNoTime(t *testing.T) {
-	var start, end time.Time
-	var timers int
-	f := &steps{fns: []func(*async.Context) bool{
-		do(func(cx *async.Context) { start = cx.Reactor().Now() }),
-		await[struct{}](timer.Sleep(time.Hour), nil),
-		do(func(cx *async.Context) { end, timers = cx.Reactor().Now(), cx.Reactor().Timers() }),
-	}}
-	begun := time.Now()
-	if _, err := executor.Run[struct{}](f, executor.WithPausedClock()); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	if real := time.Since(begun); real > patience {
-		t.Fatalf("a 1h sleep on a paused clock took %v of real time", real)
-	}
-	if got := end.Sub(start); got != time.Hour {
-		t.Fatalf("the paused clock moved %v during a 1h sleep, want exactly 1h", got)
-	}
-	if timers != 0 {
-		t.Fatalf("%d timers armed after the sleep ended", timers)
-	}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		var start, end time.Time
+		var timers int
+		f := &steps{fns: []func(*async.Context) bool{
+			do(func(cx *async.Context) { start = cx.Reactor().Now() }),
+			await[struct{}](timer.Sleep(time.Hour), nil),
+			do(func(cx *async.Context) { end, timers = cx.Reactor().Now(), cx.Reactor().Timers() }),
+		}}
+		begun := time.Now()
+		if _, err := executor.Run[struct{}](f, x.With(executor.WithPausedClock())...); err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		if real := time.Since(begun); real > patience {
+			t.Fatalf("a 1h sleep on a paused clock took %v of real time", real)
+		}
+		if got := end.Sub(start); got != time.Hour {
+			t.Fatalf("the paused clock moved %v during a 1h sleep, want exactly 1h", got)
+		}
+		if timers != 0 {
+			t.Fatalf("%d timers armed after the sleep ended", timers)
+		}
+	})
 }
 
 func TestSleepRealClockNeverEarly(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		opts []executor.Option
-	}{
-		{"executor turns reactor", nil},
-		{"reactor goroutine", []executor.Option{executor.WithReactorGoroutine()}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			const d = 20 * time.Millisecond
-			begun := time.Now()
-			if _, err := executor.Run[struct{}](timer.Sleep(d), c.opts...); err != nil {
-				t.Fatalf("Run: %v", err)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		for _, c := range []struct {
+			name string
+			opts []executor.Option
+		}{
+			{"executor turns reactor", nil},
+			{"reactor goroutine", []executor.Option{executor.WithReactorGoroutine()}},
+		} {
+			if x.Multi && c.opts != nil {
+				// WithReactorGoroutine is CurrentThread's only: a
+				// MultiThread's idle workers turn its reactor.
+				continue
 			}
-			if got := time.Since(begun); got < d {
-				t.Fatalf("Sleep(%v) ended after %v", d, got)
-			} else if got > patience {
-				t.Fatalf("Sleep(%v) ended after %v", d, got)
-			}
-		})
-	}
+			t.Run(c.name, func(t *testing.T) {
+				const d = 20 * time.Millisecond
+				begun := time.Now()
+				if _, err := executor.Run[struct{}](timer.Sleep(d), x.With(c.opts...)...); err != nil {
+					t.Fatalf("Run: %v", err)
+				}
+				if got := time.Since(begun); got < d {
+					t.Fatalf("Sleep(%v) ended after %v", d, got)
+				} else if got > patience {
+					t.Fatalf("Sleep(%v) ended after %v", d, got)
+				}
+			})
+		}
+	})
 }
 
 // pausedReactor returns a reactor on a paused clock and a Context to poll
@@ -190,45 +201,52 @@ func TestSleepReset(t *testing.T) {
 // Sleeps of many tasks end in deadline order on the paused clock, each at
 // its deadline.
 func TestSleepsOfManyTasksEndInOrder(t *testing.T) {
-	durations := []time.Duration{5 * time.Second, time.Second, time.Hour, 3 * time.Second, time.Minute}
-	var order []time.Duration
-	var start time.Time
-	var handles []async.JoinHandle[struct{}]
-	var results []async.Result[struct{}]
-	main := &steps{fns: []func(*async.Context) bool{
-		do(func(cx *async.Context) {
-			start = cx.Reactor().Now()
-			for _, d := range durations {
-				sleep := timer.Sleep(d)
-				handles = append(handles, async.Spawn(cx, async.Future[struct{}](&steps{fns: []func(*async.Context) bool{
-					await[struct{}](sleep, nil),
-					do(func(cx *async.Context) {
-						if got := cx.Reactor().Now().Sub(start); got != d {
-							t.Errorf("Sleep(%v) ended at +%v", d, got)
-						}
-						order = append(order, d)
-					}),
-				}, cancel: sleep.Cancel})))
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		durations := []time.Duration{5 * time.Second, time.Second, time.Hour, 3 * time.Second, time.Minute}
+		// The tasks may end on two workers of a MultiThread: order is
+		// theirs under mu.
+		var mu sync.Mutex
+		var order []time.Duration
+		var start time.Time
+		var handles []async.JoinHandle[struct{}]
+		var results []async.Result[struct{}]
+		main := &steps{fns: []func(*async.Context) bool{
+			do(func(cx *async.Context) {
+				start = cx.Reactor().Now()
+				for _, d := range durations {
+					sleep := timer.Sleep(d)
+					handles = append(handles, async.Spawn(cx, async.Future[struct{}](&steps{fns: []func(*async.Context) bool{
+						await[struct{}](sleep, nil),
+						do(func(cx *async.Context) {
+							if got := cx.Reactor().Now().Sub(start); got != d {
+								t.Errorf("Sleep(%v) ended at +%v", d, got)
+							}
+							mu.Lock()
+							order = append(order, d)
+							mu.Unlock()
+						}),
+					}, cancel: sleep.Cancel})))
+				}
+				results = make([]async.Result[struct{}], len(handles))
+			}),
+		}}
+		for i := range durations {
+			main.fns = append(main.fns, func(cx *async.Context) bool {
+				return await[async.Result[struct{}]](handles[i], &results[i])(cx)
+			})
+		}
+		if _, err := executor.Run[struct{}](main, x.With(executor.WithPausedClock())...); err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		for i, res := range results {
+			if res.Err != nil {
+				t.Fatalf("task %d: %v", i, res.Err)
 			}
-			results = make([]async.Result[struct{}], len(handles))
-		}),
-	}}
-	for i := range durations {
-		main.fns = append(main.fns, func(cx *async.Context) bool {
-			return await[async.Result[struct{}]](handles[i], &results[i])(cx)
-		})
-	}
-	if _, err := executor.Run[struct{}](main, executor.WithPausedClock()); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	for i, res := range results {
-		if res.Err != nil {
-			t.Fatalf("task %d: %v", i, res.Err)
 		}
-	}
-	for i := 1; i < len(order); i++ {
-		if order[i] < order[i-1] {
-			t.Fatalf("sleeps ended in the order %v", order)
+		for i := 1; i < len(order); i++ {
+			if order[i] < order[i-1] {
+				t.Fatalf("sleeps ended in the order %v", order)
+			}
 		}
-	}
+	})
 }

@@ -9,12 +9,13 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/timer"
 )
 
-// timeoutRun runs f on a paused clock and reports its result, how far the
+// timeoutRun runs f on a paused clock, on an executor of x's kind, and reports its result, how far the
 // clock moved, and how many timers were armed once it was ready.
-func timeoutRun(t *testing.T, mk func(start time.Time) async.Future[async.Result[int]]) (async.Result[int], time.Duration, int) {
+func timeoutRun(t *testing.T, x rttest.Executor, mk func(start time.Time) async.Future[async.Result[int]]) (async.Result[int], time.Duration, int) {
 	t.Helper()
 	var start time.Time
 	var res async.Result[int]
@@ -26,80 +27,86 @@ func timeoutRun(t *testing.T, mk func(start time.Time) async.Future[async.Result
 		func(cx *async.Context) bool { return await(f, &res)(cx) },
 		do(func(cx *async.Context) { elapsed, timers = cx.Reactor().Now().Sub(start), cx.Reactor().Timers() }),
 	}}
-	if _, err := executor.Run[struct{}](main, executor.WithPausedClock()); err != nil {
+	if _, err := executor.Run[struct{}](main, x.With(executor.WithPausedClock())...); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	return res, elapsed, timers
 }
 
 func TestTimeoutInnerReadyFirst(t *testing.T) {
-	inner := &slowValue{sleep: timer.Sleep(time.Second), v: 42}
-	res, elapsed, timers := timeoutRun(t, func(time.Time) async.Future[async.Result[int]] {
-		return timer.Timeout[int](inner, time.Hour)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		inner := &slowValue{sleep: timer.Sleep(time.Second), v: 42}
+		res, elapsed, timers := timeoutRun(t, x, func(time.Time) async.Future[async.Result[int]] {
+			return timer.Timeout[int](inner, time.Hour)
+		})
+		if res.Err != nil || res.Value != 42 {
+			t.Fatalf("result %+v, want 42", res)
+		}
+		if elapsed != time.Second {
+			t.Fatalf("ready after %v, want 1s", elapsed)
+		}
+		if timers != 0 {
+			t.Fatalf("%d timers armed after the inner future won", timers)
+		}
+		if inner.cancels != 0 {
+			t.Fatal("the inner future was cancelled although it won")
+		}
 	})
-	if res.Err != nil || res.Value != 42 {
-		t.Fatalf("result %+v, want 42", res)
-	}
-	if elapsed != time.Second {
-		t.Fatalf("ready after %v, want 1s", elapsed)
-	}
-	if timers != 0 {
-		t.Fatalf("%d timers armed after the inner future won", timers)
-	}
-	if inner.cancels != 0 {
-		t.Fatal("the inner future was cancelled although it won")
-	}
 }
 
 func TestTimeoutRunsOut(t *testing.T) {
-	inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 42}
-	res, elapsed, timers := timeoutRun(t, func(time.Time) async.Future[async.Result[int]] {
-		return timer.Timeout[int](inner, time.Second)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 42}
+		res, elapsed, timers := timeoutRun(t, x, func(time.Time) async.Future[async.Result[int]] {
+			return timer.Timeout[int](inner, time.Second)
+		})
+		checkTimedOut(t, res.Err)
+		if elapsed != time.Second {
+			t.Fatalf("timed out after %v, want 1s", elapsed)
+		}
+		if inner.cancels != 1 {
+			t.Fatalf("inner future cancelled %d times, want 1", inner.cancels)
+		}
+		if timers != 0 {
+			t.Fatalf("%d timers armed after the timeout", timers)
+		}
 	})
-	checkTimedOut(t, res.Err)
-	if elapsed != time.Second {
-		t.Fatalf("timed out after %v, want 1s", elapsed)
-	}
-	if inner.cancels != 1 {
-		t.Fatalf("inner future cancelled %d times, want 1", inner.cancels)
-	}
-	if timers != 0 {
-		t.Fatalf("%d timers armed after the timeout", timers)
-	}
 }
 
 func TestDeadline(t *testing.T) {
-	t.Run("inner first", func(t *testing.T) {
-		inner := &slowValue{sleep: timer.Sleep(time.Minute), v: 7}
-		res, elapsed, timers := timeoutRun(t, func(start time.Time) async.Future[async.Result[int]] {
-			return timer.Deadline[int](inner, start.Add(time.Hour))
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		t.Run("inner first", func(t *testing.T) {
+			inner := &slowValue{sleep: timer.Sleep(time.Minute), v: 7}
+			res, elapsed, timers := timeoutRun(t, x, func(start time.Time) async.Future[async.Result[int]] {
+				return timer.Deadline[int](inner, start.Add(time.Hour))
+			})
+			if res.Err != nil || res.Value != 7 || elapsed != time.Minute || timers != 0 || inner.cancels != 0 {
+				t.Fatalf("result %+v after %v, %d timers, %d cancels; want 7 after 1m, none, none",
+					res, elapsed, timers, inner.cancels)
+			}
 		})
-		if res.Err != nil || res.Value != 7 || elapsed != time.Minute || timers != 0 || inner.cancels != 0 {
-			t.Fatalf("result %+v after %v, %d timers, %d cancels; want 7 after 1m, none, none",
-				res, elapsed, timers, inner.cancels)
-		}
-	})
-	t.Run("runs out", func(t *testing.T) {
-		inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 7}
-		res, elapsed, timers := timeoutRun(t, func(start time.Time) async.Future[async.Result[int]] {
-			return timer.Deadline[int](inner, start.Add(time.Minute))
+		t.Run("runs out", func(t *testing.T) {
+			inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 7}
+			res, elapsed, timers := timeoutRun(t, x, func(start time.Time) async.Future[async.Result[int]] {
+				return timer.Deadline[int](inner, start.Add(time.Minute))
+			})
+			checkTimedOut(t, res.Err)
+			if elapsed != time.Minute || timers != 0 || inner.cancels != 1 {
+				t.Fatalf("timed out after %v, %d timers, %d cancels; want 1m, none, 1", elapsed, timers, inner.cancels)
+			}
 		})
-		checkTimedOut(t, res.Err)
-		if elapsed != time.Minute || timers != 0 || inner.cancels != 1 {
-			t.Fatalf("timed out after %v, %d timers, %d cancels; want 1m, none, 1", elapsed, timers, inner.cancels)
-		}
-	})
-	t.Run("already passed", func(t *testing.T) {
-		r, cx, _ := pausedReactor(t)
-		inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 7}
-		res, ok := timer.Deadline[int](inner, r.Now().Add(-time.Second)).Poll(cx)
-		if !ok {
-			t.Fatal("Deadline in the past pending at first poll")
-		}
-		checkTimedOut(t, res.Err)
-		if inner.cancels != 1 || r.Timers() != 0 {
-			t.Fatalf("%d cancels, %d timers; want 1, none", inner.cancels, r.Timers())
-		}
+		t.Run("already passed", func(t *testing.T) {
+			r, cx, _ := pausedReactor(t)
+			inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 7}
+			res, ok := timer.Deadline[int](inner, r.Now().Add(-time.Second)).Poll(cx)
+			if !ok {
+				t.Fatal("Deadline in the past pending at first poll")
+			}
+			checkTimedOut(t, res.Err)
+			if inner.cancels != 1 || r.Timers() != 0 {
+				t.Fatalf("%d cancels, %d timers; want 1, none", inner.cancels, r.Timers())
+			}
+		})
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 // pingPong is a round trip between two sockets as a state machine, so
@@ -93,24 +94,26 @@ func newPingPong(tb testing.TB) *pingPong {
 // the sockets are registered, sending and receiving with addresses
 // allocate nothing.
 func TestRoundTripAllocatesNothing(t *testing.T) {
-	fdcheck.Check(t)
-	p := newPingPong(t)
-	run(t, func(co *async.Co) error {
-		defer closeAll(p.a, p.b)
-		p.n = 10 // registers both sockets
-		if err := async.Await(co, async.Future[error](p)); err != nil {
-			return err
-		}
-		allocs := testing.AllocsPerRun(200, func() {
-			p.n = 1
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		p := newPingPong(t)
+		run(t, x, func(co *async.Co) error {
+			defer closeAll(p.a, p.b)
+			p.n = 10 // registers both sockets
 			if err := async.Await(co, async.Future[error](p)); err != nil {
-				t.Error(err)
+				return err
 			}
+			allocs := testing.AllocsPerRun(200, func() {
+				p.n = 1
+				if err := async.Await(co, async.Future[error](p)); err != nil {
+					t.Error(err)
+				}
+			})
+			if allocs != 0 {
+				return fmt.Errorf("a round trip allocates %v times; want 0", allocs)
+			}
+			return nil
 		})
-		if allocs != 0 {
-			return fmt.Errorf("a round trip allocates %v times; want 0", allocs)
-		}
-		return nil
 	})
 }
 

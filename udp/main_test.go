@@ -10,6 +10,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 func TestMain(m *testing.M) {
@@ -20,12 +21,9 @@ func TestMain(m *testing.M) {
 // run runs fn as the main coroutine of a new executor and fails t with
 // what it returns. It then checks that fn closed what it opened: no
 // source left in the reactor and no timer armed.
-func run(t *testing.T, fn func(co *async.Co) error) {
+func run(t *testing.T, x rttest.Executor, fn func(co *async.Co) error) {
 	t.Helper()
-	ex, err := executor.NewCurrentThread()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ex := x.New(t)
 	err, runErr := executor.BlockOn(ex, async.Go(fn))
 	sources, timers := ex.Reactor().Sources(), ex.Reactor().Timers()
 	if cerr := ex.Close(); cerr != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -40,13 +41,13 @@ var errNoMulticast = errors.New("no multicast")
 // leaves the group. A loopback interface without the MULTICAST flag (as in
 // some containers) may carry no multicast at all: then the test is skipped,
 // naming the reason.
-func testMulticast(t *testing.T, wildcard string, group netip.Addr) {
+func testMulticast(t *testing.T, x rttest.Executor, wildcard string, group netip.Addr) {
 	fdcheck.Check(t)
 	lo := loopback(t)
 	recv := bind(t, wildcard)
 	send := bind(t, wildcard)
 	var skip error
-	run(t, func(co *async.Co) error {
+	run(t, x, func(co *async.Co) error {
 		defer closeAll(recv, send)
 		if err := recv.JoinGroup(group, lo); err != nil {
 			return err
@@ -88,13 +89,17 @@ func testMulticast(t *testing.T, wildcard string, group netip.Addr) {
 }
 
 func TestMulticastIPv4(t *testing.T) {
-	testMulticast(t, "0.0.0.0:0", netip.MustParseAddr("239.255.42.99"))
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		testMulticast(t, x, "0.0.0.0:0", netip.MustParseAddr("239.255.42.99"))
+	})
 }
 
 func TestMulticastIPv6(t *testing.T) {
-	c := bindIPv6(t, "[::1]:0")
-	c.Close()
-	testMulticast(t, "[::]:0", netip.MustParseAddr("ff02::4242"))
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		c := bindIPv6(t, "[::1]:0")
+		c.Close()
+		testMulticast(t, x, "[::]:0", netip.MustParseAddr("ff02::4242"))
+	})
 }
 
 func TestMulticastErrors(t *testing.T) {

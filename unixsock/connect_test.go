@@ -15,6 +15,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -43,148 +44,158 @@ func connectFails(co *async.Co, path string, want error) error {
 }
 
 func TestConnectMissingPath(t *testing.T) {
-	fdcheck.Check(t)
-	path := filepath.Join(t.TempDir(), "nothing-here")
-	run(t, func(co *async.Co) error { return connectFails(co, path, syscall.ENOENT) })
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		path := filepath.Join(t.TempDir(), "nothing-here")
+		run(t, x, func(co *async.Co) error { return connectFails(co, path, syscall.ENOENT) })
+	})
 }
 
 func TestConnectNoListener(t *testing.T) {
-	fdcheck.Check(t)
-	// A socket file nobody listens on: bound, never listened, closed.
-	path := sockPath(t)
-	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = unix.Bind(fd, &unix.SockaddrUnix{Name: path})
-	unix.Close(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run(t, func(co *async.Co) error { return connectFails(co, path, syscall.ECONNREFUSED) })
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		// A socket file nobody listens on: bound, never listened, closed.
+		path := sockPath(t)
+		fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = unix.Bind(fd, &unix.SockaddrUnix{Name: path})
+		unix.Close(fd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, x, func(co *async.Co) error { return connectFails(co, path, syscall.ECONNREFUSED) })
+	})
 }
 
 // TestConnectFullBacklog connects to a listener whose queue is full: the
 // connect waits, and succeeds once the server accepts.
 func TestConnectFullBacklog(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("only Linux makes a connect to a full queue wait; the others refuse it")
-	}
-	fdcheck.Check(t)
-	// A backlog of 0 queues one connection: Linux refuses a new one only
-	// when the queue is longer than the backlog (unix_recvq_full).
-	l, err := listen(sockPath(t), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run(t, func(co *async.Co) error {
-		defer l.Close()
-		first, err := async.Await(co, Connect(l.Addr().String())).Get()
-		if err != nil {
-			return fmt.Errorf("fill the queue: %v", err)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		if runtime.GOOS != "linux" {
+			t.Skip("only Linux makes a connect to a full queue wait; the others refuse it")
 		}
-		defer first.Close()
-
-		// The first poll of the second connect finds the queue full.
-		var scratch async.Context
-		second := Connect(l.Addr().String())
-		if r, ok := async.PollWith(co.Context(), &scratch, async.NoopWaker(), second); ok {
-			if r.Err == nil {
-				r.Value.Close()
+		fdcheck.Check(t)
+		// A backlog of 0 queues one connection: Linux refuses a new one only
+		// when the queue is longer than the backlog (unix_recvq_full).
+		l, err := listen(sockPath(t), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, x, func(co *async.Co) error {
+			defer l.Close()
+			first, err := async.Await(co, Connect(l.Addr().String())).Get()
+			if err != nil {
+				return fmt.Errorf("fill the queue: %v", err)
 			}
-			return fmt.Errorf("connect to a full queue was ready at once: %v", r.Err)
-		}
-		if n := co.Context().Reactor().Timers(); n != 1 {
-			return fmt.Errorf("%d timers armed by a waiting connect; want its retry timer", n)
-		}
-		waiter := async.Spawn(co.Context(), second)
+			defer first.Close()
 
-		// Accepting makes room; the waiting connect gets in.
-		s1, err := async.Await(co, l.Accept()).Get()
-		if err != nil {
-			return err
-		}
-		defer s1.Close()
-		r := async.Await(co, timer.Timeout(waiter, 10*time.Second))
-		if r.Err != nil {
-			return fmt.Errorf("connect still waiting after the server accepted: %v", r.Err)
-		}
-		c2, err := r.Value.Value.Get()
-		if err != nil {
-			return fmt.Errorf("connect after the server accepted: %v", err)
-		}
-		defer c2.Close()
-		s2, err := async.Await(co, l.Accept()).Get()
-		if err != nil {
-			return err
-		}
-		defer s2.Close()
-		if err := write(co, c2, "in"); err != nil {
-			return err
-		}
-		return expectRead(co, s2, "in")
+			// The first poll of the second connect finds the queue full.
+			var scratch async.Context
+			second := Connect(l.Addr().String())
+			if r, ok := async.PollWith(co.Context(), &scratch, async.NoopWaker(), second); ok {
+				if r.Err == nil {
+					r.Value.Close()
+				}
+				return fmt.Errorf("connect to a full queue was ready at once: %v", r.Err)
+			}
+			if n := co.Context().Reactor().Timers(); n != 1 {
+				return fmt.Errorf("%d timers armed by a waiting connect; want its retry timer", n)
+			}
+			waiter := async.Spawn(co.Context(), second)
+
+			// Accepting makes room; the waiting connect gets in.
+			s1, err := async.Await(co, l.Accept()).Get()
+			if err != nil {
+				return err
+			}
+			defer s1.Close()
+			r := async.Await(co, timer.Timeout(waiter, 10*time.Second))
+			if r.Err != nil {
+				return fmt.Errorf("connect still waiting after the server accepted: %v", r.Err)
+			}
+			c2, err := r.Value.Value.Get()
+			if err != nil {
+				return fmt.Errorf("connect after the server accepted: %v", err)
+			}
+			defer c2.Close()
+			s2, err := async.Await(co, l.Accept()).Get()
+			if err != nil {
+				return err
+			}
+			defer s2.Close()
+			if err := write(co, c2, "in"); err != nil {
+				return err
+			}
+			return expectRead(co, s2, "in")
+		})
 	})
 }
 
 // TestCancelWaitingConnect cancels a connect waiting on a full queue: its
 // timer and socket go.
 func TestCancelWaitingConnect(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("only Linux makes a connect to a full queue wait")
-	}
-	fdcheck.Check(t)
-	l, err := listen(sockPath(t), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run(t, func(co *async.Co) error {
-		defer l.Close()
-		first, err := async.Await(co, Connect(l.Addr().String())).Get()
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		if runtime.GOOS != "linux" {
+			t.Skip("only Linux makes a connect to a full queue wait")
+		}
+		fdcheck.Check(t)
+		l, err := listen(sockPath(t), 0)
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		defer first.Close()
-		r := async.Await(co, timer.Timeout(Connect(l.Addr().String()), 30*time.Millisecond))
-		if !errors.Is(r.Err, timer.ErrTimeout) {
-			if r.Err == nil && r.Value.Err == nil {
-				r.Value.Value.Close()
+		run(t, x, func(co *async.Co) error {
+			defer l.Close()
+			first, err := async.Await(co, Connect(l.Addr().String())).Get()
+			if err != nil {
+				return err
 			}
-			return fmt.Errorf("connect to a full queue: %v, %v; want timer.ErrTimeout", r.Err, r.Value.Err)
-		}
-		return nil // run checks that no timer is left; checkFDs, no socket
+			defer first.Close()
+			r := async.Await(co, timer.Timeout(Connect(l.Addr().String()), 30*time.Millisecond))
+			if !errors.Is(r.Err, timer.ErrTimeout) {
+				if r.Err == nil && r.Value.Err == nil {
+					r.Value.Value.Close()
+				}
+				return fmt.Errorf("connect to a full queue: %v, %v; want timer.ErrTimeout", r.Err, r.Value.Err)
+			}
+			return nil // run checks that no timer is left; checkFDs, no socket
+		})
 	})
 }
 
 func TestBadPaths(t *testing.T) {
-	fdcheck.Check(t)
-	long := "/tmp/" + strings.Repeat("x", maxPath)
-	bad := []string{"", long, "/tmp/a\x00b"}
-	if runtime.GOOS != "linux" {
-		bad = append(bad, "@abstract")
-	}
-	for _, path := range bad {
-		l, err := Listen(path)
-		if err == nil {
-			l.Close()
-			t.Errorf("Listen(%q) succeeded", path)
-			continue
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		long := "/tmp/" + strings.Repeat("x", maxPath)
+		bad := []string{"", long, "/tmp/a\x00b"}
+		if runtime.GOOS != "linux" {
+			bad = append(bad, "@abstract")
 		}
-		if path != "" && !strings.Contains(err.Error(), path) {
-			t.Errorf("Listen(%q): error %q does not name the path", path, err)
-		}
-	}
-	run(t, func(co *async.Co) error {
 		for _, path := range bad {
-			c, err := async.Await(co, Connect(path)).Get()
+			l, err := Listen(path)
 			if err == nil {
-				c.Close()
-				return fmt.Errorf("Connect(%q) succeeded", path)
+				l.Close()
+				t.Errorf("Listen(%q) succeeded", path)
+				continue
 			}
 			if path != "" && !strings.Contains(err.Error(), path) {
-				return fmt.Errorf("Connect(%q): error %q does not name the path", path, err)
+				t.Errorf("Listen(%q): error %q does not name the path", path, err)
 			}
 		}
-		return nil
+		run(t, x, func(co *async.Co) error {
+			for _, path := range bad {
+				c, err := async.Await(co, Connect(path)).Get()
+				if err == nil {
+					c.Close()
+					return fmt.Errorf("Connect(%q) succeeded", path)
+				}
+				if path != "" && !strings.Contains(err.Error(), path) {
+					return fmt.Errorf("Connect(%q): error %q does not name the path", path, err)
+				}
+			}
+			return nil
+		})
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 // TestFromListenerAndConn hands a net package listener and a net package
@@ -15,49 +16,51 @@ import (
 // the net package dialled, the adopted connection echoes through it, and
 // the socket file stays for the listener that made it.
 func TestFromListenerAndConn(t *testing.T) {
-	fdcheck.Check(t)
-	path := sockPath(t)
-	nl, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nl.Close()
-	l, err := FromListener(nl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := l.Addr().String(); got != path {
-		t.Errorf("adopted listener's address %q; want %q", got, path)
-	}
-	nc, err := net.Dial("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	c, err := FromConn(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run(t, func(co *async.Co) error {
-		defer l.Close()
-		defer c.Close()
-		s, err := async.Await(co, l.Accept()).Get()
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		path := sockPath(t)
+		nl, err := net.Listen("unix", path)
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		h := async.Spawn(co.Context(), echo(s))
-		if err := write(co, c, "adopted"); err != nil {
-			return err
+		defer nl.Close()
+		l, err := FromListener(nl)
+		if err != nil {
+			t.Fatal(err)
 		}
-		c.CloseWrite()
-		if err := expectRead(co, c, "adopted"); err != nil {
-			return err
+		if got := l.Addr().String(); got != path {
+			t.Errorf("adopted listener's address %q; want %q", got, path)
 		}
-		return async.Await(co, h).Value
+		nc, err := net.Dial("unix", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		c, err := FromConn(nc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, x, func(co *async.Co) error {
+			defer l.Close()
+			defer c.Close()
+			s, err := async.Await(co, l.Accept()).Get()
+			if err != nil {
+				return err
+			}
+			h := async.Spawn(co.Context(), echo(s))
+			if err := write(co, c, "adopted"); err != nil {
+				return err
+			}
+			c.CloseWrite()
+			if err := expectRead(co, c, "adopted"); err != nil {
+				return err
+			}
+			return async.Await(co, h).Value
+		})
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("closing the adopted listener removed the socket file: %v", err)
+		}
 	})
-	if _, err := os.Stat(path); err != nil {
-		t.Errorf("closing the adopted listener removed the socket file: %v", err)
-	}
 }
 
 // TestAdoptWrongKind refuses what is not a Unix stream socket of the kind

@@ -12,6 +12,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/fdcheck"
+	"github.com/asyncgo/async/internal/rttest"
 )
 
 func TestMain(m *testing.M) {
@@ -23,12 +24,9 @@ func TestMain(m *testing.M) {
 // it returns, and then checks that fn left the reactor with no sources and
 // no timers: every socket it used was closed, every wait taken back.
 // Tasks still alive when fn returns are cancelled first.
-func run(t *testing.T, fn func(co *async.Co) error) {
+func run(t *testing.T, x rttest.Executor, fn func(co *async.Co) error) {
 	t.Helper()
-	ex, err := executor.NewCurrentThread()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ex := x.New(t)
 	defer ex.Close()
 	err, runErr := executor.BlockOn(ex, async.Go(fn))
 	if runErr != nil {

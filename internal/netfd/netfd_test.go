@@ -13,6 +13,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/reactor"
 )
@@ -55,73 +56,79 @@ func TestSizes(t *testing.T) {
 }
 
 func TestShortReadClearsReadiness(t *testing.T) {
-	s, peer := streamPair(t)
-	_, err := executor.Run(async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
-		unix.Write(peer, []byte("ping"))
-		buf := make([]byte, 64)
-		r, ok := s.Read(buf).Poll(cx)
-		if !ok || r.Err != nil || string(buf[:r.Value]) != "ping" {
-			t.Errorf("Read: %+v, %v; want \"ping\"", r, ok)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		s, peer := streamPair(t)
+		_, err := executor.Run(async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
+			unix.Write(peer, []byte("ping"))
+			buf := make([]byte, 64)
+			r, ok := s.Read(buf).Poll(cx)
+			if !ok || r.Err != nil || string(buf[:r.Value]) != "ping" {
+				t.Errorf("Read: %+v, %v; want \"ping\"", r, ok)
+			}
+			// The read was short, so the socket is known drained: the next
+			// Read waits without trying read(2).
+			if src := s.Registered(); src == nil || src.Ready()&reactor.Readable != 0 {
+				t.Errorf("after a short read the source is %v; want it not readable", src.Ready())
+			}
+			if _, ok := s.Read(buf).Poll(cx); ok {
+				t.Error("Read on a drained socket is ready")
+			}
+			(*readFuture)(s).Cancel()
+			return struct{}{}, true
+		}), x.Options...)
+		if err != nil {
+			t.Fatal(err)
 		}
-		// The read was short, so the socket is known drained: the next
-		// Read waits without trying read(2).
-		if src := s.Registered(); src == nil || src.Ready()&reactor.Readable != 0 {
-			t.Errorf("after a short read the source is %v; want it not readable", src.Ready())
-		}
-		if _, ok := s.Read(buf).Poll(cx); ok {
-			t.Error("Read on a drained socket is ready")
-		}
-		(*readFuture)(s).Cancel()
-		return struct{}{}, true
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 }
 
 func TestFullReadKeepsReadiness(t *testing.T) {
-	s, peer := streamPair(t)
-	_, err := executor.Run(async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
-		unix.Write(peer, []byte("pingpong"))
-		buf := make([]byte, 4)
-		for _, want := range []string{"ping", "pong"} {
-			r, ok := s.Read(buf).Poll(cx)
-			if !ok || r.Err != nil || string(buf[:r.Value]) != want {
-				t.Errorf("Read: %+v, %v; want %q", r, ok, want)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		s, peer := streamPair(t)
+		_, err := executor.Run(async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
+			unix.Write(peer, []byte("pingpong"))
+			buf := make([]byte, 4)
+			for _, want := range []string{"ping", "pong"} {
+				r, ok := s.Read(buf).Poll(cx)
+				if !ok || r.Err != nil || string(buf[:r.Value]) != want {
+					t.Errorf("Read: %+v, %v; want %q", r, ok, want)
+				}
 			}
+			return struct{}{}, true
+		}), x.Options...)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return struct{}{}, true
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 }
 
 func TestReadAtEOFAndAfterClose(t *testing.T) {
-	s, peer := streamPair(t)
-	unix.Close(peer)
-	_, err := executor.Run(async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
-		r, ok := s.Read(make([]byte, 8)).Poll(cx)
-		if !ok || r.Err != io.EOF {
-			t.Errorf("Read at end of stream: %+v, %v; want io.EOF", r, ok)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		s, peer := streamPair(t)
+		unix.Close(peer)
+		_, err := executor.Run(async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
+			r, ok := s.Read(make([]byte, 8)).Poll(cx)
+			if !ok || r.Err != io.EOF {
+				t.Errorf("Read at end of stream: %+v, %v; want io.EOF", r, ok)
+			}
+			return struct{}{}, true
+		}), x.Options...)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return struct{}{}, true
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); !errors.Is(err, net.ErrClosed) {
-		t.Errorf("second Close: %v; want net.ErrClosed", err)
-	}
-	if s.Acquire() {
-		t.Error("Acquire succeeded after Close")
-	}
-	if err := s.CloseWrite(); !errors.Is(err, net.ErrClosed) {
-		t.Errorf("CloseWrite after Close: %v; want net.ErrClosed", err)
-	}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); !errors.Is(err, net.ErrClosed) {
+			t.Errorf("second Close: %v; want net.ErrClosed", err)
+		}
+		if s.Acquire() {
+			t.Error("Acquire succeeded after Close")
+		}
+		if err := s.CloseWrite(); !errors.Is(err, net.ErrClosed) {
+			t.Errorf("CloseWrite after Close: %v; want net.ErrClosed", err)
+		}
+	})
 }
 
 // TestCloseWaitsForCallsInFlight races Close against goroutines that keep

@@ -10,6 +10,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/reactor"
 )
 
@@ -33,13 +34,15 @@ func packetPair(t *testing.T) (*Packet, int) {
 	return p, fds[1]
 }
 
-// runPoll runs fn once as the body of a task on a new executor.
-func runPoll(t *testing.T, fn func(cx *async.Context)) {
+// runPoll runs fn once as the body of a task on a new executor of x's
+// kind. fn runs on a worker goroutine of a MultiThread, not the test's:
+// it reports failures with t.Errorf and returns, never t.Fatal.
+func runPoll(t *testing.T, x rttest.Executor, fn func(cx *async.Context)) {
 	t.Helper()
 	_, err := executor.Run(async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
 		fn(cx)
 		return struct{}{}, true
-	}))
+	}), x.Options...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,82 +51,93 @@ func runPoll(t *testing.T, fn func(cx *async.Context)) {
 // TestShortDatagramKeepsReadiness: unlike a Stream, a datagram shorter
 // than the buffer says nothing about what is queued behind it.
 func TestShortDatagramKeepsReadiness(t *testing.T) {
-	p, peer := packetPair(t)
-	runPoll(t, func(cx *async.Context) {
-		for _, m := range []string{"one", "", "three"} {
-			if _, err := unix.Write(peer, []byte(m)); err != nil {
-				t.Fatal(err)
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		p, peer := packetPair(t)
+		runPoll(t, x, func(cx *async.Context) {
+			for _, m := range []string{"one", "", "three"} {
+				if _, err := unix.Write(peer, []byte(m)); err != nil {
+					t.Error(err)
+					return
+				}
 			}
-		}
-		buf := make([]byte, 64)
-		for _, want := range []string{"one", "", "three"} {
-			r, ok := p.Recv(buf).Poll(cx)
-			if !ok || r.Err != nil || string(buf[:r.Value.N]) != want || r.Value.Truncated || r.Value.From != nil {
-				t.Errorf("Recv: %+v, %v; want %q", r, ok, want)
+			buf := make([]byte, 64)
+			for _, want := range []string{"one", "", "three"} {
+				r, ok := p.Recv(buf).Poll(cx)
+				if !ok || r.Err != nil || string(buf[:r.Value.N]) != want || r.Value.Truncated || r.Value.From != nil {
+					t.Errorf("Recv: %+v, %v; want %q", r, ok, want)
+				}
 			}
-		}
-		if _, ok := p.Recv(buf).Poll(cx); ok {
-			t.Error("Recv on an empty socket is ready")
-		}
-		p.rd.Cancel()
+			if _, ok := p.Recv(buf).Poll(cx); ok {
+				t.Error("Recv on an empty socket is ready")
+			}
+			p.rd.Cancel()
+		})
 	})
 }
 
 func TestTruncatedDatagram(t *testing.T) {
-	p, peer := packetPair(t)
-	runPoll(t, func(cx *async.Context) {
-		unix.Write(peer, []byte("0123456789"))
-		unix.Write(peer, []byte("ab"))
-		buf := make([]byte, 4)
-		r, ok := p.RecvFrom(buf).Poll(cx)
-		if !ok || r.Err != nil || r.Value.N != 4 || !r.Value.Truncated || string(buf) != "0123" {
-			t.Errorf("RecvFrom of 10 bytes into 4: %+v, %v; want 4 bytes, truncated", r, ok)
-		}
-		r, ok = p.RecvFrom(buf).Poll(cx)
-		if !ok || r.Err != nil || r.Value.N != 2 || r.Value.Truncated {
-			t.Errorf("RecvFrom after a truncated datagram: %+v, %v; want the next one", r, ok)
-		}
-		// The sender is an unnamed socket: Linux gives no address at all.
-		if from := r.Value.From; from == nil || from.Len != 0 && from.Family() != unix.AF_UNIX {
-			t.Errorf("sender of a socket pair: %+v; want an empty or a Unix address", from)
-		}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		p, peer := packetPair(t)
+		runPoll(t, x, func(cx *async.Context) {
+			unix.Write(peer, []byte("0123456789"))
+			unix.Write(peer, []byte("ab"))
+			buf := make([]byte, 4)
+			r, ok := p.RecvFrom(buf).Poll(cx)
+			if !ok || r.Err != nil || r.Value.N != 4 || !r.Value.Truncated || string(buf) != "0123" {
+				t.Errorf("RecvFrom of 10 bytes into 4: %+v, %v; want 4 bytes, truncated", r, ok)
+			}
+			r, ok = p.RecvFrom(buf).Poll(cx)
+			if !ok || r.Err != nil || r.Value.N != 2 || r.Value.Truncated {
+				t.Errorf("RecvFrom after a truncated datagram: %+v, %v; want the next one", r, ok)
+			}
+			// The sender is an unnamed socket: Linux gives no address at all.
+			if from := r.Value.From; from == nil || from.Len != 0 && from.Family() != unix.AF_UNIX {
+				t.Errorf("sender of a socket pair: %+v; want an empty or a Unix address", from)
+			}
+		})
 	})
 }
 
 func TestSendAndCancelledRecv(t *testing.T) {
-	p, peer := packetPair(t)
-	runPoll(t, func(cx *async.Context) {
-		r, ok := p.Send([]byte("hello")).Poll(cx)
-		if !ok || r.Err != nil || r.Value != 5 {
-			t.Fatalf("Send: %+v, %v", r, ok)
-		}
-		buf := make([]byte, 16)
-		if n, err := unix.Read(peer, buf); err != nil || string(buf[:n]) != "hello" {
-			t.Errorf("peer read %q, %v", buf[:n], err)
-		}
-		f := p.Recv(buf)
-		if _, ok := f.Poll(cx); ok {
-			t.Fatal("Recv on an empty socket is ready")
-		}
-		f.Cancel()
-		if p.rd.buf != nil {
-			t.Error("a cancelled Recv still holds the buffer")
-		}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		p, peer := packetPair(t)
+		runPoll(t, x, func(cx *async.Context) {
+			r, ok := p.Send([]byte("hello")).Poll(cx)
+			if !ok || r.Err != nil || r.Value != 5 {
+				t.Errorf("Send: %+v, %v", r, ok)
+				return
+			}
+			buf := make([]byte, 16)
+			if n, err := unix.Read(peer, buf); err != nil || string(buf[:n]) != "hello" {
+				t.Errorf("peer read %q, %v", buf[:n], err)
+			}
+			f := p.Recv(buf)
+			if _, ok := f.Poll(cx); ok {
+				t.Error("Recv on an empty socket is ready")
+				return
+			}
+			f.Cancel()
+			if p.rd.buf != nil {
+				t.Error("a cancelled Recv still holds the buffer")
+			}
+		})
 	})
 }
 
 func TestCloseFailsPacketOps(t *testing.T) {
-	p, _ := packetPair(t)
-	p.Close()
-	runPoll(t, func(cx *async.Context) {
-		r, ok := p.Recv(make([]byte, 4)).Poll(cx)
-		if !ok || !errors.Is(r.Err, net.ErrClosed) {
-			t.Errorf("Recv after Close: %+v, %v; want net.ErrClosed", r, ok)
-		}
-		s, ok := p.Send([]byte("x")).Poll(cx)
-		if !ok || !errors.Is(s.Err, net.ErrClosed) {
-			t.Errorf("Send after Close: %+v, %v; want net.ErrClosed", s, ok)
-		}
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		p, _ := packetPair(t)
+		p.Close()
+		runPoll(t, x, func(cx *async.Context) {
+			r, ok := p.Recv(make([]byte, 4)).Poll(cx)
+			if !ok || !errors.Is(r.Err, net.ErrClosed) {
+				t.Errorf("Recv after Close: %+v, %v; want net.ErrClosed", r, ok)
+			}
+			s, ok := p.Send([]byte("x")).Poll(cx)
+			if !ok || !errors.Is(s.Err, net.ErrClosed) {
+				t.Errorf("Send after Close: %+v, %v; want net.ErrClosed", s, ok)
+			}
+		})
 	})
 }
 
@@ -131,70 +145,73 @@ func TestCloseFailsPacketOps(t *testing.T) {
 // an ICMP error (EPOLLERR); the kernel forgets the error once reported, so
 // a later Recv must wait, not spin on a readiness that stuck.
 func TestSocketErrorIsConsumed(t *testing.T) {
-	closedPort := func() unix.Sockaddr {
-		fd, _ := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
-		defer unix.Close(fd)
-		unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}})
-		sa, _ := unix.Getsockname(fd)
-		return sa
-	}()
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		t.Fatal(err)
-	}
-	p := &Packet{}
-	p.Init(fd, testFamily)
-	defer p.Close()
-	var to RawAddr
-	if err := to.Set(closedPort); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Connect(&to); err != nil {
-		t.Fatal(err)
-	}
-	ex, err := executor.NewCurrentThread()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	buf := make([]byte, 16)
-	step := 0
-	_, err = executor.BlockOn(ex, async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
-		switch step {
-		case 0: // register, then send into the closed port
-			if _, ok := p.Recv(buf).Poll(cx); ok {
-				t.Fatal("Recv on an empty socket is ready")
-			}
-			if r, ok := p.Send([]byte("x")).Poll(cx); !ok || r.Err != nil {
-				t.Fatalf("Send: %+v, %v", r, ok)
-			}
-			step++
-			return struct{}{}, false // the error wakes the Recv
-		case 1:
-			r, ok := p.rd.Poll(cx)
-			if !ok {
-				return struct{}{}, false
-			}
-			if !errors.Is(r.Err, unix.ECONNREFUSED) {
-				t.Fatalf("Recv after an ICMP error: %v; want ECONNREFUSED", r.Err)
-			}
-			step++
-			if _, ok := p.Recv(buf).Poll(cx); ok {
-				t.Fatal("Recv after the error is ready")
-			}
-			if p.Registered().Ready()&reactor.Error != 0 {
-				t.Error("the Error readiness outlived the EAGAIN that proved it consumed")
-			}
-			p.rd.Cancel()
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		closedPort := func() unix.Sockaddr {
+			fd, _ := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
+			defer unix.Close(fd)
+			unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}})
+			sa, _ := unix.Getsockname(fd)
+			return sa
+		}()
+		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return struct{}{}, true
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+		if err := unix.SetNonblock(fd, true); err != nil {
+			t.Fatal(err)
+		}
+		p := &Packet{}
+		p.Init(fd, testFamily)
+		defer p.Close()
+		var to RawAddr
+		if err := to.Set(closedPort); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Connect(&to); err != nil {
+			t.Fatal(err)
+		}
+		ex := x.New(t)
+		defer ex.Close()
+		buf := make([]byte, 16)
+		step := 0
+		_, err = executor.BlockOn(ex, async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
+			switch step {
+			case 0: // register, then send into the closed port
+				if _, ok := p.Recv(buf).Poll(cx); ok {
+					t.Error("Recv on an empty socket is ready")
+					return struct{}{}, true
+				}
+				if r, ok := p.Send([]byte("x")).Poll(cx); !ok || r.Err != nil {
+					t.Errorf("Send: %+v, %v", r, ok)
+					return struct{}{}, true
+				}
+				step++
+				return struct{}{}, false // the error wakes the Recv
+			case 1:
+				r, ok := p.rd.Poll(cx)
+				if !ok {
+					return struct{}{}, false
+				}
+				if !errors.Is(r.Err, unix.ECONNREFUSED) {
+					t.Errorf("Recv after an ICMP error: %v; want ECONNREFUSED", r.Err)
+					return struct{}{}, true
+				}
+				step++
+				if _, ok := p.Recv(buf).Poll(cx); ok {
+					t.Error("Recv after the error is ready")
+					return struct{}{}, true
+				}
+				if p.Registered().Ready()&reactor.Error != 0 {
+					t.Error("the Error readiness outlived the EAGAIN that proved it consumed")
+				}
+				p.rd.Cancel()
+			}
+			return struct{}{}, true
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestRawAddrConversions(t *testing.T) {
