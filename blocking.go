@@ -12,7 +12,9 @@ import (
 //
 // fn runs to its end even if the handle is aborted, since Go cannot stop a
 // goroutine; its result is then dropped. A panic in fn becomes the
-// handle's *PanicError. SpawnBlocking panics if cx belongs to no executor.
+// handle's *PanicError. SpawnBlocking panics if cx belongs to no executor;
+// an executor without a pool (one written outside this module that sets
+// none) runs fn on a goroutine of its own.
 //
 //	h := async.SpawnBlocking(cx, func() []byte { b, _ := os.ReadFile(name); return b })
 func SpawnBlocking[T any](cx *Context, fn func() T) JoinHandle[T] {
@@ -37,17 +39,17 @@ type blockingState[T any] struct {
 
 func (f *blockingFuture[T]) Poll(cx *Context) (T, bool) {
 	if f.st == nil {
-		pool := cx.task().Pool()
-		if pool == nil {
-			panic("async: SpawnBlocking with a Context that has no blocking pool")
-		}
 		// The waker is stored before the goroutine runs, so one that
 		// finishes at once still finds it.
 		st := &blockingState[T]{waker: cx.Waker()}
 		f.st = st
 		fn := f.fn
 		f.fn = nil
-		pool.Go(func() { st.run(fn) })
+		if pool := cx.task().Pool(); pool != nil {
+			pool.Go(func() { st.run(fn) })
+		} else {
+			go st.run(fn) // an executor without a pool
+		}
 		var zero T
 		return zero, false
 	}

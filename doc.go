@@ -26,11 +26,13 @@
 //
 // # Tasks
 //
-// A Task is a future spawned onto an executor, with its state word, its
-// output and its join waker in one allocation (see task.go and
-// task_state.go). Its JoinHandle awaits the output, aborts the task, or
-// detaches from it. A panic inside a task is caught and becomes the error of
-// its JoinHandle; the executor and its other tasks carry on.
+// Spawn makes a future a task: its state word, its output and its join
+// waker in one allocation with it (the machinery is package task's, for
+// executor authors). Its JoinHandle awaits the output, aborts the task, or
+// detaches from it. A panic inside a task is caught and becomes the error
+// of its JoinHandle; the executor and its other tasks carry on.
+// SpawnBlocking runs a function that blocks on the executor's blocking
+// pool instead, and gives a JoinHandle too.
 //
 // The executors live in package executor; the I/O driver and timers they
 // turn live in package reactor, which the Context hands to leaf futures, so

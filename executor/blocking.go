@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -151,6 +152,21 @@ func (p *blockingPool) close() {
 		ch <- nil
 	}
 	p.wg.Wait()
+}
+
+// closePool closes p, waiting for its running calls until ctx is done.
+func closePool(ctx context.Context, p *blockingPool) error {
+	closed := make(chan struct{})
+	go func() {
+		p.close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // stats returns the goroutines alive and the functions waiting for one.

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -38,6 +39,8 @@ type CurrentThread struct {
 	mu      sync.Mutex
 	spawned []*task.Task // spawned from other goroutines; guarded by mu
 	closed  bool         // guarded by mu
+	// blockDone is closed when the BlockOn running returns; guarded by mu.
+	blockDone chan struct{}
 
 	stats Stats // executor goroutine only
 	pool  *blockingPool
@@ -163,9 +166,11 @@ func blockOnCurrent[T any](ex *CurrentThread, f async.Future[T]) (v T, err error
 		return v, ErrBusy
 	}
 	defer ex.running.Store(false)
-	if ex.isClosed() {
+	done, ok := ex.beginBlockOn()
+	if !ok {
 		return v, ErrClosed
 	}
+	defer ex.endBlockOn(done)
 	ex.goroutine.Store(goroutineID())
 	defer ex.goroutine.Store(0)
 	defer ex.shutdownTasks()
@@ -218,6 +223,9 @@ func (ex *CurrentThread) run(main mainPoller) error {
 	ex.mainWoken.Store(true)
 	sinceTurn := 0 // polls since the reactor was last turned
 	for {
+		if ex.ioErr.Load() != nil {
+			return ex.takeIOErr() // Shutdown, or the reactor goroutine failed
+		}
 		polled := 0
 		if ex.mainWoken.Swap(false) {
 			ex.cx.SetWaker(mainWaker{ex})
@@ -419,10 +427,66 @@ func (ex *CurrentThread) shutdownTasks() {
 	}
 }
 
-func (ex *CurrentThread) isClosed() bool {
+// beginBlockOn records a BlockOn starting, unless the executor is closed,
+// and returns the channel endBlockOn closes, which Shutdown waits on.
+func (ex *CurrentThread) beginBlockOn() (chan struct{}, bool) {
 	ex.mu.Lock()
 	defer ex.mu.Unlock()
-	return ex.closed
+	if ex.closed {
+		return nil, false
+	}
+	ex.blockDone = make(chan struct{})
+	return ex.blockDone, true
+}
+
+func (ex *CurrentThread) endBlockOn(done chan struct{}) {
+	ex.mu.Lock()
+	ex.blockDone = nil
+	ex.mu.Unlock()
+	close(done)
+}
+
+// Shutdown stops the executor from any goroutine, gracefully: it takes no
+// new task (a spawn's handle reports async.ErrShutdown), stops a BlockOn
+// in progress after the poll it is in (the BlockOn returns
+// async.ErrShutdown), cancels every task still alive, so that their
+// futures release their sockets, timers and channel slots, waits until ctx
+// is done for the blocking pool's calls to return, and closes the reactor
+// (if the executor made it). It returns ctx's error if it gave up waiting:
+// for the BlockOn, whose poll never returned (the executor is then left
+// as it is), or for blocking calls (they are left running, since Go cannot
+// stop them, and the reactor is closed all the same). It returns ErrClosed
+// if the executor was closed already.
+func (ex *CurrentThread) Shutdown(ctx context.Context) error {
+	ex.mu.Lock()
+	if ex.closed {
+		ex.mu.Unlock()
+		return ErrClosed
+	}
+	ex.closed = true
+	done := ex.blockDone
+	ex.mu.Unlock()
+	if done != nil {
+		err := async.ErrShutdown
+		ex.ioErr.CompareAndSwap(nil, &err)
+		ex.queue.Notify()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	} else {
+		ex.shutdownTasks()
+	}
+	poolErr := closePool(ctx, ex.pool)
+	if !ex.ownsIO {
+		return poolErr
+	}
+	err := ex.reactor.Close()
+	if ex.ioStopped != nil {
+		<-ex.ioStopped
+	}
+	return errors.Join(poolErr, err)
 }
 
 // Close cancels the tasks that are still alive and releases the reactor (if

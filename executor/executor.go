@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -69,8 +70,12 @@ type Executor interface {
 	// OnExecutor reports whether the calling goroutine polls the
 	// executor's tasks.
 	OnExecutor() bool
-	// Close cancels the tasks still alive and releases the executor.
+	// Close cancels the tasks still alive and releases the executor. It
+	// fails with ErrBusy while a BlockOn runs.
 	Close() error
+	// Shutdown stops the executor from any goroutine, a BlockOn in
+	// progress included, waiting for blocking calls until ctx is done.
+	Shutdown(ctx context.Context) error
 
 	remote() *task.Context
 }

@@ -17,7 +17,9 @@ const localSize = 256
 // by the owner or a thief, with a compare-and-swap; tail is where the owner
 // pushes, and only it writes tail. The slots are atomic so that a thief's
 // read of a slot the owner is about to reuse is not a data race: the thief
-// then fails its compare-and-swap and drops what it read.
+// then fails its compare-and-swap and drops what it read. Whoever takes a
+// task clears its slot, by compare-and-swap since the owner may have
+// reused it already, so that the ring keeps no finished task alive.
 type localQueue struct {
 	head atomic.Uint32
 	tail atomic.Uint32
@@ -59,6 +61,9 @@ func (q *localQueue) spill(head uint32, t *task.Task, inject *injectQueue) bool 
 	if !q.head.CompareAndSwap(head, head+n) {
 		return false
 	}
+	for i, b := range batch {
+		q.buf[(head+uint32(i))%localSize].CompareAndSwap(b, nil)
+	}
 	inject.pushBatch(batch[:], t)
 	return true
 }
@@ -72,6 +77,7 @@ func (q *localQueue) pop() *task.Task {
 		}
 		t := q.buf[head%localSize].Load()
 		if q.head.CompareAndSwap(head, head+1) {
+			q.buf[head%localSize].CompareAndSwap(t, nil)
 			return t
 		}
 	}
@@ -99,13 +105,19 @@ func (q *localQueue) stealInto(dst *localQueue) *task.Task {
 			dst.buf[(dstTail+i)%localSize].Store(q.buf[(head+i)%localSize].Load())
 		}
 		if q.head.CompareAndSwap(head, head+n) {
+			for i := range n {
+				q.buf[(head+i)%localSize].CompareAndSwap(dst.buf[(dstTail+i)%localSize].Load(), nil)
+			}
 			// Keep the last one to run now; publish the rest.
 			n--
-			t := dst.buf[(dstTail+n)%localSize].Load()
+			t := dst.buf[(dstTail+n)%localSize].Swap(nil)
 			if n > 0 {
 				dst.tail.Store(dstTail + n)
 			}
 			return t
+		}
+		for i := range n { // lost the race: forget what we copied
+			dst.buf[(dstTail+i)%localSize].Store(nil)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -51,8 +52,9 @@ type MultiThread struct {
 
 	pool *blockingPool
 
-	mu     sync.Mutex
-	closed bool // guarded by mu
+	mu        sync.Mutex
+	closed    bool          // guarded by mu
+	blockDone chan struct{} // closed when the BlockOn running returns; guarded by mu
 }
 
 // NewMultiThread returns a multi-thread executor with its own reactor.
@@ -185,9 +187,9 @@ func (ex *MultiThread) notify() {
 	w.unpark()
 }
 
-// goIdle records that w is parking. It reports false if w should look for
-// work once more instead: the clock is paused and w is not the last worker
-// awake does not matter here; see worker.park.
+// goIdle puts w on the idle list and reports whether every worker is on it
+// now: with a paused clock, only the last worker to park turns the reactor
+// (see worker.park).
 func (ex *MultiThread) goIdle(w *worker) (allIdle bool) {
 	ex.idleMu.Lock()
 	ex.idle = append(ex.idle, w)
@@ -269,13 +271,15 @@ func blockOnMulti[T any](ex *MultiThread, f async.Future[T]) (v T, err error) {
 		return v, ErrBusy
 	}
 	defer ex.running.Store(false)
-	if ex.isClosed() {
+	done, ok := ex.beginBlockOn()
+	if !ok {
 		return v, ErrClosed
 	}
+	defer ex.endBlockOn(done)
 	h := async.Spawn((*async.Context)(ex.remoteCx), f)
 	wake := make(chanWaker, 1)
 	wcx := task.NewContext(nil, nil)
-	wcx.SetWaker(wake)
+	wcx.SetWaker(mainDoneWaker{ex, wake})
 	ex.start()
 	var res async.Result[T]
 	for {
@@ -298,6 +302,20 @@ func blockOnMulti[T any](ex *MultiThread, f async.Future[T]) (v T, err error) {
 		return v, err
 	}
 	return res.Value, res.Err
+}
+
+// mainDoneWaker is the waker of the handle of BlockOn's future, called when
+// that task completes. It stops the workers at once: the tasks still alive
+// are to be cancelled, not run on (and a paused clock must not jump for
+// them), and it wakes the goroutine waiting in BlockOn.
+type mainDoneWaker struct {
+	ex   *MultiThread
+	wake chanWaker
+}
+
+func (w mainDoneWaker) Wake() {
+	w.ex.stopping.Store(true)
+	w.wake.Wake()
 }
 
 // chanWaker wakes a goroutine blocked on it; a wake before it blocks is
@@ -339,10 +357,57 @@ func (ex *MultiThread) takeAny() *task.Task {
 	return ex.inject.pop()
 }
 
-func (ex *MultiThread) isClosed() bool {
+// beginBlockOn records a BlockOn starting, unless the executor is closed,
+// and returns the channel endBlockOn closes, which Shutdown waits on.
+func (ex *MultiThread) beginBlockOn() (chan struct{}, bool) {
 	ex.mu.Lock()
 	defer ex.mu.Unlock()
-	return ex.closed
+	if ex.closed {
+		return nil, false
+	}
+	ex.blockDone = make(chan struct{})
+	return ex.blockDone, true
+}
+
+func (ex *MultiThread) endBlockOn(done chan struct{}) {
+	ex.mu.Lock()
+	ex.blockDone = nil
+	ex.mu.Unlock()
+	close(done)
+}
+
+// Shutdown stops the executor from any goroutine, gracefully: it takes no
+// new task (a spawn's handle reports async.ErrShutdown), lets each worker
+// finish the poll it is in and stops the workers (a BlockOn in progress
+// returns async.ErrShutdown), cancels every task still alive, so that
+// their futures release their sockets, timers and channel slots, waits
+// until ctx is done for the blocking pool's calls to return, and closes
+// the reactor. It returns ctx's error if it gave up waiting: for the
+// BlockOn, a worker's poll never returning (the executor is then left as
+// it is), or for blocking calls (they are left running, since Go cannot
+// stop them, and the reactor is closed all the same). It returns ErrClosed
+// if the executor was closed already.
+func (ex *MultiThread) Shutdown(ctx context.Context) error {
+	ex.mu.Lock()
+	if ex.closed {
+		ex.mu.Unlock()
+		return ErrClosed
+	}
+	ex.closed = true
+	done := ex.blockDone
+	ex.mu.Unlock()
+	if done != nil {
+		ex.fail(async.ErrShutdown)
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	} else {
+		ex.shutdownTasks()
+	}
+	poolErr := closePool(ctx, ex.pool)
+	return errors.Join(poolErr, ex.reactor.Close())
 }
 
 // Close cancels the tasks that are still alive and closes the reactor. It

@@ -293,6 +293,13 @@ func (w *worker) turn(maxWait time.Duration) {
 // turner is a worker as the reactor's reactor.Parker.
 type turner worker
 
+// Idle implements reactor.IdleParker: with a paused clock the turn jumps
+// the clock only if every worker is still parked and no task is queued.
+func (p *turner) Idle() bool {
+	ex := p.ex
+	return int(ex.numIdle.Load()) == len(ex.workers) && !ex.hasWork() && !ex.stopping.Load()
+}
+
 // Awake is called when the turn's wait is over.
 func (p *turner) Awake() { p.inReactor.Store(false) }
 

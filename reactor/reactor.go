@@ -190,6 +190,22 @@ type Parker interface {
 	WakeFromTurn(w Waker)
 }
 
+// An IdleParker is a Parker that can tell whether its runtime is still
+// idle. With a paused clock, a turn asks it just before the clock would
+// jump: a runtime with several goroutines may have been given work while
+// the turn was starting (another worker woke up to run it), and time must
+// not move while a task is ready.
+type IdleParker interface {
+	Parker
+	// Idle reports whether every task of the runtime still waits.
+	Idle() bool
+}
+
+func stillIdle(p Parker) bool {
+	ip, ok := p.(IdleParker)
+	return !ok || ip.Idle()
+}
+
 // TurnFor is Turn on behalf of p, an executor turning its reactor (nil:
 // no one in particular; wakers are called as they are). A waker that
 // panics does not stop the turn: the others are still called, and the
@@ -228,7 +244,7 @@ func (r *Reactor) TurnFor(maxWait time.Duration, p Parker) (int, error) {
 	}
 	g := r.guard.begin(p)
 	woken := r.dispatch(g)
-	if r.clock.paused && maxWait != 0 && woken == 0 {
+	if r.clock.paused && maxWait != 0 && woken == 0 && stillIdle(p) {
 		woken = r.advanceToTimer(g)
 	} else {
 		woken += r.fireTimers(g)

@@ -60,13 +60,16 @@
 //
 // The event that ends a wait comes back through a turn of the reactor,
 // which the executor makes when it has nothing to run, and every so many
-// polls when it has (executor/current_thread.go): Reactor.TurnFor in
+// polls when it has (executor/current_thread.go; on the multi-thread
+// executor, an idle worker's park and every worker's periodic look,
+// executor/worker.go): Reactor.TurnFor in
 // reactor/reactor.go waits in Poller.Wait (poll/poll.go and
 // poll/poll_epoll.go), then its dispatch records each event's readiness
 // in its Source and calls Source.wakeFor (reactor/source.go), which takes
 // the stored waker and passes it to wakeGuard.WakeFromTurn
 // (reactor/guard.go); that hands it to the executor to queue the task, or
-// calls it when the reactor turns on a goroutine of its own. The reactor calls the waker and the executor only
+// calls it when the reactor turns on a goroutine of its own. The reactor
+// calls the waker and the executor only
 // through interfaces it defines itself (Waker and Parker), so it imports
 // nothing above it either.
 //
