@@ -216,14 +216,15 @@ func (ex *MultiThread) leaveIdle(w *worker) bool {
 	return false
 }
 
-// hasWork reports whether there is a task for a worker to find: in the
-// inject queue or in some worker's queue or LIFO slot.
+// hasWork reports whether there is a task a parking worker could take: in
+// the inject queue or in some worker's queue. Another worker's LIFO slot
+// does not count: it cannot be stolen, and that worker, awake, runs it.
 func (ex *MultiThread) hasWork() bool {
 	if !ex.inject.empty() {
 		return true
 	}
 	for _, w := range ex.workers {
-		if w.local.len() > 0 || w.lifo.Load() != nil {
+		if w.local.len() > 0 {
 			return true
 		}
 	}

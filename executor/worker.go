@@ -14,10 +14,16 @@ import (
 )
 
 // worker is one of a MultiThread executor's goroutines and its queues.
+// What other goroutines touch (the queue's ends, lifo, awake, the parking
+// fields) and what only the worker writes on every poll (its Context,
+// counters) are kept on separate cache lines, so that a wake does not
+// invalidate the line the worker is polling with.
 type worker struct {
 	ex    *MultiThread
 	index int
-	cx    *task.Context // spawns go to this worker's queue
+	cx    *task.Context // spawns go to this worker's queue; points at ownCx
+	ownCx task.Context
+	_     [64]byte
 
 	local localQueue
 	// lifo holds the task woken last while this worker is awake; it runs
@@ -36,6 +42,8 @@ type worker struct {
 
 	goroutine atomic.Uint64 // the worker's goroutine number; 0: not running
 
+	_ [64]byte
+
 	// Only the worker's goroutine touches these.
 	tick      uint32
 	searching bool // counted in ex.searching
@@ -48,7 +56,8 @@ type worker struct {
 
 func newWorker(ex *MultiThread, i int) *worker {
 	w := &worker{ex: ex, index: i, unparked: make(chan struct{}, 1), seed: uint32(i)*2654435761 + 1}
-	w.cx = task.NewContext((*workerSpawner)(w), ex.reactor)
+	w.ownCx = *task.NewContext((*workerSpawner)(w), ex.reactor)
+	w.cx = &w.ownCx
 	w.cx.SetWorker(uint32(i))
 	w.cx.SetPool(ex.pool)
 	return w
