@@ -3,6 +3,8 @@ package async
 import (
 	"iter"
 	"runtime/debug"
+
+	"github.com/asyncgo/async/task"
 )
 
 // Go returns a future that runs fn as a coroutine: a plain Go function
@@ -329,8 +331,11 @@ func (c *coroutine[T]) release() {
 func (c *coroutine[T]) body(yield func(struct{}) bool) {
 	c.co.yield = yield
 	defer c.recoverPanic()
-	c.out = c.fn(&c.co)
+	task.Enter(c) // marks the goroutine as polling for task.Polling
 }
+
+// PollBody implements task.Poller: it runs fn.
+func (c *coroutine[T]) PollBody() { c.out = c.fn(&c.co) }
 
 // recoverPanic ends the coroutine: it keeps a panic for the poller, with
 // the stack where it happened, and swallows the cancellation signal.

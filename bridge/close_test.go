@@ -130,8 +130,7 @@ func TestExecutorClosed(t *testing.T) {
 }
 
 // A bridge called from inside the executor fails instead of deadlocking:
-// from a task and from the future given to BlockOn. (A coroutine's body
-// runs on a goroutine the executor cannot recognise; see the package doc.)
+// from a task, a coroutine, and the future given to BlockOn.
 func TestCalledOnExecutor(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		h := newHarness(t, x)
@@ -145,7 +144,11 @@ func TestCalledOnExecutor(t *testing.T) {
 			errs <- read()
 			return struct{}{}, true
 		})).Detach()
-		for _, from := range []string{"a task"} {
+		executor.Spawn(h.ex, async.Go(func(*async.Co) struct{} {
+			errs <- read()
+			return struct{}{}
+		})).Detach()
+		for _, from := range []string{"a task", "a coroutine"} {
 			select {
 			case err := <-errs:
 				if !errors.Is(err, ErrOnExecutor) {

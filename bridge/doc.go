@@ -40,11 +40,8 @@
 // the executor polls would block a goroutine that turns the reactor,
 // waiting for the reactor: on a current-thread executor, a deadlock. The
 // first call in each direction asks the executor (Runtime.OnExecutor)
-// whether the calling goroutine is one it polls tasks on, and fails with
-// ErrOnExecutor if so. Go gives goroutines no identity to ask cheaply, so
-// the executor compares goroutine numbers recorded when its goroutines
-// start, and a coroutine's body (async.Go), which runs on a goroutine of
-// its own, is not recognised: a bridge must not be called there either.
+// whether the calling goroutine is polling a future (a task's, BlockOn's,
+// or a coroutine's body), and fails with ErrOnExecutor if so.
 // Closing the executor closes its reactor, and calls then fail with an
 // error wrapping net.ErrClosed.
 //

@@ -9,8 +9,8 @@ type Runtime interface {
 	// bridged connection's socket. Some goroutine must be turning it (an
 	// executor running) while a call waits.
 	Reactor() *reactor.Reactor
-	// OnExecutor reports whether the calling goroutine is one on which the
-	// executor polls its tasks, where a call that waits for the reactor
+	// OnExecutor reports whether the calling goroutine is polling a
+	// future for an executor, where a call that waits for the reactor
 	// could stop the executor from turning it.
 	OnExecutor() bool
 }

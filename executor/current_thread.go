@@ -33,7 +33,6 @@ type CurrentThread struct {
 
 	mainWoken atomic.Bool           // the BlockOn future's waker was called
 	running   atomic.Bool           // a BlockOn is in progress
-	goroutine atomic.Uint64         // the goroutine running BlockOn; 0: none
 	ioErr     atomic.Pointer[error] // a failed turn of the reactor goroutine
 
 	mu      sync.Mutex
@@ -103,13 +102,11 @@ func NewCurrentThread(opts ...Option) (*CurrentThread, error) {
 // Reactor returns the executor's reactor.
 func (ex *CurrentThread) Reactor() *reactor.Reactor { return ex.reactor }
 
-// OnExecutor reports whether the calling goroutine is running ex's
-// BlockOn, and so polling its tasks. It takes a few microseconds. A
-// coroutine's body runs on a goroutine of its own and is not seen.
-func (ex *CurrentThread) OnExecutor() bool {
-	g := ex.goroutine.Load()
-	return g != 0 && g == goroutineID()
-}
+// OnExecutor reports whether the calling goroutine is polling a future
+// (task.Polling): a task's, a coroutine's body, or BlockOn's future, of
+// this executor or any other. Waiting there for the runtime would stall an
+// executor. It takes about a microsecond.
+func (ex *CurrentThread) OnExecutor() bool { return task.Polling() }
 
 // Stats returns the executor's counters. Call it from the goroutine that
 // runs BlockOn, or after BlockOn returned.
@@ -171,8 +168,6 @@ func blockOnCurrent[T any](ex *CurrentThread, f async.Future[T]) (v T, err error
 		return v, ErrClosed
 	}
 	defer ex.endBlockOn(done)
-	ex.goroutine.Store(goroutineID())
-	defer ex.goroutine.Store(0)
 	defer ex.shutdownTasks()
 	main := mainFuture[T]{f: f}
 	if err = ex.run(&main); err != nil && !main.done {
@@ -189,21 +184,36 @@ type mainFuture[T any] struct {
 	f    async.Future[T]
 	v    T
 	done bool // f returned its value, or panicked and was cancelled
+
+	cx    *async.Context // of the poll in progress
+	ready bool           // that poll's answer
+	err   error          // its panic
 }
 
+// poll polls f once through task.Enter, so that code f calls can tell
+// that it runs inside a poll (task.Polling), as in a task.
 func (m *mainFuture[T]) poll(cx *async.Context) (done bool, err error) {
+	m.cx = cx
+	task.Enter(m)
+	m.cx = nil
+	return m.ready, m.err
+}
+
+// PollBody implements task.Poller.
+func (m *mainFuture[T]) PollBody() {
+	m.ready, m.err = false, nil
 	defer func() {
 		if r := recover(); r != nil {
-			err = panicError(r)
-			done, m.done = true, true
+			m.err = panicError(r)
+			m.ready, m.done = true, true
 			m.f.Cancel()
 		}
 	}()
-	v, ok := m.f.Poll(cx)
+	v, ok := m.f.Poll(m.cx)
 	if ok {
 		m.v, m.done = v, true
 	}
-	return ok, nil
+	m.ready = ok
 }
 
 type mainPoller interface {

@@ -18,6 +18,12 @@ const EventInterval = 61
 // ErrClosed is returned by an executor that was closed.
 var ErrClosed = errors.New("executor: closed")
 
+// ErrNested is returned by BlockOn (and Run) called from inside a future an
+// executor polls: it would block that executor's goroutine, or worker,
+// until the nested one finished, and deadlock if the nested future waited
+// for the outer executor. Await the future instead, or Spawn it.
+var ErrNested = errors.New("executor: BlockOn called from inside a future an executor polls; await the future or spawn it instead")
+
 // ErrBusy is returned by BlockOn when another BlockOn is running on the
 // same executor.
 var ErrBusy = errors.New("executor: BlockOn already running")
@@ -95,11 +101,16 @@ func Spawn[T any](ex Executor, f async.Future[T]) async.JoinHandle[T] {
 // MultiThread the workers run them, f as one more task, while the calling
 // goroutine waits. Tasks spawned meanwhile run too; those still alive when
 // f is ready are cancelled. The error is ErrClosed or ErrBusy if the
-// executor cannot run, a *async.PanicError if f panicked, or an error of
+// executor cannot run, ErrNested if BlockOn was called from inside a
+// future an executor polls, a *async.PanicError if f panicked, or an error of
 // the reactor: a *reactor.WakerPanicError if a waker the reactor called
 // panicked (see there). The executor may run BlockOn again after any of
 // them.
 func BlockOn[T any](ex Executor, f async.Future[T]) (T, error) {
+	if task.Polling() {
+		var zero T
+		return zero, ErrNested
+	}
 	switch ex := ex.(type) {
 	case *CurrentThread:
 		return blockOnCurrent(ex, f)

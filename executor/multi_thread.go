@@ -97,21 +97,11 @@ func (ex *MultiThread) Reactor() *reactor.Reactor { return ex.reactor }
 // Workers returns the number of worker goroutines.
 func (ex *MultiThread) Workers() int { return len(ex.workers) }
 
-// OnExecutor reports whether the calling goroutine is one of ex's
-// workers, and so polling its tasks. It takes a few microseconds. A
-// coroutine's body runs on a goroutine of its own and is not seen.
-func (ex *MultiThread) OnExecutor() bool {
-	if !ex.running.Load() {
-		return false
-	}
-	g := goroutineID()
-	for _, w := range ex.workers {
-		if w.goroutine.Load() == g {
-			return true
-		}
-	}
-	return false
-}
+// OnExecutor reports whether the calling goroutine is polling a future
+// (task.Polling): a task's or a coroutine's body, of this executor or any
+// other. Waiting there for the runtime would stall a worker. It takes
+// about a microsecond.
+func (ex *MultiThread) OnExecutor() bool { return task.Polling() }
 
 // Schedule implements task.Scheduler: a task of ours was woken, from any
 // goroutine. If the worker that ran it last is awake, the task goes to

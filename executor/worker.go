@@ -40,8 +40,6 @@ type worker struct {
 	inReactor atomic.Bool
 	notified  atomic.Bool
 
-	goroutine atomic.Uint64 // the worker's goroutine number; 0: not running
-
 	_ [64]byte
 
 	// Only the worker's goroutine touches these.
@@ -85,8 +83,6 @@ func (w *worker) push(t *task.Task) {
 // run is the worker's loop.
 func (w *worker) run() {
 	defer w.ex.wg.Done()
-	w.goroutine.Store(goroutineID())
-	defer w.goroutine.Store(0)
 	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("async.worker", strconv.Itoa(w.index))))
 	w.busySince = time.Now()
 	for !w.ex.stopping.Load() {

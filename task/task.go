@@ -160,6 +160,10 @@ func (t *Task) Completed() bool { return t.state.Load()&completed != 0 }
 // A task popped after it completed is a stale wake: a shutdown completed
 // it while a waker on another goroutine was pushing it. Run does nothing
 // with it and reports false.
+//
+// Run is never inlined: Polling looks for its frame.
+//
+//go:noinline
 func (t *Task) Run(cx *Context) (requeue bool) {
 	if t.Completed() {
 		return false
