@@ -36,19 +36,55 @@ func (e *PanicError) Unwrap() error {
 // JoinHandle. The task runs concurrently with the caller; awaiting the handle
 // gives its output.
 //
+// The task is one allocation (80 bytes with no output), besides the future
+// f points to; SpawnValue takes the future by value and makes the two one.
+//
 // Spawn panics if cx belongs to no executor (a Context made by hand).
 func Spawn[T any](cx *Context, f Future[T]) JoinHandle[T] {
+	s := spawner(cx)
+	c := &cell[T]{future: f}
+	c.Init(c)
+	s.Spawn(&c.Task)
+	return JoinHandle[T]{&c.Task, &c.output}
+}
+
+// SpawnValue is Spawn for a future given by value: the task keeps the
+// future in its own allocation, so spawning it allocates once, where
+// Spawn(cx, &f) allocates f and then the task. F is a future type whose
+// methods have pointer receivers, like most futures that keep state; the
+// task polls the copy it holds, so f must not have been polled (a future
+// in progress may have handed out pointers into itself). T is given,
+// since Go cannot infer it from F's methods:
+//
+//	async.SpawnValue[int](cx, fetcher{url: u})
+//
+// It is the way to spawn many small tasks, such as a million that each
+// sleep: a task is a 64-byte header, its output and the future.
+func SpawnValue[T any, F any, PF futurePtr[T, F]](cx *Context, f F) JoinHandle[T] {
+	s := spawner(cx)
+	c := &valueCell[T, F, PF]{future: f}
+	c.Init(c)
+	s.Spawn(&c.Task)
+	return JoinHandle[T]{&c.Task, &c.output}
+}
+
+// futurePtr is the constraint of SpawnValue's PF: *F is a Future[T].
+type futurePtr[T, F any] interface {
+	*F
+	Future[T]
+}
+
+func spawner(cx *Context) task.Spawner {
 	s := cx.task().Spawner()
 	if s == nil {
 		panic("async: Spawn with a Context that belongs to no executor")
 	}
-	c := &cell[T]{future: f}
-	c.Init(c)
-	s.Spawn(&c.Task)
-	return JoinHandle[T]{c}
+	return s
 }
 
-// cell is a task: the header, the future and its output, in one allocation.
+// cell is the task of Spawn: the header, the output and the future, in one
+// allocation. It is the task.Body of its header, which must come first
+// (see task.Task.Init).
 type cell[T any] struct {
 	task.Task
 	output T // before future: a zero-size last field would be padded
@@ -86,6 +122,39 @@ func (c *cell[T]) Cancel() {
 		f.Cancel()
 	}
 }
+
+// valueCell is the task of SpawnValue: cell, with the future held by value.
+// The future comes last, where a zero-size F costs a word of padding; a
+// zero-size output then costs nothing.
+type valueCell[T any, F any, PF futurePtr[T, F]] struct {
+	task.Task
+	output T
+	future F
+}
+
+// Poll implements task.Body, as cell's does. A finished future is left as
+// it is, not zeroed: it may still be linked into something, a timer wheel
+// say, that it did not need to leave to finish, and only its Cancel may
+// unlink it.
+func (c *valueCell[T, F, PF]) Poll(tcx *task.Context) (done bool, err error) {
+	f := PF(&c.future)
+	defer func() {
+		if r := recover(); r != nil {
+			done, err = true, asPanicError(r)
+			defer func() { recover() }() // a Cancel that panics too loses only itself
+			f.Cancel()
+		}
+	}()
+	v, ok := f.Poll((*Context)(tcx))
+	if ok && !c.Detached() {
+		c.output = v
+	}
+	return ok, nil
+}
+
+// Cancel implements task.Body. The header calls it at most once, and never
+// after Poll reported done.
+func (c *valueCell[T, F, PF]) Cancel() { PF(&c.future).Cancel() }
 
 // asPanicError wraps a recovered panic value with the stack where it was
 // recovered, unless it is a *PanicError already: a coroutine re-panics its

@@ -72,7 +72,7 @@ type scriptBody struct {
 	misuse    string
 }
 
-// scriptTask is a task with a scripted Body, laid out as async's cell[T]
+// scriptTask is a task with a scripted Body, laid out as async's cell
 // is: the header, then the body's state.
 type scriptTask struct {
 	Task
@@ -609,7 +609,7 @@ func (w *taskWorld) do(mv taskMove) error {
 	case mvPollReady, mvPollPending, mvPollWakeSelf, mvPollFail:
 		w.c.b.next = outcomeOf(mv)
 		w.cx.waker, w.cx.budget = t, Budget // as Task.Run sets them
-		done, err := t.body.Poll(w.cx)
+		done, err := t.body().Poll(w.cx)
 		if done {
 			// Task.run: complete(err), the output stored by the Body.
 			w.finishWith(err)
@@ -644,7 +644,7 @@ func (w *taskWorld) do(mv taskMove) error {
 		w.afterTask()
 	case mvCancel:
 		// Task.cancel: the Body cancels the future, then complete(err).
-		t.body.Cancel()
+		t.body().Cancel()
 		w.finishWith(w.cancelErr)
 	case mvSwap:
 		w.prev = t.join.Swap(w.finalSlot)

@@ -3,6 +3,7 @@ package task
 import (
 	"errors"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Errors a task fails with when it is cancelled instead of finishing.
@@ -50,9 +51,10 @@ type Scheduler interface {
 
 // Task is the header of a spawned future: the state word, the links that
 // put it in a Queue and a List, the Scheduler it is bound to, and the slot
-// its JoinHandle waits in. Package async allocates it together with the
-// future and its output (its task cell, the Body), so that a spawn costs
-// one allocation besides the future.
+// its JoinHandle waits in: 64 bytes. Package async allocates it together
+// with the output and the future (its task cell, the Body), so that a
+// spawn costs one allocation (async.SpawnValue), or one besides the
+// future (async.Spawn, given the future as an interface).
 //
 // A *Task is the Waker of its own future.
 type Task struct {
@@ -66,9 +68,11 @@ type Task struct {
 	// task can be woken.
 	sched Scheduler
 
-	// body is the future and its output. An interface, not a func value:
-	// a generic func value made per spawn would cost an allocation.
-	body Body
+	// bodyTab is the method table of the Body, the future and its output,
+	// which is the object t heads (see body.go): one word, where a Body
+	// interface would take two. Not a func value: a generic func value made
+	// per spawn would cost an allocation.
+	bodyTab unsafe.Pointer
 
 	// join is the waker of the JoinHandle awaiting the output while the
 	// task runs, and why it has no output once it is complete (aborted,
@@ -81,9 +85,10 @@ type Task struct {
 }
 
 // Init prepares t, the header of body, for its first poll: a new task is
-// SCHEDULED. Package async calls it when it makes the task.
+// SCHEDULED. Package async calls it when it makes the task. body must be a
+// pointer to the struct t is the first field of: Init panics otherwise.
 func (t *Task) Init(body Body) {
-	t.body = body
+	t.setBody(body)
 	t.state.Store(scheduled)
 }
 
@@ -179,7 +184,7 @@ func (t *Task) run(cx *Context) (requeue bool) {
 		t.cancel(t.abortError())
 		return false
 	}
-	done, err := t.body.Poll(cx)
+	done, err := t.body().Poll(cx)
 	if done {
 		t.complete(err)
 		return false
@@ -221,7 +226,7 @@ func (t *Task) cancel(err error) {
 		recover()
 		t.complete(err)
 	}()
-	t.body.Cancel()
+	t.body().Cancel()
 }
 
 // complete records err (nil for success) in the join slot, marks the task

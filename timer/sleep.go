@@ -11,16 +11,24 @@ import (
 // SleepFuture is the future of Sleep and SleepUntil. It is ready, with the
 // zero struct, once the deadline has passed.
 //
-// It is 72 bytes: a million sleeping tasks each hold one, so the deadline
-// is kept as Unix nanoseconds rather than a time.Time, and whether the
-// timer fired is asked of the reactor rather than cached. Unix nanoseconds
-// end in 2262 (see unixNano): a later deadline never comes.
+// It is 56 bytes: a million sleeping tasks each hold one, so the deadline
+// is kept as Unix nanoseconds rather than a time.Time, whether the timer
+// fired is asked of the reactor rather than cached, and what the deadline
+// field holds before the first poll is told by the reactor field rather
+// than by a flag of its own. Unix nanoseconds end in 2262 (see unixNano):
+// a later deadline never comes.
 type SleepFuture struct {
 	timer reactor.Timer
-	r     *reactor.Reactor // set when armed
-	at    int64            // Sleep: the duration; SleepUntil and once armed: the deadline, saturated Unix ns
-	until bool             // at is a deadline
+	// r is the reactor the sleep was first polled on, whose wheel holds
+	// the timer. Before that first poll it says what at holds: nil for a
+	// duration (Sleep), unpolled for a deadline (SleepUntil, Reset).
+	r  *reactor.Reactor
+	at int64 // a duration, or a deadline in saturated Unix ns: see r
 }
+
+// unpolled is the r of a SleepFuture whose at is a deadline but that no
+// reactor holds yet. It is only ever compared with, never used.
+var unpolled reactor.Reactor
 
 // Sleep returns a future that is ready d after its first poll. It never
 // completes early; it completes up to one timer tick (reactor.Resolution)
@@ -41,26 +49,30 @@ func SleepUntil(deadline time.Time) async.Future[struct{}] { return NewSleepUnti
 // NewSleep is Sleep, returning the concrete future.
 func NewSleep(d time.Duration) *SleepFuture { return &SleepFuture{at: int64(d)} }
 
+// polled reports whether the sleep has been polled, and r is its reactor.
+func (s *SleepFuture) polled() bool { return s.r != nil && s.r != &unpolled }
+
 // NewSleepUntil is SleepUntil, returning the concrete future.
 func NewSleepUntil(deadline time.Time) *SleepFuture {
-	return &SleepFuture{at: unixNano(deadline), until: true}
+	return &SleepFuture{r: &unpolled, at: unixNano(deadline)}
 }
 
 // Poll arms the timer on the first poll and reports whether it has fired.
 func (s *SleepFuture) Poll(cx *async.Context) (struct{}, bool) {
-	if s.r != nil {
+	if s.polled() {
 		return struct{}{}, s.r.PollTimer(&s.timer, cx.Waker())
 	}
-	s.r = cx.Reactor()
 	var deadline time.Time
-	if s.until {
+	if s.r == &unpolled {
+		s.r = cx.Reactor()
 		deadline = deadlineAt(s.at)
 	} else {
+		s.r = cx.Reactor()
 		// Arm the timer with the deadline itself rather than one rebuilt
 		// from Unix nanoseconds: it keeps the monotonic reading, so a step
 		// of the wall clock does not stretch or cut the sleep.
 		deadline = s.r.Now().Add(time.Duration(s.at))
-		s.at, s.until = unixNano(deadline), true
+		s.at = unixNano(deadline)
 		if s.at == math.MaxInt64 {
 			deadline = reactor.Never()
 		}
@@ -72,7 +84,7 @@ func (s *SleepFuture) Poll(cx *async.Context) (struct{}, bool) {
 
 // Cancel disarms the timer, releasing its waker and its slot in the wheel.
 func (s *SleepFuture) Cancel() {
-	if s.r != nil {
+	if s.polled() {
 		s.r.StopTimer(&s.timer)
 	}
 }
@@ -81,7 +93,7 @@ func (s *SleepFuture) Cancel() {
 // For a sleep that never ends, one past 2262, it is the last instant Unix
 // nanoseconds hold, time.Unix(0, math.MaxInt64).
 func (s *SleepFuture) Deadline() time.Time {
-	if !s.until {
+	if s.r == nil {
 		return time.Time{}
 	}
 	return time.Unix(0, s.at)
@@ -91,7 +103,7 @@ func (s *SleepFuture) Deadline() time.Time {
 // The next poll registers the waker.
 func (s *SleepFuture) Reset(deadline time.Time) {
 	s.Cancel()
-	s.r, s.at, s.until = nil, unixNano(deadline), true
+	s.r, s.at = &unpolled, unixNano(deadline)
 }
 
 // unixNano returns t in Unix nanoseconds, saturated where t.UnixNano is

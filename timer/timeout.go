@@ -37,7 +37,7 @@ func Timeout[T any](f async.Future[T], d time.Duration) async.Future[async.Resul
 // or ErrTimeout if not; then f is cancelled. A deadline after 2262, such as
 // time.Now().Add(math.MaxInt64), never comes (see SleepUntil).
 func Deadline[T any](f async.Future[T], deadline time.Time) async.Future[async.Result[T]] {
-	return &TimeoutFuture[T]{f: f, sleep: SleepFuture{at: unixNano(deadline), until: true}}
+	return &TimeoutFuture[T]{f: f, sleep: *NewSleepUntil(deadline)}
 }
 
 // Poll polls f first, so a future that is ready is never timed out, and

@@ -31,6 +31,7 @@
 //     ns/op is per task.
 //   - timers: 1,000,000 tasks each sleep (i*7919 mod 100,000) µs with
 //     timer.Sleep, and count down a shared counter the main future awaits.
+//     Each is spawned by value (async.SpawnValue), one allocation.
 //     Goroutines: 1,000,000 goroutines each time.Sleep as long, and a
 //     sync.WaitGroup. ns/op is per sleeper; the figure that matters is the
 //     peak RSS.

@@ -163,11 +163,10 @@ func (l chainLink) Cancel() {}
 // awaits the countdown they decrement when they wake, not their JoinHandles.
 func timersAsync(n int, opts []executor.Option) error {
 	return runAsync(opts, &spawnThenWait{n: n, spawn: func(cx *async.Context, i int, c *countdown) {
-		s := &sleeper{c: c}
-		// A SleepFuture that was never polled holds no timer yet, so it
-		// may be copied into the task's future: one allocation, not two.
-		s.sleep = *timer.NewSleep(timerDelay(i))
-		async.Spawn[struct{}](cx, s)
+		// The sleeper goes into the task by value: one allocation per
+		// task, not two. A SleepFuture that was never polled holds no
+		// timer yet, so it may be copied.
+		async.SpawnValue[struct{}](cx, sleeper{sleep: *timer.NewSleep(timerDelay(i)), c: c})
 	}})
 }
 

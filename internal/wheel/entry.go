@@ -25,18 +25,20 @@ type Entry struct {
 
 	// deadline is the tick the entry is due at, as given to Insert. It is
 	// the real deadline also when the entry is clamped to the top level;
-	// math.MaxUint64 on the never list, where it is not read.
+	// math.MaxUint64 on the never list.
+	//
+	// It is all the entry keeps of where it is: its level is levelFor of
+	// the wheel's elapsed tick and the deadline (the wheel moves elapsed
+	// only within the rotation of each busy level, before its busy slots,
+	// so the level an entry was placed at stays the one levelFor gives
+	// until the entry is cascaded), its slot is slotFor of the deadline and
+	// that level, and it is pending iff it is on a list, that is iff prev is
+	// set (see slotList). Nothing else keeps an entry at 40 bytes: a million
+	// sleeping tasks each hold one. Like tokio's wheel, Remove recomputes
+	// the slot from the deadline; the price is that Remove cannot tell an
+	// entry of another wheel from one of its own, and the caller keeps them
+	// apart.
 	deadline uint64
-
-	// level and slot locate the list the entry is on while pending, so
-	// Remove needs no search. Level neverLevel is the wheel's never list.
-	level, slot uint8
-
-	// pending is true while the entry is in a wheel. A flag, not a pointer
-	// to the wheel, keeps an entry at 48 bytes: a million sleeping tasks
-	// each hold one. The price is that Remove cannot tell an entry of
-	// another wheel from one of its own; the caller keeps them apart.
-	pending bool
 }
 
 // Deadline returns the deadline given to the last Insert, or math.MaxUint64
@@ -45,9 +47,11 @@ func (e *Entry) Deadline() uint64 { return e.deadline }
 
 // Pending reports whether e is in a wheel: inserted, and not yet returned by
 // Poll or removed.
-func (e *Entry) Pending() bool { return e.pending }
+func (e *Entry) Pending() bool { return e.prev != nil }
 
-// slotList is the head of one slot's list of entries; nil when empty.
+// slotList is the head of one slot's list of entries; nil when empty. An
+// entry on a list has prev set (the head's is the tail, itself when alone);
+// one off every list has it nil, which is how Pending knows.
 //
 // Entries are appended and taken from the front, so a slot is FIFO, and
 // because cascading walks a slot front to back and appends each entry to its

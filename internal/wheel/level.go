@@ -20,10 +20,6 @@ const (
 	numLevels = 6
 	topLevel  = numLevels - 1
 
-	// neverLevel is the level an entry of InsertNever records: one past the
-	// last, so no level's index math ever takes it for one of its own.
-	neverLevel = numLevels
-
 	// span is how far past the wheel's elapsed tick the levels reach.
 	// Deadlines at or beyond elapsed+span are clamped to the top level (see
 	// levelFor).

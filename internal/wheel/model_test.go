@@ -198,7 +198,8 @@ func runModel(t *testing.T, start, seed uint64, ops int) {
 			}
 			for e, me := range m.pending {
 				if me.deadline <= effective {
-					t.Fatalf("op %d: deadline %d not fired by Poll(%d) (level %d slot %d)", op, me.deadline, now, e.level, e.slot)
+					lvl, slot := w.locate(e)
+					t.Fatalf("op %d: deadline %d not fired by Poll(%d) (level %d slot %d)", op, me.deadline, now, lvl, slot)
 				}
 			}
 		}

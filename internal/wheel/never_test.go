@@ -1,6 +1,7 @@
 package wheel
 
 import (
+	"math"
 	"testing"
 )
 
@@ -39,7 +40,7 @@ func TestInsertNever(t *testing.T) {
 		t.Fatalf("Poll(far) returned %d entries, want the %d with deadlines", len(got), len(deadlines))
 	}
 	for _, e := range got {
-		if e.level == neverLevel {
+		if e.deadline == math.MaxUint64 {
 			t.Fatal("Poll returned a never entry")
 		}
 	}

@@ -43,18 +43,26 @@ func (w *Wheel) Len() int { return w.n }
 // deadline is not after Elapsed() the entry is already due: Insert records
 // the deadline, leaves e out of the wheel and reports false, and the caller
 // fires it itself. A deadline beyond the wheel's span (64^6 ticks) is
-// accepted; it is held in the top level and never fires early.
+// accepted; it is held in the top level and never fires early. The last
+// tick, math.MaxUint64, is the never list's deadline (see Entry): an entry
+// due then is inserted as by InsertNever, and never comes due.
 //
 // Insert panics if e is already pending: the caller must Remove it first.
 func (w *Wheel) Insert(e *Entry, deadline uint64) bool {
-	if e.pending {
+	if deadline == math.MaxUint64 && deadline > w.elapsed {
+		// The last tick is where the never list keeps its deadlines; an
+		// entry due then can only be polled at that very tick, so holding
+		// it as never due changes nothing a caller can see short of it.
+		w.InsertNever(e)
+		return true
+	}
+	if e.Pending() {
 		panic("wheel: Insert of an entry that is already pending")
 	}
 	e.deadline = deadline
 	if deadline <= w.elapsed {
 		return false
 	}
-	e.pending = true
 	w.place(e)
 	w.n++
 	return true
@@ -69,12 +77,10 @@ func (w *Wheel) Insert(e *Entry, deadline uint64) bool {
 //
 // InsertNever panics if e is already pending: the caller must Remove it first.
 func (w *Wheel) InsertNever(e *Entry) {
-	if e.pending {
+	if e.Pending() {
 		panic("wheel: InsertNever of an entry that is already pending")
 	}
 	e.deadline = math.MaxUint64
-	e.pending = true
-	e.level, e.slot = neverLevel, 0
 	w.never.push(e)
 	w.n++
 }
@@ -82,12 +88,11 @@ func (w *Wheel) InsertNever(e *Entry) {
 // Remove takes e out of the wheel in O(1). It does nothing if e is not
 // pending. e must not be pending in another wheel.
 func (w *Wheel) Remove(e *Entry) {
-	if !e.pending {
+	if !e.Pending() {
 		return
 	}
-	if e.level == neverLevel {
+	if e.deadline == math.MaxUint64 {
 		w.never.unlink(e)
-		e.pending = false
 	} else {
 		w.unlink(e)
 	}
@@ -188,21 +193,27 @@ func (w *Wheel) cascade(lvl, slot int) {
 func (w *Wheel) place(e *Entry) {
 	lvl := levelFor(w.elapsed, e.deadline)
 	slot := slotFor(e.deadline, lvl)
-	e.level, e.slot = uint8(lvl), uint8(slot)
 	l := &w.levels[lvl]
 	l.slots[slot].push(e)
 	l.occupied |= 1 << slot
 }
 
-// unlink takes pending e off its slot's list, clears its occupied bit if the
-// list became empty, and marks e not pending. e must be in a level, not on
-// the never list.
+// unlink takes pending e off its slot's list, which leaves it not pending,
+// and clears the slot's occupied bit if the list became empty. e must be in
+// a level, not on the never list.
 func (w *Wheel) unlink(e *Entry) {
-	l := &w.levels[e.level]
-	s := &l.slots[e.slot]
+	lvl, slot := w.locate(e)
+	l := &w.levels[lvl]
+	s := &l.slots[slot]
 	s.unlink(e)
 	if s.head == nil {
-		l.occupied &^= 1 << e.slot
+		l.occupied &^= 1 << slot
 	}
-	e.pending = false
+}
+
+// locate returns the level and slot of pending e, which is in a level: the
+// ones place chose, recomputed from its deadline (see Entry.deadline).
+func (w *Wheel) locate(e *Entry) (lvl, slot int) {
+	lvl = levelFor(w.elapsed, e.deadline)
+	return lvl, slotFor(e.deadline, lvl)
 }

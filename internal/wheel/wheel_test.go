@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // checkInvariants walks the whole wheel (tests only; the wheel itself never
@@ -27,10 +28,15 @@ func checkInvariants(t testing.TB, w *Wheel) {
 			for e := head; e != nil; e = e.next {
 				count++
 				switch {
-				case !e.pending:
-					t.Fatalf("entry on level %d slot %d is not marked pending", lvl, slot)
-				case int(e.level) != lvl || int(e.slot) != slot:
-					t.Fatalf("entry on level %d slot %d records level %d slot %d", lvl, slot, e.level, e.slot)
+				case !e.Pending():
+					t.Fatalf("entry on level %d slot %d is not pending", lvl, slot)
+				case e.deadline == math.MaxUint64:
+					t.Fatalf("entry on level %d slot %d has the never list's deadline", lvl, slot)
+				}
+				if l, s := w.locate(e); l != lvl || s != slot {
+					t.Fatalf("entry due %d on level %d slot %d, but locate finds level %d slot %d", e.deadline, lvl, slot, l, s)
+				}
+				switch {
 				case e != head && e.prev != prev:
 					t.Fatalf("level %d slot %d: broken prev link", lvl, slot)
 				case e.next == nil && head.prev != e:
@@ -54,10 +60,10 @@ func checkInvariants(t testing.TB, w *Wheel) {
 	for e := w.never.head; e != nil; e = e.next {
 		count++
 		switch {
-		case !e.pending:
-			t.Fatal("entry on the never list is not marked pending")
-		case e.level != neverLevel || e.deadline != math.MaxUint64:
-			t.Fatalf("entry on the never list records level %d, deadline %d", e.level, e.deadline)
+		case !e.Pending():
+			t.Fatal("entry on the never list is not pending")
+		case e.deadline != math.MaxUint64:
+			t.Fatalf("entry on the never list records deadline %d", e.deadline)
 		case e != w.never.head && e.prev != prev:
 			t.Fatal("never list: broken prev link")
 		case e.next == nil && w.never.head.prev != e:
@@ -334,22 +340,22 @@ func TestRemoveAfterCascade(t *testing.T) {
 	var a, b Entry
 	w.Insert(&a, 5000) // level 2 slot 1
 	w.Insert(&b, 5001)
-	if a.level != 2 {
-		t.Fatalf("5000 from 0 at level %d, want 2", a.level)
+	if lvl, _ := w.locate(&a); lvl != 2 {
+		t.Fatalf("5000 from 0 at level %d, want 2", lvl)
 	}
 	if got := drain(&w, 4900); len(got) != 0 { // cascades slot 4096
 		t.Fatalf("%d fired early", len(got))
 	}
-	if a.level != 1 || !a.Pending() {
-		t.Fatalf("after cascade: level %d pending %v, want level 1", a.level, a.Pending())
+	if lvl, _ := w.locate(&a); lvl != 1 || !a.Pending() {
+		t.Fatalf("after cascade: level %d pending %v, want level 1", lvl, a.Pending())
 	}
 	w.Remove(&a)
 	checkInvariants(t, &w)
 	if got := drain(&w, 4999); len(got) != 0 { // cascades slot 4992 to level 0
 		t.Fatalf("%d fired early", len(got))
 	}
-	if b.level != 0 {
-		t.Fatalf("b at level %d, want 0", b.level)
+	if lvl, _ := w.locate(&b); lvl != 0 {
+		t.Fatalf("b at level %d, want 0", lvl)
 	}
 	w.Remove(&b)
 	checkInvariants(t, &w)
@@ -429,15 +435,24 @@ func TestEndOfTime(t *testing.T) {
 	var w Wheel
 	w.Poll(max - 2*p6)
 	var es [5]Entry
-	deadlines := []uint64{max, max - 1, max - 64, max - p6, max - p6 - p5}
+	deadlines := []uint64{max - 1, max - 2, max - 64, max - p6, max - p6 - p5}
 	for i, d := range deadlines {
 		w.Insert(&es[i], d)
+	}
+	// The last tick is the never list's: an entry due then is never due.
+	var last Entry
+	if !w.Insert(&last, max) || last.Deadline() != max {
+		t.Fatalf("Insert at the last tick: deadline %d", last.Deadline())
 	}
 	checkInvariants(t, &w)
 	got := drain(&w, max)
 	if len(got) != len(es) {
 		t.Fatalf("%d fired, want %d", len(got), len(es))
 	}
+	if !last.Pending() || w.Len() != 1 {
+		t.Fatalf("entry due at the last tick: pending %v, Len %d; want never due", last.Pending(), w.Len())
+	}
+	w.Remove(&last)
 	for i := 1; i < len(got); i++ {
 		if got[i].Deadline() < got[i-1].Deadline() {
 			t.Fatalf("out of order: %d then %d", got[i-1].Deadline(), got[i].Deadline())
@@ -467,5 +482,13 @@ func TestAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Fatalf("%v allocations per run, want 0", allocs)
+	}
+}
+
+// A million sleeping tasks each hold an Entry (in a reactor.Timer): its
+// size is part of what the timers benchmark's peak RSS is made of.
+func TestEntrySize(t *testing.T) {
+	if got := unsafe.Sizeof(Entry{}); got > 40 {
+		t.Errorf("Entry is %d bytes, want at most 40", got)
 	}
 }
