@@ -61,12 +61,13 @@ func watchdog(t *testing.T, ex *executor.MultiThread, progress *atomic.Int64, st
 // flipper is a task that waits to be woken rounds times; each wake comes
 // from somewhere else: a plain goroutine, another task, or a timer.
 type flipper struct {
-	rounds  int
-	woken   atomic.Bool
-	waker   atomic.Pointer[async.Waker]
-	done    *atomic.Int64
-	polls   int
-	pending bool
+	rounds   int
+	woken    atomic.Bool
+	waker    atomic.Pointer[async.Waker]
+	done     *atomic.Int64 // counts the rounds of every flipper
+	finished *atomic.Int64 // counts the flippers that completed
+	polls    int
+	pending  bool
 }
 
 func (f *flipper) Poll(cx *async.Context) (struct{}, bool) {
@@ -75,6 +76,7 @@ func (f *flipper) Poll(cx *async.Context) (struct{}, bool) {
 		return struct{}{}, false // spurious: keep waiting
 	}
 	if f.rounds == 0 {
+		f.finished.Add(1)
 		return struct{}{}, true
 	}
 	f.rounds--
@@ -108,9 +110,10 @@ func TestMultiThreadNoLostWakeups(t *testing.T) {
 	var progress atomic.Int64
 	stop := watchdog(t, ex, &progress, 10*time.Second)
 	defer stop()
+	var finished atomic.Int64
 	flippers := make([]*flipper, tasks)
 	for i := range flippers {
-		flippers[i] = &flipper{rounds: rounds, done: &progress}
+		flippers[i] = &flipper{rounds: rounds, done: &progress, finished: &finished}
 	}
 	var quit atomic.Bool
 	var wg sync.WaitGroup
@@ -135,7 +138,9 @@ func TestMultiThreadNoLostWakeups(t *testing.T) {
 		// Tasks wake the odd flippers; one of them by timers.
 		for k := range 2 {
 			hs = append(hs, async.Spawn(co.Context(), async.Go(func(co *async.Co) struct{} {
-				for !quit.Load() && progress.Load() < tasks*rounds {
+				// Until every flipper has completed: the last round of
+				// each needs one more wake to see that it is over.
+				for !quit.Load() && finished.Load() < tasks {
 					for i := 1 + 2*k; i < tasks; i += 4 {
 						flippers[i].wake()
 					}
