@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,11 +34,8 @@ type CurrentThread struct {
 	running   atomic.Bool           // a BlockOn is in progress
 	ioErr     atomic.Pointer[error] // a failed turn of the reactor goroutine
 
-	mu      sync.Mutex
-	spawned []*task.Task // spawned from other goroutines; guarded by mu
-	closed  bool         // guarded by mu
-	// blockDone is closed when the BlockOn running returns; guarded by mu.
-	blockDone chan struct{}
+	life
+	spawned []*task.Task // spawned from other goroutines; guarded by life.mu
 
 	stats Stats // executor goroutine only
 	pool  *blockingPool
@@ -144,15 +140,10 @@ type remoteSpawner CurrentThread
 // executor shuts it down at once.
 func (s *remoteSpawner) Spawn(t *task.Task) {
 	ex := (*CurrentThread)(s)
-	ex.mu.Lock()
-	if ex.closed {
-		ex.mu.Unlock()
-		t.Shutdown()
-		return
-	}
-	t.Bind(ex)
-	ex.spawned = append(ex.spawned, t)
-	ex.mu.Unlock()
+	ex.admit(t, func() {
+		t.Bind(ex)
+		ex.spawned = append(ex.spawned, t)
+	})
 	ex.queue.Notify()
 }
 
@@ -437,25 +428,6 @@ func (ex *CurrentThread) shutdownTasks() {
 	}
 }
 
-// beginBlockOn records a BlockOn starting, unless the executor is closed,
-// and returns the channel endBlockOn closes, which Shutdown waits on.
-func (ex *CurrentThread) beginBlockOn() (chan struct{}, bool) {
-	ex.mu.Lock()
-	defer ex.mu.Unlock()
-	if ex.closed {
-		return nil, false
-	}
-	ex.blockDone = make(chan struct{})
-	return ex.blockDone, true
-}
-
-func (ex *CurrentThread) endBlockOn(done chan struct{}) {
-	ex.mu.Lock()
-	ex.blockDone = nil
-	ex.mu.Unlock()
-	close(done)
-}
-
 // Shutdown stops the executor from any goroutine, gracefully: it takes no
 // new task (a spawn's handle reports async.ErrShutdown), stops a BlockOn
 // in progress after the poll it is in (the BlockOn returns
@@ -468,52 +440,17 @@ func (ex *CurrentThread) endBlockOn(done chan struct{}) {
 // stop them, and the reactor is closed all the same). It returns ErrClosed
 // if the executor was closed already.
 func (ex *CurrentThread) Shutdown(ctx context.Context) error {
-	ex.mu.Lock()
-	if ex.closed {
-		ex.mu.Unlock()
-		return ErrClosed
-	}
-	ex.closed = true
-	done := ex.blockDone
-	ex.mu.Unlock()
-	if done != nil {
+	stop := func() {
 		err := async.ErrShutdown
 		ex.ioErr.CompareAndSwap(nil, &err)
 		ex.queue.Notify()
-		select {
-		case <-done:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	} else {
-		ex.shutdownTasks()
 	}
-	poolErr := closePool(ctx, ex.pool)
-	if !ex.ownsIO {
-		return poolErr
-	}
-	err := ex.reactor.Close()
-	if ex.ioStopped != nil {
-		<-ex.ioStopped
-	}
-	return errors.Join(poolErr, err)
+	return shutdown(ctx, &ex.life, stop, ex.shutdownTasks, ex.pool, ex.closeIO)
 }
 
-// Close cancels the tasks that are still alive and releases the reactor (if
-// the executor created it). It must not be called during BlockOn.
-func (ex *CurrentThread) Close() error {
-	if ex.running.Load() {
-		return ErrBusy
-	}
-	ex.mu.Lock()
-	if ex.closed {
-		ex.mu.Unlock()
-		return ErrClosed
-	}
-	ex.closed = true
-	ex.mu.Unlock()
-	ex.shutdownTasks()
-	ex.pool.close()
+// closeIO closes the reactor if the executor made it, and waits for the
+// reactor goroutine if it has one.
+func (ex *CurrentThread) closeIO() error {
 	if !ex.ownsIO {
 		return nil
 	}
@@ -522,6 +459,20 @@ func (ex *CurrentThread) Close() error {
 		<-ex.ioStopped
 	}
 	return err
+}
+
+// Close cancels the tasks that are still alive and releases the reactor (if
+// the executor created it). It must not be called during BlockOn.
+func (ex *CurrentThread) Close() error {
+	if ex.running.Load() {
+		return ErrBusy
+	}
+	if _, ok := ex.close(); !ok {
+		return ErrClosed
+	}
+	ex.shutdownTasks()
+	ex.pool.close()
+	return ex.closeIO()
 }
 
 // panicError is the error of the future given to BlockOn when it panicked

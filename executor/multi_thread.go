@@ -52,9 +52,7 @@ type MultiThread struct {
 
 	pool *blockingPool
 
-	mu        sync.Mutex
-	closed    bool          // guarded by mu
-	blockDone chan struct{} // closed when the BlockOn running returns; guarded by mu
+	life
 }
 
 // NewMultiThread returns a multi-thread executor with its own reactor.
@@ -143,17 +141,16 @@ type remoteSpawnerMT MultiThread
 // queue. A closed executor shuts it down at once.
 func (s *remoteSpawnerMT) Spawn(t *task.Task) {
 	ex := (*MultiThread)(s)
-	ex.mu.Lock()
-	if ex.closed {
-		ex.mu.Unlock()
-		t.Shutdown()
-		return
+	admitted := false
+	ex.admit(t, func() {
+		t.Bind(ex)
+		ex.live.add(t)
+		admitted = true
+	})
+	if admitted {
+		ex.inject.push(t)
+		ex.notify()
 	}
-	t.Bind(ex)
-	ex.live.add(t)
-	ex.mu.Unlock()
-	ex.inject.push(t)
-	ex.notify()
 }
 
 // notify wakes a parked worker to look for work, unless one is looking
@@ -348,25 +345,6 @@ func (ex *MultiThread) takeAny() *task.Task {
 	return ex.inject.pop()
 }
 
-// beginBlockOn records a BlockOn starting, unless the executor is closed,
-// and returns the channel endBlockOn closes, which Shutdown waits on.
-func (ex *MultiThread) beginBlockOn() (chan struct{}, bool) {
-	ex.mu.Lock()
-	defer ex.mu.Unlock()
-	if ex.closed {
-		return nil, false
-	}
-	ex.blockDone = make(chan struct{})
-	return ex.blockDone, true
-}
-
-func (ex *MultiThread) endBlockOn(done chan struct{}) {
-	ex.mu.Lock()
-	ex.blockDone = nil
-	ex.mu.Unlock()
-	close(done)
-}
-
 // Shutdown stops the executor from any goroutine, gracefully: it takes no
 // new task (a spawn's handle reports async.ErrShutdown), lets each worker
 // finish the poll it is in and stops the workers (a BlockOn in progress
@@ -379,26 +357,8 @@ func (ex *MultiThread) endBlockOn(done chan struct{}) {
 // stop them, and the reactor is closed all the same). It returns ErrClosed
 // if the executor was closed already.
 func (ex *MultiThread) Shutdown(ctx context.Context) error {
-	ex.mu.Lock()
-	if ex.closed {
-		ex.mu.Unlock()
-		return ErrClosed
-	}
-	ex.closed = true
-	done := ex.blockDone
-	ex.mu.Unlock()
-	if done != nil {
-		ex.fail(async.ErrShutdown)
-		select {
-		case <-done:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	} else {
-		ex.shutdownTasks()
-	}
-	poolErr := closePool(ctx, ex.pool)
-	return errors.Join(poolErr, ex.reactor.Close())
+	stop := func() { ex.fail(async.ErrShutdown) }
+	return shutdown(ctx, &ex.life, stop, ex.shutdownTasks, ex.pool, ex.reactor.Close)
 }
 
 // Close cancels the tasks that are still alive and closes the reactor. It
@@ -407,13 +367,9 @@ func (ex *MultiThread) Close() error {
 	if ex.running.Load() {
 		return ErrBusy
 	}
-	ex.mu.Lock()
-	if ex.closed {
-		ex.mu.Unlock()
+	if _, ok := ex.close(); !ok {
 		return ErrClosed
 	}
-	ex.closed = true
-	ex.mu.Unlock()
 	ex.shutdownTasks()
 	ex.pool.close()
 	return ex.reactor.Close()
