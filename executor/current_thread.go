@@ -31,7 +31,6 @@ type CurrentThread struct {
 	unpark   chan struct{} // parks on this when it does not turn the reactor
 
 	mainWoken atomic.Bool           // the BlockOn future's waker was called
-	running   atomic.Bool           // a BlockOn is in progress
 	ioErr     atomic.Pointer[error] // a failed turn of the reactor goroutine
 
 	life
@@ -150,15 +149,11 @@ func (s *remoteSpawner) Spawn(t *task.Task) {
 // blockOnCurrent is BlockOn on a CurrentThread executor: the calling
 // goroutine runs the loop, and polls f itself.
 func blockOnCurrent[T any](ex *CurrentThread, f async.Future[T]) (v T, err error) {
-	if !ex.running.CompareAndSwap(false, true) {
-		return v, ErrBusy
+	done, err := ex.enter()
+	if err != nil {
+		return v, err
 	}
-	defer ex.running.Store(false)
-	done, ok := ex.beginBlockOn()
-	if !ok {
-		return v, ErrClosed
-	}
-	defer ex.endBlockOn(done)
+	defer ex.leave(done)
 	defer ex.shutdownTasks()
 	main := mainFuture[T]{f: f}
 	if err = ex.run(&main); err != nil && !main.done {

@@ -4,35 +4,45 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/asyncgo/async/task"
 )
 
-// life is what both executors keep of their own life, under one lock:
-// whether they are closed, and the BlockOn in progress.
+// life is what both executors keep of their own life: whether a BlockOn
+// is running, and, under one lock, whether they are closed and the channel
+// the BlockOn in progress closes when it returns.
 type life struct {
+	running   atomic.Bool
 	mu        sync.Mutex
 	closed    bool
-	blockDone chan struct{} // closed when the BlockOn in progress returns
+	blockDone chan struct{}
 }
 
-// beginBlockOn records a BlockOn starting, unless the executor is closed,
-// and returns the channel endBlockOn closes, which Shutdown waits on.
-func (l *life) beginBlockOn() (chan struct{}, bool) {
+// enter starts a BlockOn: it fails with ErrBusy if one is running, and
+// with ErrClosed if the executor is closed. It returns the channel leave
+// closes, which Shutdown waits on.
+func (l *life) enter() (chan struct{}, error) {
+	if !l.running.CompareAndSwap(false, true) {
+		return nil, ErrBusy
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
-		return nil, false
+		l.running.Store(false)
+		return nil, ErrClosed
 	}
 	l.blockDone = make(chan struct{})
-	return l.blockDone, true
+	return l.blockDone, nil
 }
 
-func (l *life) endBlockOn(done chan struct{}) {
+// leave ends the BlockOn that enter started.
+func (l *life) leave(done chan struct{}) {
 	l.mu.Lock()
 	l.blockDone = nil
 	l.mu.Unlock()
 	close(done)
+	l.running.Store(false)
 }
 
 // close marks the executor closed and returns the channel of the BlockOn

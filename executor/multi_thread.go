@@ -44,7 +44,6 @@ type MultiThread struct {
 	numIdle   atomic.Int32
 	searching atomic.Int32 // workers looking for work to steal
 
-	running  atomic.Bool           // a BlockOn is in progress
 	stopping atomic.Bool           // the workers must return
 	ioErr    atomic.Pointer[error] // a failed turn, for BlockOn to report
 	failed   chan struct{}         // wakes BlockOn when ioErr is set
@@ -255,15 +254,11 @@ func (ex *MultiThread) fail(err error) {
 // blockOn runs main, a task spawned by the caller, on the workers until its
 // handle h is ready, and returns the error to report with its result.
 func blockOnMulti[T any](ex *MultiThread, f async.Future[T]) (v T, err error) {
-	if !ex.running.CompareAndSwap(false, true) {
-		return v, ErrBusy
+	done, err := ex.enter()
+	if err != nil {
+		return v, err
 	}
-	defer ex.running.Store(false)
-	done, ok := ex.beginBlockOn()
-	if !ok {
-		return v, ErrClosed
-	}
-	defer ex.endBlockOn(done)
+	defer ex.leave(done)
 	h := async.Spawn((*async.Context)(ex.remoteCx), f)
 	wake := make(chanWaker, 1)
 	wcx := task.NewContext(nil, nil)
