@@ -923,7 +923,9 @@ func TestCoroutinesMoveBetweenWorkers(t *testing.T) {
 						sum += s
 					}
 					if i > 0 { // a coroutine awaits the one before it
-						sum += async.Await(co, hs[i-1]).Value - async.Await(co, hs[i-1]).Value
+						if r := async.Await(co, hs[i-1]); r.Err != nil {
+							panic(r.Err)
+						}
 					}
 					return sum + i
 				})}
