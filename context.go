@@ -11,10 +11,10 @@ import (
 // number of times, and waking never allocates.
 //
 // The runtime's wakers are pointers (a task, a coroutine, a branch of a
-// join), so a Waker is two words and cheap to copy and to compare.
-type Waker interface {
-	Wake()
-}
+// join), so a Waker is two words and cheap to copy and to compare. It is
+// the same type as reactor.Waker and task.Waker, so that a waker goes from
+// the Context to the reactor without a conversion.
+type Waker = reactor.Waker
 
 // WakerFunc is a Waker that calls a function.
 type WakerFunc func()

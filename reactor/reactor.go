@@ -13,7 +13,10 @@ import (
 )
 
 // Waker is what the reactor wakes: anything with a Wake method, such as a
-// task. It is the same method set as async.Waker.
+// task. It is the runtime's one Waker type: async.Waker and task.Waker are
+// aliases of it, so a waker passes from a future's Context to a Source
+// with no conversion (a conversion between two interface types, even with
+// the same methods, looks up a method table at run time).
 type Waker interface{ Wake() }
 
 // EventsPerTurn is how many kernel events one Turn takes at most. Events

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/asyncgo/async/reactor"
 )
 
 // Errors a task fails with when it is cancelled instead of finishing.
@@ -16,9 +18,8 @@ var (
 	ErrShutdown = errors.New("async: executor shut down")
 )
 
-// Waker wakes a task. It has the method set of async.Waker, so the two
-// are interchangeable.
-type Waker interface{ Wake() }
+// Waker wakes a task: the runtime's one Waker type (see reactor.Waker).
+type Waker = reactor.Waker
 
 // Body is the part of a task that knows its future and the type of its
 // output: package async's generic task cell. The header calls it; it never
