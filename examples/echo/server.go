@@ -20,12 +20,38 @@ const readBufferSize = 64 << 10
 //
 // On a current-thread executor the tasks run one at a time, so they all
 // share one buffer, buf. On a multi-thread executor polls run at once on
-// the workers, so each poll takes a buffer from pool and gives it back when
-// it returns: there are about as many buffers as workers, each warm in its
-// worker's cache, since sync.Pool keeps one per processor.
+// the workers, so each poll takes a buffer from the free list and gives it
+// back when it returns: there are never more buffers than polls that ran
+// at once, the workers. (A sync.Pool would be a little cheaper, but a
+// garbage collection empties it, and the next polls allocate again.)
 type server struct {
-	buf  []byte     // the one buffer; nil on a multi-thread executor
-	pool *sync.Pool // of *[]byte; nil on a current-thread executor
+	buf  []byte    // the one buffer; nil on a multi-thread executor
+	free *freeList // nil on a current-thread executor
+}
+
+// freeList is the multi-thread server's idle read buffers.
+type freeList struct {
+	mu   sync.Mutex
+	bufs [][]byte
+}
+
+// get takes an idle buffer, or makes one.
+func (f *freeList) get() []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.bufs); n > 0 {
+		b := f.bufs[n-1]
+		f.bufs = f.bufs[:n-1]
+		return b
+	}
+	return make([]byte, readBufferSize)
+}
+
+// put gives b back.
+func (f *freeList) put(b []byte) {
+	f.mu.Lock()
+	f.bufs = append(f.bufs, b)
+	f.mu.Unlock()
 }
 
 // serveEcho returns the accept loop: tcp.Serve spawning a conn task per
@@ -36,10 +62,7 @@ type server struct {
 func serveEcho(l *tcp.Listener, multi bool) async.Future[error] {
 	s := &server{}
 	if multi {
-		s.pool = &sync.Pool{New: func() any {
-			b := make([]byte, readBufferSize)
-			return &b
-		}}
+		s.free = &freeList{}
 	} else {
 		s.buf = make([]byte, readBufferSize)
 	}
@@ -68,12 +91,12 @@ type conn struct {
 // Poll runs the echo loop until the connection must wait, reading into
 // the server's buffer: the shared one, or one lent for this poll.
 func (e *conn) Poll(cx *async.Context) (struct{}, bool) {
-	if e.srv.pool == nil {
+	if e.srv.free == nil {
 		return e.poll(cx, e.srv.buf)
 	}
-	bp := e.srv.pool.Get().(*[]byte)
-	v, ok := e.poll(cx, *bp)
-	e.srv.pool.Put(bp)
+	b := e.srv.free.get()
+	v, ok := e.poll(cx, b)
+	e.srv.free.put(b)
 	return v, ok
 }
 
