@@ -251,8 +251,10 @@ func (ex *MultiThread) fail(err error) {
 	}
 }
 
-// blockOn runs main, a task spawned by the caller, on the workers until its
-// handle h is ready, and returns the error to report with its result.
+// blockOnMulti is BlockOn on a MultiThread executor: it spawns f as a
+// task, runs the workers until that task completes (or a turn fails, or
+// Shutdown is called), stops them, cancels what is left, and returns f's
+// result.
 func blockOnMulti[T any](ex *MultiThread, f async.Future[T]) (v T, err error) {
 	done, err := ex.enter()
 	if err != nil {
