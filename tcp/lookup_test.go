@@ -189,16 +189,16 @@ func TestConnectCancelsLookup(t *testing.T) {
 // system's resolver: this host's name, which /etc/hosts usually maps to
 // one of its addresses. The listener listens on every IPv4 address.
 func TestConnectByName(t *testing.T) {
+	host, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	addrs, err := net.DefaultResolver.LookupNetIP(t.Context(), "ip4", host)
+	if err != nil || len(addrs) == 0 {
+		t.Skipf("this host's name %q does not resolve to IPv4: %v", host, err)
+	}
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		fdcheck.Check(t)
-		host, err := os.Hostname()
-		if err != nil {
-			t.Skip(err)
-		}
-		addrs, err := net.DefaultResolver.LookupNetIP(t.Context(), "ip4", host)
-		if err != nil || len(addrs) == 0 {
-			t.Skipf("this host's name %q does not resolve to IPv4: %v", host, err)
-		}
 		l, err := Listen(":0")
 		if err != nil {
 			t.Fatal(err)

@@ -72,10 +72,10 @@ func TestConnectNoListener(t *testing.T) {
 // TestConnectFullBacklog connects to a listener whose queue is full: the
 // connect waits, and succeeds once the server accepts.
 func TestConnectFullBacklog(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("only Linux makes a connect to a full queue wait; the others refuse it")
+	}
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
-		if runtime.GOOS != "linux" {
-			t.Skip("only Linux makes a connect to a full queue wait; the others refuse it")
-		}
 		fdcheck.Check(t)
 		// A backlog of 0 queues one connection: Linux refuses a new one only
 		// when the queue is longer than the backlog (unix_recvq_full).
@@ -136,10 +136,10 @@ func TestConnectFullBacklog(t *testing.T) {
 // TestCancelWaitingConnect cancels a connect waiting on a full queue: its
 // timer and socket go.
 func TestCancelWaitingConnect(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("only Linux makes a connect to a full queue wait")
+	}
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
-		if runtime.GOOS != "linux" {
-			t.Skip("only Linux makes a connect to a full queue wait")
-		}
 		fdcheck.Check(t)
 		l, err := listen(sockPath(t), 0)
 		if err != nil {

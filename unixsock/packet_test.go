@@ -162,10 +162,10 @@ func TestPacketPair(t *testing.T) {
 }
 
 func TestDatagramAbstractName(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("abstract names are Linux's")
+	}
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
-		if runtime.GOOS != "linux" {
-			t.Skip("abstract names are Linux's")
-		}
 		fdcheck.Check(t)
 		name := fmt.Sprintf("@asyncgo-unixsock-dgram-%d-%d", os.Getpid(), time.Now().UnixNano())
 		run(t, x, func(co *async.Co) error {
@@ -350,10 +350,10 @@ func TestCancelledRecvReleasesWaker(t *testing.T) {
 // known, a SendTo and a RecvFrom allocate nothing (on Linux, where netfd's
 // system calls allocate nothing either).
 func TestDatagramsAllocateNothing(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("x/sys/unix's receive allocates the sender's address here")
+	}
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
-		if runtime.GOOS != "linux" {
-			t.Skip("x/sys/unix's receive allocates the sender's address here")
-		}
 		dir := t.TempDir()
 		srvPath, cliPath := filepath.Join(dir, "srv"), filepath.Join(dir, "cli")
 		run(t, x, func(co *async.Co) error {
