@@ -167,12 +167,3 @@ func TestBudgetHogCannotStallIOOrOthers(t *testing.T) {
 		}
 	})
 }
-
-// newOn makes an executor of x's kind with opts besides x's own; the
-// caller closes it.
-func newOn(x rttest.Executor, opts ...executor.Option) (executor.Executor, error) {
-	if x.Multi {
-		return executor.NewMultiThread(x.With(opts...)...)
-	}
-	return executor.NewCurrentThread(opts...)
-}

@@ -27,13 +27,7 @@ import (
 // is left.
 func newCoExecutor(t *testing.T, x rttest.Executor, opts ...executor.Option) executor.Executor {
 	t.Helper()
-	var ex executor.Executor
-	var err error
-	if x.Multi {
-		ex, err = executor.NewMultiThread(x.With(opts...)...)
-	} else {
-		ex, err = executor.NewCurrentThread(opts...)
-	}
+	ex, err := x.Make(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -223,7 +223,7 @@ func TestJoinChildPanicCancelsTheOthers(t *testing.T) {
 func TestJoinWithSleepOnPausedClock(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		noLeaks(t)
-		ex, err := newOn(x, executor.WithPausedClock())
+		ex, err := x.Make(executor.WithPausedClock())
 		if err != nil {
 			t.Fatal(err)
 		}

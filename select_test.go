@@ -117,7 +117,7 @@ func TestRace(t *testing.T) {
 func TestSelect2MessageOrTimer(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		noLeaks(t)
-		ex, err := newOn(x)
+		ex, err := x.Make()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func TestSelect2MessageOrTimer(t *testing.T) {
 			t.Errorf("%d timers armed after the message won, want 0", n)
 		}
 
-		paused, err := newOn(x, executor.WithPausedClock())
+		paused, err := x.Make(executor.WithPausedClock())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,7 +151,7 @@ func TestSelect2MessageOrTimer(t *testing.T) {
 func TestSelectSleepLoserReleasesTimer(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		noLeaks(t)
-		ex, err := newOn(x, executor.WithPausedClock())
+		ex, err := x.Make(executor.WithPausedClock())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +177,7 @@ func TestSelectSleepLoserReleasesTimer(t *testing.T) {
 func TestSelectBranchPanics(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		noLeaks(t)
-		ex, err := newOn(x, executor.WithPausedClock())
+		ex, err := x.Make(executor.WithPausedClock())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,7 +245,7 @@ func TestCancelledLeafReleasesWaker(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		noLeaks(t)
 		t.Run("sleep", func(t *testing.T) {
-			ex, err := newOn(x, executor.WithPausedClock())
+			ex, err := x.Make(executor.WithPausedClock())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,7 +263,7 @@ func TestCancelledLeafReleasesWaker(t *testing.T) {
 			runtime.KeepAlive(ex)
 		})
 		t.Run("testfut", func(t *testing.T) {
-			ex, err := newOn(x)
+			ex, err := x.Make()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -281,7 +281,7 @@ func TestCancelledLeafReleasesWaker(t *testing.T) {
 			runtime.KeepAlive(leaf)
 		})
 		t.Run("book", func(t *testing.T) {
-			ex, err := newOn(x)
+			ex, err := x.Make()
 			if err != nil {
 				t.Fatal(err)
 			}

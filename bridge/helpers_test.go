@@ -31,13 +31,7 @@ type harness struct {
 
 func newHarness(t testing.TB, x rttest.Executor) *harness {
 	t.Helper()
-	var ex executor.Executor
-	var err error
-	if x.Multi {
-		ex, err = executor.NewMultiThread(x.Options...)
-	} else {
-		ex, err = executor.NewCurrentThread(x.Options...)
-	}
+	ex, err := x.Make()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,13 +22,7 @@ import (
 // the test: the test shuts it down itself.
 func newRaw(t *testing.T, x rttest.Executor) executor.Executor {
 	t.Helper()
-	var ex executor.Executor
-	var err error
-	if x.Multi {
-		ex, err = executor.NewMultiThread(x.Options...)
-	} else {
-		ex, err = executor.NewCurrentThread()
-	}
+	ex, err := x.Make()
 	if err != nil {
 		t.Fatal(err)
 	}

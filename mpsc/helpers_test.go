@@ -157,13 +157,7 @@ func (s *spawnAll) Cancel() {
 // checking that no timer was left armed.
 func newExecutor(t *testing.T, x rttest.Executor, opts ...executor.Option) executor.Executor {
 	t.Helper()
-	var ex executor.Executor
-	var err error
-	if x.Multi {
-		ex, err = executor.NewMultiThread(x.With(opts...)...)
-	} else {
-		ex, err = executor.NewCurrentThread(x.With(opts...)...)
-	}
+	ex, err := x.Make(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -341,13 +341,7 @@ func runGet(t *testing.T, server, path string) async.Result[Response] {
 // newExecutor makes an executor of x's kind; the caller closes it.
 func newExecutor(t *testing.T, x rttest.Executor) executor.Executor {
 	t.Helper()
-	var ex executor.Executor
-	var err error
-	if x.Multi {
-		ex, err = executor.NewMultiThread(x.Options...)
-	} else {
-		ex, err = executor.NewCurrentThread(x.Options...)
-	}
+	ex, err := x.Make()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,17 +49,20 @@ func (x Executor) With(more ...executor.Option) []executor.Option {
 	return append(append([]executor.Option(nil), x.Options...), more...)
 }
 
-// New makes an executor of x's kind with opts besides x's own, and closes
-// it when the test ends.
+// Make makes an executor of x's kind with opts besides x's own; the
+// caller closes it.
+func (x Executor) Make(opts ...executor.Option) (executor.Executor, error) {
+	if x.Multi {
+		return executor.NewMultiThread(x.With(opts...)...)
+	}
+	return executor.NewCurrentThread(opts...)
+}
+
+// New is Make, failing the test on an error and closing the executor when
+// the test ends.
 func (x Executor) New(t testing.TB, opts ...executor.Option) executor.Executor {
 	t.Helper()
-	var ex executor.Executor
-	var err error
-	if x.Multi {
-		ex, err = executor.NewMultiThread(x.With(opts...)...)
-	} else {
-		ex, err = executor.NewCurrentThread(opts...)
-	}
+	ex, err := x.Make(opts...)
 	if err != nil {
 		t.Fatalf("executor: %v", err)
 	}
