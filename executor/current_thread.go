@@ -459,15 +459,7 @@ func (ex *CurrentThread) closeIO() error {
 // Close cancels the tasks that are still alive and releases the reactor (if
 // the executor created it). It must not be called during BlockOn.
 func (ex *CurrentThread) Close() error {
-	if ex.running.Load() {
-		return ErrBusy
-	}
-	if _, ok := ex.close(); !ok {
-		return ErrClosed
-	}
-	ex.shutdownTasks()
-	ex.pool.close()
-	return ex.closeIO()
+	return closeNow(&ex.life, ex.shutdownTasks, ex.pool, ex.closeIO)
 }
 
 // panicError is the error of the future given to BlockOn when it panicked

@@ -71,6 +71,22 @@ func (l *life) admit(t *task.Task, take func()) {
 	l.mu.Unlock()
 }
 
+// closeNow is Close for either executor: unless a BlockOn runs (ErrBusy)
+// or the executor was closed (ErrClosed), it cancels the tasks with
+// shutdownTasks, waits for the blocking pool's calls, and closes the
+// reactor with closeIO.
+func closeNow(l *life, shutdownTasks func(), pool *blockingPool, closeIO func() error) error {
+	if l.running.Load() {
+		return ErrBusy
+	}
+	if _, ok := l.close(); !ok {
+		return ErrClosed
+	}
+	shutdownTasks()
+	pool.close()
+	return closeIO()
+}
+
 // shutdown is Shutdown for either executor: it closes l, ends the BlockOn
 // in progress with stopBlockOn and waits for it (which cancels the tasks),
 // or cancels them itself with shutdownTasks, then closes the blocking pool

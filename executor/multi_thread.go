@@ -361,13 +361,5 @@ func (ex *MultiThread) Shutdown(ctx context.Context) error {
 // Close cancels the tasks that are still alive and closes the reactor. It
 // returns ErrBusy, and does nothing, while a BlockOn runs.
 func (ex *MultiThread) Close() error {
-	if ex.running.Load() {
-		return ErrBusy
-	}
-	if _, ok := ex.close(); !ok {
-		return ErrClosed
-	}
-	ex.shutdownTasks()
-	ex.pool.close()
-	return ex.reactor.Close()
+	return closeNow(&ex.life, ex.shutdownTasks, ex.pool, ex.reactor.Close)
 }
