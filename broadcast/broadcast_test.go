@@ -169,7 +169,7 @@ func TestCloseWakesWaitingReceiver(t *testing.T) {
 // A value is released once every receiver has read it, when a closing
 // receiver no longer waits for it, or when it is overwritten.
 func TestValueReleased(t *testing.T) {
-	type big struct{ b [1 << 10]byte }
+	type big [1 << 10]byte
 	tx, a := New[*big](2)
 	b := tx.Subscribe()
 	held := func(i int) bool {
