@@ -81,6 +81,24 @@ var errNoProgress = fmt.Errorf("aio: Read returned no bytes and no error: %w", i
 // and no error, which the Writer contract forbids.
 var errShortWrite = fmt.Errorf("aio: Write wrote no bytes and returned no error: %w", io.ErrShortWrite)
 
+// proceed takes one unit of the task's cooperative budget (see
+// async.Context.Proceed) for an operation about to complete without
+// waiting: a line served from a buffer, bytes copied into one, an error
+// already known. When the budget is spent it wakes the task and reports
+// false; the caller then returns pending without doing the operation, so
+// nothing is consumed and the next poll finds everything as it was.
+//
+// A future that reads or writes its stream in the same poll does not call
+// it: the stream's operation took the unit (a socket's and a pipe's do),
+// and one operation is not charged twice.
+func proceed(cx *async.Context) bool {
+	if cx.Proceed() {
+		return true
+	}
+	cx.Waker().Wake()
+	return false
+}
+
 // checkCount panics if a Read or Write reported a count outside
 // [0, size]: the Reader or Writer broke its contract, and going on would
 // corrupt the buffer offsets.

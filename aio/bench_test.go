@@ -74,6 +74,7 @@ func newLineStep() *lineStep {
 }
 
 func (s *lineStep) run(tb testing.TB) {
+	testfut.ResetBudget(s.cx) // as a task's poll does: a line from the buffer takes a unit
 	r, ok := s.br.ReadLine().Poll(s.cx)
 	if !ok || r.Err != nil || len(r.Value) != 62 {
 		tb.Fatalf("ReadLine = %q, %v, %v", r.Value, r.Err, ok)
@@ -103,6 +104,7 @@ func newFrameStep() *frameStep {
 }
 
 func (s *frameStep) run(tb testing.TB) {
+	testfut.ResetBudget(s.cx)
 	r, ok := s.fr.Next().Poll(s.cx)
 	if !ok || r.Err != nil || len(r.Value) != 128 {
 		tb.Fatalf("Next = %d bytes, %v, %v", len(r.Value), r.Err, ok)

@@ -118,20 +118,28 @@ type bufRead struct {
 
 // Poll copies from the buffer, filling it first if it is empty.
 func (f *bufRead) Poll(cx *async.Context) (async.Result[int], bool) {
+	b := &f.br.b
+	b.startPoll()
 	if len(f.p) == 0 {
+		if !b.serve(cx) {
+			return async.Result[int]{}, false
+		}
 		return async.Ok(0), true
 	}
-	b := &f.br.b
 	for {
 		switch {
 		case f.direct != nil:
 			return f.pollDirect(cx)
-		case b.r < b.w:
+		case b.r < b.w || b.err != nil:
+			if !b.serve(cx) {
+				return async.Result[int]{}, false
+			}
+			if b.r == b.w {
+				return f.done(0, b.err), true
+			}
 			n := copy(f.p, b.buffered())
 			b.r += n
 			return f.done(n, nil), true
-		case b.err != nil:
-			return f.done(0, b.err), true
 		case len(f.p) >= f.br.size && b.rd == nil:
 			// Buffering would only add a copy.
 			f.direct = b.src.Read(f.p)
@@ -193,15 +201,22 @@ type bufSlice struct {
 func (f *bufSlice) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 	br := f.br
 	b := &br.b
+	b.startPoll()
 	for {
 		data := b.buffered()
 		window := data[:min(len(data), br.size)]
 		if i := bytes.IndexByte(window[f.scanned:], f.delim); i >= 0 {
+			if !b.serve(cx) {
+				return async.Result[[]byte]{}, false
+			}
 			n := f.scanned + i + 1
 			b.r += n
 			return async.Ok(data[:n]), true
 		}
 		f.scanned = len(window)
+		if (len(window) == br.size || b.err != nil) && !b.serve(cx) {
+			return async.Result[[]byte]{}, false
+		}
 		switch {
 		case len(window) == br.size:
 			// Checked before the end of the stream, so that where the
@@ -238,9 +253,13 @@ type bufLine struct {
 func (f *bufLine) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 	br := f.br
 	b := &br.b
+	b.startPoll()
 	for {
 		data := b.buffered()
 		if i := bytes.IndexByte(data[f.scanned:], '\n'); i >= 0 {
+			if !b.serve(cx) {
+				return async.Result[[]byte]{}, false
+			}
 			end := f.scanned + i
 			line := dropCR(data[:end])
 			if len(line) > br.size {
@@ -256,6 +275,9 @@ func (f *bufLine) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 		known := data
 		if b.err == nil {
 			known = dropCR(data)
+		}
+		if (len(known) > br.size || b.err != nil) && !b.serve(cx) {
+			return async.Result[[]byte]{}, false
 		}
 		switch {
 		case len(known) > br.size:

@@ -121,24 +121,35 @@ type bufWrite struct {
 // fills.
 func (f *bufWrite) Poll(cx *async.Context) (async.Result[int], bool) {
 	bw := f.bw
+	// paid: the destination took a write in this poll, or a copy into
+	// the buffer took a unit of the budget; either way the Write has
+	// paid its unit (see proceed).
+	paid := false
 	for {
 		if f.flushing {
 			if !bw.flush(cx) {
 				return async.Result[int]{}, false
 			}
 			f.flushing = false
+			paid = true
 		}
 		rem := f.p[f.done:]
 		switch {
-		case bw.err != nil:
+		case bw.err != nil || len(rem) == 0:
+			if !paid && !proceed(cx) {
+				return async.Result[int]{}, false
+			}
 			return f.finish(bw.err), true
-		case len(rem) == 0:
-			return f.finish(nil), true
 		case f.direct != nil || bw.n == 0 && len(rem) >= len(bw.buf):
 			if !f.writeDirect(cx, rem) {
 				return async.Result[int]{}, false
 			}
+			paid = true
 		default:
+			if !paid && !proceed(cx) {
+				return async.Result[int]{}, false
+			}
+			paid = true
 			k := copy(bw.buf[bw.n:], rem)
 			bw.n += k
 			f.done += k
@@ -188,10 +199,18 @@ func (f *bufWrite) Cancel() {
 // bufFlush is the future of BufWriter.Flush.
 type bufFlush struct{ bw *BufWriter }
 
-// Poll writes the buffer out.
+// Poll writes the buffer out. With nothing to write, or a failure
+// already known, it is ready without the destination, for a unit of the
+// budget (see proceed).
 func (f *bufFlush) Poll(cx *async.Context) (error, bool) {
 	bw := f.bw
-	if bw.err == nil && !bw.flush(cx) {
+	if bw.err == nil && bw.s < bw.n {
+		if !bw.flush(cx) {
+			return nil, false
+		}
+		return bw.err, true
+	}
+	if !proceed(cx) {
 		return nil, false
 	}
 	return bw.err, true

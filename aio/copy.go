@@ -103,8 +103,7 @@ func (c *copier) readIn(cx *async.Context) bool {
 		// One unit of budget per chunk, as tokio's copy takes: a source
 		// and a sink that are always ready and do not count themselves
 		// (in-memory ones) must still let other tasks run.
-		if !cx.Proceed() {
-			cx.Waker().Wake()
+		if !proceed(cx) {
 			return false
 		}
 		c.w, c.n = 0, 0

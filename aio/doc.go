@@ -41,6 +41,20 @@
 // Copy holds one buffer and does not read again before it has written
 // what it read; a Pipe holds at most its size.
 //
+// # Giving way
+//
+// A task that finds its data already buffered never waits, so these
+// futures take a unit of the task's cooperative budget (see
+// async.Context.Proceed) for each operation that completes without
+// waiting: a line, a frame or bytes served from a buffer, bytes copied
+// into a BufWriter, an end of stream or an error already known. When the
+// budget is spent the future wakes the task and is pending, having
+// consumed nothing; the next poll serves the same bytes. So a task that
+// parses a buffer full of lines gives way at least every async.Budget
+// lines, even if nothing else it does waits. An operation that reads or
+// writes its stream in the same poll is charged once, by the stream (a
+// tcp.Conn and a Pipe take their unit); Copy takes one per chunk.
+//
 // # Cancellation
 //
 // Every future here is a hand-written state machine. Cancelling one

@@ -96,6 +96,7 @@ type frameNext struct{ fr *FrameReader }
 func (f *frameNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 	fr := f.fr
 	b := &fr.b
+	b.startPoll()
 	for fr.err == nil {
 		data := b.buffered()
 		need := FrameHeaderSize
@@ -107,11 +108,17 @@ func (f *frameNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 			}
 			need += int(n)
 			if len(data) >= need {
+				if !b.serve(cx) {
+					return async.Result[[]byte]{}, false
+				}
 				b.r += need
 				return async.Ok(data[FrameHeaderSize:need]), true
 			}
 		}
 		if b.err != nil {
+			if !b.serve(cx) {
+				return async.Result[[]byte]{}, false
+			}
 			return async.Result[[]byte]{Err: fr.endError(len(data), need)}, true
 		}
 		if b.full() {
@@ -124,6 +131,9 @@ func (f *frameNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 		if !b.fill(cx) {
 			return async.Result[[]byte]{}, false
 		}
+	}
+	if !b.serve(cx) {
+		return async.Result[[]byte]{}, false
 	}
 	return async.Result[[]byte]{Err: fr.err}, true
 }
@@ -231,8 +241,13 @@ type frameWrite struct {
 	err  error          // the frame cannot be written
 }
 
-// Poll writes the header and the payload's first part, then the rest.
+// Poll writes the header and the payload's first part, then the rest. A
+// frame that cannot be written fails without a write, for a unit of the
+// budget (see proceed).
 func (f *frameWrite) Poll(cx *async.Context) (error, bool) {
+	if f.err != nil && !proceed(cx) {
+		return nil, false
+	}
 	for f.err == nil {
 		res, ok := f.all.Poll(cx)
 		if !ok {

@@ -35,7 +35,11 @@ func (f *ReadFullFuture) Reset(r Reader, buf []byte) async.Future[async.Result[i
 }
 
 // Poll reads until buf is full, the stream ends, or the read must wait.
+// An empty buf is ready at once, for a unit of the budget (see proceed).
 func (f *ReadFullFuture) Poll(cx *async.Context) (async.Result[int], bool) {
+	if len(f.buf) == 0 && !proceed(cx) {
+		return async.Result[int]{}, false
+	}
 	for f.n < len(f.buf) {
 		if f.rd == nil {
 			f.rd = f.r.Read(f.buf[f.n:])
@@ -103,8 +107,12 @@ func (f *WriteAllFuture) Reset(w Writer, buf []byte) async.Future[async.Result[i
 	return f
 }
 
-// Poll writes until buf is written, a write fails, or it must wait.
+// Poll writes until buf is written, a write fails, or it must wait. An
+// empty buf is ready at once, for a unit of the budget (see proceed).
 func (f *WriteAllFuture) Poll(cx *async.Context) (async.Result[int], bool) {
+	if len(f.buf) == 0 && !proceed(cx) {
+		return async.Result[int]{}, false
+	}
 	for f.n < len(f.buf) {
 		if f.wr == nil {
 			f.wr = f.w.Write(f.buf[f.n:])

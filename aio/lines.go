@@ -62,9 +62,15 @@ type lineNext struct{ lr *LineReader }
 func (f *lineNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 	lr := f.lr
 	b := &lr.b
+	b.startPoll()
 	for {
 		data := b.buffered()
 		if i := bytes.IndexByte(data[lr.scanned:], '\n'); i >= 0 {
+			// The end of a line too long is dropped, not returned: only
+			// a line served costs a unit of the budget.
+			if !lr.skipping && !b.serve(cx) {
+				return async.Result[[]byte]{}, false
+			}
 			end := lr.scanned + i
 			b.r += end + 1
 			lr.scanned = 0
@@ -75,6 +81,9 @@ func (f *lineNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 			return lr.line(data[:end]), true
 		}
 		lr.scanned = len(data)
+		if (b.err != nil || !lr.skipping && b.full()) && !b.serve(cx) {
+			return async.Result[[]byte]{}, false
+		}
 		switch {
 		case b.err != nil:
 			b.r, lr.scanned = b.w, 0

@@ -133,12 +133,11 @@ type pipeRead struct {
 
 // Poll copies out what the pipe holds, or waits for the writer.
 func (f *pipeRead) Poll(cx *async.Context) (async.Result[int], bool) {
+	if !proceed(cx) {
+		return async.Result[int]{}, false
+	}
 	if len(f.buf) == 0 {
 		return async.Ok(0), true
-	}
-	if !cx.Proceed() {
-		cx.Waker().Wake()
-		return async.Result[int]{}, false
 	}
 	p := f.p
 	p.mu.Lock()
@@ -182,12 +181,11 @@ type pipeWrite struct {
 
 // Poll copies what fits into the pipe, or waits for the reader.
 func (f *pipeWrite) Poll(cx *async.Context) (async.Result[int], bool) {
+	if !proceed(cx) {
+		return async.Result[int]{}, false
+	}
 	if len(f.buf) == 0 {
 		return async.Ok(0), true
-	}
-	if !cx.Proceed() {
-		cx.Waker().Wake()
-		return async.Result[int]{}, false
 	}
 	p := f.p
 	p.mu.Lock()

@@ -13,6 +13,7 @@ type rbuf struct {
 	r, w int
 	err  error                           // what src failed with (io.EOF at end); sticky
 	rd   async.Future[async.Result[int]] // the Read of src in flight, or nil
+	read bool                            // fill completed a read of src in the poll under way; see serve
 }
 
 func (b *rbuf) init(src Reader, size int) {
@@ -47,6 +48,7 @@ func (b *rbuf) fill(cx *async.Context) bool {
 		return false
 	}
 	b.rd = nil
+	b.read = true
 	checkCount("Read", res.Value, len(b.buf)-b.w)
 	b.w += res.Value
 	switch {
@@ -57,6 +59,16 @@ func (b *rbuf) fill(cx *async.Context) bool {
 	}
 	return true
 }
+
+// startPoll begins a poll of a reader's future: no read of src yet.
+func (b *rbuf) startPoll() { b.read = false }
+
+// serve reports whether a result may be served from the buffer now,
+// taking a unit of the task's budget for it, unless this poll read src,
+// whose read took one (see proceed). On false the task was woken: return
+// pending and consume nothing. Without it, a task that parses a buffer
+// full of lines would keep its executor until the buffer is empty.
+func (b *rbuf) serve(cx *async.Context) bool { return b.read || proceed(cx) }
 
 // grow makes the buffer at least size bytes long, keeping the unconsumed
 // bytes. It must not be called while a read is in flight, which reads into
