@@ -12,9 +12,9 @@
 //	conn := root.Child()
 //	defer conn.Cancel() // done with it: detach it from root
 //	...
-//	r := async.Await(co, cancel.WithToken(conn, rx.Recv())) // Recv, unless cancelled
+//	r := async.Await(co, cancel.WithToken(conn, serve(req))) // serve, unless cancelled
 //	if errors.Is(r.Err, cancel.ErrCancelled) {
-//		return // root or conn was cancelled; the Recv was withdrawn
+//		return // root or conn was cancelled; serve was cancelled too
 //	}
 //
 // A task waits for a token with Cancelled (or lets WithToken do it around

@@ -76,9 +76,9 @@ func (t *Token) IsCancelled() bool { return t.cancelled.Load() }
 // task waiting in a Cancelled future, runs the functions given to
 // AfterFunc and cancels the children, in the order they were registered.
 // None of them is called with t's lock held, so a callback may use t (or
-// its parent) freely; a callback runs on the goroutine that called Cancel,
-// so it should be short, and it must not panic: the ones after it would
-// not run.
+// its parent) freely. A callback runs on the goroutine that called Cancel,
+// so it should be short; if it panics, the rest are still done, and then
+// the panic goes on to Cancel's caller.
 //
 // Cancel on a child also detaches it from its parent, so that cancelling
 // a child that is no longer needed is how it is released.
@@ -105,17 +105,33 @@ func (t *Token) Cancel() {
 		unwatch() // stop watching the context of FromContext
 	}
 	t.leaveParent()
-	// No hook can join the list now that cancelled is set, so the loop
-	// ends. Each hook is popped under the lock and called after it: the
-	// lock is never held across a waker, a callback or a child's Cancel.
-	// One at a time, so that a waiting future that gives up concurrently
-	// finds its hook either listed (and removes it) or popped, never half
-	// processed, and so that collecting the hooks allocates nothing.
+	t.runHooks()
+}
+
+// runHooks empties t's list, which no hook can join any more since t is
+// cancelled, calling each hook in order. Each is popped under the lock and
+// called after it: the lock is never held across a waker, a callback or a
+// child's Cancel. One at a time, so that a waiting future that gives up
+// concurrently finds its hook either listed (and removes it) or popped,
+// never half processed, and so that collecting the hooks allocates
+// nothing.
+//
+// If a callback panics, the hooks after it still run (a task waiting on t
+// must not wait forever for it) before the panic goes on to Cancel's
+// caller.
+func (t *Token) runHooks() {
+	emptied := false
+	defer func() {
+		if !emptied {
+			t.runHooks() // we are panicking: run the rest first
+		}
+	}()
 	for {
 		t.mu.Lock()
 		w := t.hooks.popFront()
 		t.mu.Unlock()
 		if w == nil {
+			emptied = true
 			return
 		}
 		w.Wake()

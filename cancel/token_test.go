@@ -275,3 +275,29 @@ func TestCancelRacesRegistration(t *testing.T) {
 		checkEmpty(t, tok, "token")
 	}
 }
+
+// A callback that panics does not keep the rest of the list from running:
+// the waiters are woken and the children cancelled before the panic
+// reaches Cancel's caller.
+func TestCancelAfterPanickingCallback(t *testing.T) {
+	tok := New()
+	w := &testfut.Waker{}
+	tok.AfterFunc(func() { panic("first") })
+	tok.AfterFunc(func() { panic("second") })
+	f := tok.Cancelled()
+	f.Poll(handContext(w))
+	child := tok.Child()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("Cancel swallowed the callback's panic")
+			}
+		}()
+		tok.Cancel()
+	}()
+	if w.Wakes() != 1 || !child.IsCancelled() {
+		t.Fatalf("after panicking callbacks: waiter woken %d times, child cancelled %v; want 1, true",
+			w.Wakes(), child.IsCancelled())
+	}
+	checkEmpty(t, tok, "token")
+}

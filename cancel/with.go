@@ -7,8 +7,12 @@ import "github.com/asyncgo/async"
 // f, so that f releases what it holds (its timer, its socket registration,
 // its place in a queue), and is ready with ErrCancelled:
 //
-//	r := async.Await(co, cancel.WithToken(tok, rx.Recv()))
+//	r := async.Await(co, cancel.WithToken(tok, timer.Sleep(time.Minute)))
 //	if errors.Is(r.Err, cancel.ErrCancelled) { ... }
+//
+// f is an async.Future[T]; a future of a concrete type, such as an
+// *mpsc.RecvFuture[T], is converted to it at the call site, since Go does
+// not infer T from its methods.
 //
 // Each poll looks at the token before polling f, so f is not polled (and
 // makes no progress it would then lose) once the token is cancelled; a

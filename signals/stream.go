@@ -34,6 +34,9 @@ type Stream struct {
 // of sigs no longer has its default effect (a SIGINT no longer ends the
 // program) but waits in the stream for a Recv. Stop the stream when it is
 // no longer needed; it keeps a goroutine until then.
+//
+// Name the signals: with none, the stream also receives the signals the
+// Go runtime uses for itself, such as SIGURG, sent to preempt goroutines.
 func Notify(sigs ...os.Signal) *Stream {
 	s := &Stream{
 		c:      make(chan os.Signal, bufferSize),
