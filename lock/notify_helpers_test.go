@@ -177,3 +177,14 @@ func (i *ntInit[T]) fn() async.Future[T] {
 	i.futs = append(i.futs, f)
 	return f
 }
+
+// ntMulti returns the multi-thread executor's configuration, for the
+// stress tests.
+func ntMulti() rttest.Executor {
+	for _, x := range rttest.Executors {
+		if x.Multi {
+			return x
+		}
+	}
+	panic("lock: no multi-thread executor to test")
+}

@@ -2,6 +2,7 @@ package lock
 
 import (
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -527,4 +528,179 @@ func TestCancelSafetyNotifyAbort(t *testing.T) {
 		}))
 		n.ntIdle(t)
 	})
+}
+
+// ntQueue is a bounded queue built on two Notifys, as a user would build
+// one: put and take never wait, and the Notifys say when to look again.
+// The waits follow Notify's pattern: make the future, look, then cancel
+// it or wait for it.
+type ntQueue struct {
+	mu       sync.Mutex
+	items    []int
+	capacity int
+
+	notEmpty, notFull Notify
+	producers         atomic.Int32 // producers still running
+	done              atomic.Bool  // every producer has finished
+}
+
+func (q *ntQueue) tryPut(v int) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.items) == q.capacity {
+		return false
+	}
+	q.items = append(q.items, v)
+	return true
+}
+
+func (q *ntQueue) tryTake() (int, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.items) == 0 {
+		return 0, false
+	}
+	v := q.items[0]
+	q.items = q.items[1:]
+	return v, true
+}
+
+// put puts v, waiting for room with wait (a task's await or a goroutine's
+// WaitBlocking), and tells a consumer.
+func (q *ntQueue) put(v int, wait func(*Notified)) {
+	for {
+		f := q.notFull.Notified()
+		if q.tryPut(v) {
+			f.Cancel()
+			q.notEmpty.NotifyOne()
+			return
+		}
+		wait(f)
+	}
+}
+
+// take returns the next value, waiting with wait, or false once every
+// producer has finished and the queue is empty.
+func (q *ntQueue) take(wait func(*Notified)) (int, bool) {
+	for {
+		f := q.notEmpty.Notified()
+		if v, ok := q.tryTake(); ok {
+			f.Cancel()
+			q.notFull.NotifyOne()
+			return v, true
+		}
+		if q.done.Load() {
+			f.Cancel()
+			return 0, false
+		}
+		wait(f)
+	}
+}
+
+// producerDone counts a producer out; the last one ends the stream and
+// releases every consumer with NotifyWaiters.
+func (q *ntQueue) producerDone() {
+	if q.producers.Add(-1) == 0 {
+		q.done.Store(true)
+		q.notEmpty.NotifyWaiters()
+	}
+}
+
+// ntTaskWait awaits f in a coroutine. Every other wait is impatient: it
+// polls f once and, if f is pending, yields a few times without polling
+// it and cancels it. A NotifyOne that chose f in the meantime must then
+// pass on, or a waiter sleeps through it.
+func ntTaskWait(co *async.Co, impatient *int) func(*Notified) {
+	return func(f *Notified) {
+		*impatient++
+		if *impatient%2 == 0 {
+			async.Await(co, async.Future[struct{}](f))
+			return
+		}
+		ready := async.Await(co, async.PollFunc[bool](func(cx *async.Context) (bool, bool) {
+			_, ok := f.Poll(cx)
+			return ok, true
+		}))
+		if ready {
+			return
+		}
+		for range 3 {
+			async.Await(co, async.Yield())
+		}
+		f.Cancel()
+	}
+}
+
+// Producers and consumers, tasks on the multi-thread executor and plain
+// goroutines, through a queue of two slots built on Notify: every value
+// arrives exactly once, and nobody sleeps through a wakeup (the run would
+// deadlock, and time out).
+func TestStressNotifyProducerConsumer(t *testing.T) {
+	const (
+		taskProducers, goProducers = 3, 2
+		taskConsumers, goConsumers = 3, 2
+		perProducer                = 500
+		producers                  = taskProducers + goProducers
+	)
+	q := &ntQueue{capacity: 2}
+	q.producers.Store(producers)
+	var seen [producers * perProducer]atomic.Int32
+	var wg sync.WaitGroup
+	for p := range goProducers {
+		wg.Go(func() {
+			for i := range perProducer {
+				q.put((taskProducers+p)*perProducer+i, (*Notified).WaitBlocking)
+			}
+			q.producerDone()
+		})
+	}
+	for range goConsumers {
+		wg.Go(func() {
+			for {
+				v, ok := q.take((*Notified).WaitBlocking)
+				if !ok {
+					return
+				}
+				seen[v].Add(1)
+			}
+		})
+	}
+	ntRunReal(t, ntMulti(), async.Go(func(co *async.Co) struct{} {
+		var hs []async.JoinHandle[struct{}]
+		for p := range taskProducers {
+			hs = append(hs, ntSpawn(co, async.Go(func(co *async.Co) struct{} {
+				var impatient int
+				for i := range perProducer {
+					q.put(p*perProducer+i, ntTaskWait(co, &impatient))
+				}
+				q.producerDone()
+				return struct{}{}
+			})))
+		}
+		for range taskConsumers {
+			hs = append(hs, ntSpawn(co, async.Go(func(co *async.Co) struct{} {
+				var impatient int
+				for {
+					v, ok := q.take(ntTaskWait(co, &impatient))
+					if !ok {
+						return struct{}{}
+					}
+					seen[v].Add(1)
+				}
+			})))
+		}
+		for _, h := range hs {
+			ntJoin(t, co, h)
+		}
+		return struct{}{}
+	}))
+	wg.Wait()
+	for v := range seen {
+		if n := seen[v].Load(); n != 1 {
+			t.Fatalf("value %d taken %d times; want once", v, n)
+		}
+	}
+	if w := q.notEmpty.ntWaiting() + q.notFull.ntWaiting(); w != 0 {
+		t.Errorf("%d futures still queued", w)
+	}
 }
