@@ -14,4 +14,12 @@
 // future stays pending, holding its timer until it is cancelled, and a
 // paused clock does not jump for it: with only such timers armed, an idle
 // executor waits for I/O or a wake from another goroutine.
+//
+// A sleep that has ended, and a tick that is due, are ready without
+// waiting, so every poll of a sleep takes a unit of the task's cooperative
+// budget (see async.Context.Proceed) and gives way when it is spent: a
+// loop over an Interval that has fallen behind still lets other tasks
+// run. A Timeout whose future spent the last of the budget looks at its
+// timer without one, so that it runs out even around a future that always
+// has work.
 package timer

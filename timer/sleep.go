@@ -58,7 +58,20 @@ func NewSleepUntil(deadline time.Time) *SleepFuture {
 }
 
 // Poll arms the timer on the first poll and reports whether it has fired.
+// It takes a unit of the task's cooperative budget first (see
+// async.Context.Proceed), as every future of the runtime that can be
+// ready without waiting does: a sleep whose deadline has passed, or an
+// Interval whose ticks are due, must not let a loop keep its executor.
 func (s *SleepFuture) Poll(cx *async.Context) (struct{}, bool) {
+	if !cx.Proceed() {
+		cx.Waker().Wake()
+		return struct{}{}, false
+	}
+	return s.poll(cx)
+}
+
+// poll is Poll without the budget, for Timeout (see TimeoutFuture.Poll).
+func (s *SleepFuture) poll(cx *async.Context) (struct{}, bool) {
 	if s.polled() {
 		return struct{}{}, s.r.PollTimer(&s.timer, cx.Waker())
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/task"
 )
 
 // ErrTimeout is the error of a Timeout or Deadline future whose time ran
@@ -42,19 +43,36 @@ func Deadline[T any](f async.Future[T], deadline time.Time) async.Future[async.R
 
 // Poll polls f first, so a future that is ready is never timed out, and
 // then the timer.
+//
+// The timer takes a unit of the task's budget like any sleep, except when
+// f spent the last of it in this poll: then the timer is looked at
+// without one. Otherwise a future that spends the whole budget at every
+// poll (a stream of lines always ready) would find the timer pending each
+// time, and never time out.
 func (t *TimeoutFuture[T]) Poll(cx *async.Context) (async.Result[T], bool) {
+	had := budgetLeft(cx)
 	if v, ok := t.f.Poll(cx); ok {
 		t.done = true
 		t.sleep.Cancel()
 		return async.Ok(v), true
 	}
-	if _, ok := t.sleep.Poll(cx); ok {
+	var fired bool
+	if had && !budgetLeft(cx) {
+		_, fired = t.sleep.poll(cx)
+	} else {
+		_, fired = t.sleep.Poll(cx)
+	}
+	if fired {
 		t.done = true
 		t.f.Cancel()
 		return async.Err[T](ErrTimeout), true
 	}
 	return async.Result[T]{}, false
 }
+
+// budgetLeft reports whether the polled task has budget left: a look at
+// the executor's side of the Context, which package async does not offer.
+func budgetLeft(cx *async.Context) bool { return (*task.Context)(cx).Remaining() > 0 }
 
 // Cancel cancels f and disarms the timer.
 func (t *TimeoutFuture[T]) Cancel() {
