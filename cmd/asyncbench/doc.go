@@ -4,10 +4,12 @@
 //
 //	asyncbench <subcommand> [flags]
 //
-// Each subcommand is one family of benchmarks; today there is one:
+// Each subcommand is one family of benchmarks:
 //
 //	asyncbench sched [-only SHAPE] [-impl async|async-mt|goroutines] [-procs N]
 //	                 [-workers N] [-runs N] [-n N] [-cpuprofile FILE] [-memprofile FILE]
+//	asyncbench sync  [-only SHAPE] [-impl async|async-mt|goroutines] [-workers N]
+//	                 [-runs N] [-n N]
 //
 // # sched
 //
@@ -90,6 +92,47 @@
 //	ping_pong       ≤ 217 ns/op       433 ns/op    434 ns/op
 //	chained_spawn   ≤ 113 ns/op       113 ns/op    265 ns/op
 //	timers          ≤ 150 MB peak
+//
+// # sync
+//
+// Sync measures the shared-state primitives (package lock, and the
+// broadcast and watch channels) the same three ways, in the shapes of
+// tokio's sync_* benchmarks, against goroutines with package sync and
+// channels. At full size:
+//
+//   - mutex_uncontended: one task locks a lock.Mutex, increments a counter
+//     and unlocks, 10,000,000 times. Goroutines: the same with a sync.Mutex.
+//   - mutex_contended: two tasks share the same 2,000,000 operations; on
+//     the multi-thread executor they run on two workers at once.
+//     Goroutines: two goroutines and a sync.Mutex.
+//   - rwlock_read: two tasks each take and release a read lock of a
+//     lock.RwLock, 2,000,000 times in all. Goroutines: sync.RWMutex.
+//   - semaphore_2 and semaphore_100: 2 or 100 tasks share one permit of a
+//     lock.Semaphore, acquiring and releasing it 2,000,000 times in all.
+//     Goroutines: a buffered channel of capacity 1 as the semaphore.
+//   - broadcast_100: one task sends 20,000 values on a broadcast channel to
+//     100 receiver tasks, each value once every receiver has the last (the
+//     last receiver to take it notifies the sender through a lock.Notify).
+//     Goroutines: the sender sends each value on 100 channels, one per
+//     receiver goroutine. ns/op is per value delivered to all 100.
+//   - watch_100: one task updates a watch channel 20,000 times, each update
+//     once all 100 watcher tasks have seen the last. Goroutines: a value
+//     under a sync.Mutex with a channel closed and replaced at each update.
+//     ns/op is per update seen by all 100.
+//
+// The rounds (-runs, default 5) are interleaved: each round runs every
+// shape and implementation once, so a slow spell of the machine spreads
+// over all of them. Standard output gets one line per shape and
+// implementation with the medians,
+//
+//	mutex_uncontended async 11 ns/op 0.00 allocs/op
+//
+// and then a Markdown table of the same figures with each async
+// implementation's verdict against the targets: an uncontended
+// lock at most 2× sync.Mutex, every contended shape at most the goroutine
+// equivalent's ns/op, and no allocation per operation. GOMAXPROCS is
+// -workers (default 2) for the whole run. Allocations per operation count
+// the whole run, setup included, so small -n values show a few.
 //
 // Exit status is 2 for a bad command line, 1 if a benchmark failed.
 package main

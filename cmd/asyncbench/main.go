@@ -9,7 +9,7 @@ import (
 )
 
 // subcommand is one family of benchmarks: `asyncbench NAME [flags]`. Each
-// lives in a file of its own; echo and http will join sched here.
+// lives in files of its own.
 type subcommand struct {
 	name    string
 	summary string
@@ -21,6 +21,7 @@ type subcommand struct {
 func subcommands() []subcommand {
 	return []subcommand{
 		{"sched", "the scheduler: spawning, yielding, channels and timers, against goroutines", runSched},
+		{"sync", "shared state: locks, a semaphore, broadcast and watch, against package sync and channels", runSync},
 	}
 }
 
