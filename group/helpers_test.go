@@ -59,7 +59,7 @@ func sleepThen[T any](d time.Duration, v T) async.Future[T] {
 type readyFuture[T any] struct{ v T }
 
 func (f *readyFuture[T]) Poll(*async.Context) (T, bool) { return f.v, true }
-func (f *readyFuture[T]) Cancel()                        {}
+func (f *readyFuture[T]) Cancel()                       {}
 
 // panicFuture panics at its first poll; cancels counts the Cancel that
 // follows.
