@@ -291,3 +291,56 @@ func ntBarrierRoundOfTwo(t *testing.T, co *async.Co, b *Barrier) {
 		t.Errorf("leaders: %v and %v; want exactly one", leader, other)
 	}
 }
+
+// A barrier of tasks on the multi-thread executor and plain goroutines,
+// for many rounds: nobody leaves a round before everyone has arrived,
+// and each round has exactly one leader.
+func TestStressBarrierRounds(t *testing.T) {
+	const tasks, goroutines, rounds = 6, 2, 300
+	const parties = tasks + goroutines
+	b := NewBarrier(parties)
+	var arrived, leaders [rounds]atomic.Int32
+	var early atomic.Int32 // parties that left a round before it was full
+	party := func(r int, wait func() bool) {
+		arrived[r].Add(1)
+		if wait() {
+			leaders[r].Add(1)
+		}
+		if arrived[r].Load() != parties {
+			early.Add(1)
+		}
+	}
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for r := range rounds {
+				party(r, b.WaitBlocking)
+			}
+		})
+	}
+	ntRunReal(t, ntMulti(), async.Go(func(co *async.Co) struct{} {
+		var hs []async.JoinHandle[struct{}]
+		for range tasks {
+			hs = append(hs, ntSpawn(co, async.Go(func(co *async.Co) struct{} {
+				for r := range rounds {
+					party(r, func() bool { return async.Await(co, b.Wait()) })
+				}
+				return struct{}{}
+			})))
+		}
+		for _, h := range hs {
+			ntJoin(t, co, h)
+		}
+		return struct{}{}
+	}))
+	wg.Wait()
+	if n := early.Load(); n != 0 {
+		t.Errorf("%d parties left a round before it was full", n)
+	}
+	for r := range leaders {
+		if n := leaders[r].Load(); n != 1 {
+			t.Errorf("round %d had %d leaders; want 1", r, n)
+		}
+	}
+	b.ntIdle(t)
+}

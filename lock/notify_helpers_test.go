@@ -188,3 +188,15 @@ func ntMulti() rttest.Executor {
 	}
 	panic("lock: no multi-thread executor to test")
 }
+
+// ntYields returns a future that gives way n times and is then ready.
+func ntYields(n int) async.Future[struct{}] {
+	return async.PollFunc[struct{}](func(cx *async.Context) (struct{}, bool) {
+		if n == 0 {
+			return struct{}{}, true
+		}
+		n--
+		cx.Waker().Wake()
+		return struct{}{}, false
+	})
+}

@@ -3,6 +3,7 @@ package lock
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -358,3 +359,97 @@ func TestCancelSafetyOnceCellAbort(t *testing.T) {
 		c.ntIdle(t)
 	})
 }
+
+// Many callers, tasks on the multi-thread executor and plain goroutines,
+// on a fresh cell per round: the initialisation completes exactly once
+// and everyone gets its value. In the patient runs nobody gives up, and
+// init runs exactly once. In the impatient runs, half the tasks' waits give
+// up after a few yields (losing a Select) and ask again, and the first
+// initialisations of a round fail: the turn passes on and on, and still
+// one value reaches all.
+func TestStressOnceCellManyCallers(t *testing.T) {
+	for _, impatient := range []bool{false, true} {
+		name := "patient"
+		if impatient {
+			name = "impatient"
+		}
+		t.Run(name, func(t *testing.T) { ntStressOnceCell(t, impatient) })
+	}
+}
+
+func ntStressOnceCell(t *testing.T, impatient bool) {
+	const tasks, goroutines, rounds = 12, 2, 30
+	var started, succeeded atomic.Int32
+	init := func(r int) func() async.Future[async.Result[int]] {
+		return func() async.Future[async.Result[int]] {
+			n := started.Add(1)
+			return async.Go(func(co *async.Co) async.Result[int] {
+				async.Await(co, ntYields(int(n%4)))
+				if impatient && n%3 != 0 {
+					return async.Err[int](errors.New("not this time"))
+				}
+				async.Await(co, ntYields(int(n%3)))
+				succeeded.Add(1)
+				return async.Ok(r)
+			})
+		}
+	}
+	for r := range rounds {
+		started.Store(0)
+		succeeded.Store(0)
+		var c OnceCell[int]
+		var wg sync.WaitGroup
+		var wrong atomic.Int32
+		for range goroutines {
+			wg.Go(func() {
+				if c.WaitBlocking() != r {
+					wrong.Add(1)
+				}
+			})
+		}
+		ntRunReal(t, ntMulti(), async.Go(func(co *async.Co) struct{} {
+			var hs []async.JoinHandle[struct{}]
+			for i := range tasks {
+				hs = append(hs, ntSpawn(co, async.Go(func(co *async.Co) struct{} {
+					for {
+						f := c.GetOrTryInit(init(r))
+						var res async.Result[int]
+						if impatient && i%2 == 0 {
+							s := async.Await(co, async.Select(async.Future[async.Result[int]](f),
+								async.Map(ntYields(1+i%4), func(struct{}) async.Result[int] {
+									return async.Err[int](errGaveUp)
+								})))
+							res = s.Value
+						} else {
+							res = async.Await(co, async.Future[async.Result[int]](f))
+						}
+						if res.Err == nil {
+							if res.Value != r {
+								wrong.Add(1)
+							}
+							return struct{}{}
+						}
+					}
+				})))
+			}
+			for _, h := range hs {
+				ntJoin(t, co, h)
+			}
+			return struct{}{}
+		}))
+		wg.Wait()
+		if n := wrong.Load(); n != 0 {
+			t.Fatalf("round %d: %d callers got another value", r, n)
+		}
+		if n := succeeded.Load(); n != 1 {
+			t.Fatalf("round %d: %d initialisations completed; want 1", r, n)
+		}
+		if n := started.Load(); !impatient && n != 1 {
+			t.Fatalf("round %d: init ran %d times with nobody giving up; want 1", r, n)
+		}
+		c.ntIdle(t)
+	}
+}
+
+// errGaveUp is the value of a wait that gave up in the stress test.
+var errGaveUp = errors.New("gave up")
