@@ -268,11 +268,6 @@ func spliceWaiters(dst, src *waitList) {
 	*src = waitList{}
 }
 
-// maxSpares bounds the futures a recycleBin keeps: enough for every task
-// of a busy loop to find one, while the memory of a burst of thousands of
-// waiters goes back to the collector.
-const maxSpares = 64
-
 // recycleBin keeps the futures of a primitive that are done, for reuse.
 //
 // The futures of Notify and Barrier hold intrusive list nodes, so they
@@ -284,7 +279,8 @@ const maxSpares = 64
 // and not a sync.Pool, which a collection empties (and the race detector
 // drops from at random): the steady state must not allocate, ever.
 //
-// The owner's mutex guards it.
+// It keeps at most maxSpare futures, the bound the semaphore's spare
+// nodes have too. The owner's mutex guards it.
 type recycleBin[F any] struct{ spares []*F }
 
 // get returns a spare future, or a new one.
@@ -301,7 +297,7 @@ func (b *recycleBin[F]) get() *F {
 
 // put keeps f for a later get, unless the bin is full.
 func (b *recycleBin[F]) put(f *F) {
-	if len(b.spares) < maxSpares {
+	if len(b.spares) < maxSpare {
 		b.spares = append(b.spares, f)
 	}
 }

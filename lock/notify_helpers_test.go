@@ -6,7 +6,6 @@ package lock
 
 import (
 	"errors"
-	"runtime"
 	"testing"
 	"time"
 
@@ -93,13 +92,6 @@ func ntAborted[T any](t *testing.T, co *async.Co, h async.JoinHandle[T]) (v T, a
 		t.Errorf("aborted task: %v", r.Err)
 	}
 	return r.Value, false
-}
-
-// ntGoroutineWaits waits, in a plain goroutine, until cond holds.
-func ntGoroutineWaits(cond func() bool) {
-	for !cond() {
-		runtime.Gosched()
-	}
 }
 
 // ntWaiting returns the number of queued Notified futures.
