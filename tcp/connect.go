@@ -62,6 +62,11 @@ func (f *connectFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
 	case connectDone:
 		panic("tcp: Connect future polled after it was ready")
 	case connectStart:
+		// An address that fails to parse, or to open a socket, fails
+		// without waiting: take the budget's unit before trying.
+		if !netfd.Proceed(cx) {
+			return async.Result[*Conn]{}, false
+		}
 		if err := f.begin(); err != nil {
 			return f.finish(nil, err), true
 		}

@@ -35,7 +35,11 @@ func (f *writevFuture) reset(bufs [][]byte) {
 // socket when it is full.
 func (f *writevFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 	src, err := f.c.s.Source(cx)
-	if err != nil {
+	if err != nil || f.i == len(f.bufs) {
+		// Ready without a writev(2): the budget's unit is taken here.
+		if !netfd.Proceed(cx) {
+			return async.Result[int]{}, false
+		}
 		return f.finish(err), true
 	}
 	for f.i < len(f.bufs) {

@@ -215,6 +215,10 @@ type sendFuture struct {
 // reactor.
 func (f *sendFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 	if f.err != nil {
+		// Failing without a send: the budget's unit is taken here.
+		if !netfd.Proceed(cx) {
+			return async.Result[int]{}, false
+		}
 		err := f.err
 		f.err = nil
 		f.inner.Cancel()

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/netfd"
 )
 
 // Connect returns a future that connects to the stream socket at path (an
@@ -48,13 +49,18 @@ func (f *connectFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
 	if f.done {
 		panic("unixsock: Connect future polled after it was ready")
 	}
+	if f.retry.waiting(cx) {
+		return async.Result[*Conn]{}, false
+	}
+	// What follows completes without waiting when the listener has room
+	// (or fails at once), with no PollIO to take the budget's unit.
+	if !netfd.Proceed(cx) {
+		return async.Result[*Conn]{}, false
+	}
 	if f.c == nil {
 		if err := f.open(); err != nil {
 			return f.fail(err), true
 		}
-	}
-	if f.retry.waiting(cx) {
-		return async.Result[*Conn]{}, false
 	}
 	for {
 		switch err := f.c.s.Control(f.connect); err {

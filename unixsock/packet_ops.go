@@ -89,6 +89,10 @@ type sendToFuture struct {
 func (f *sendToFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 	if f.inner == nil {
 		if err := f.c.setDest(f.path); err != nil {
+			// Failing without a send: the budget's unit is taken here.
+			if !netfd.Proceed(cx) {
+				return async.Result[int]{}, false
+			}
 			f.buf = nil
 			return async.Err[int](err), true
 		}

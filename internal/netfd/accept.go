@@ -101,10 +101,16 @@ func (f *acceptFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 		return async.Result[int]{}, false
 	}
 	if f.a.Closed() {
+		if !Proceed(cx) {
+			return async.Result[int]{}, false
+		}
 		return async.Err[int](net.ErrClosed), true
 	}
 	src, err := f.a.Source(cx)
 	if err != nil {
+		if !Proceed(cx) {
+			return async.Result[int]{}, false
+		}
 		return async.Err[int](err), true
 	}
 	for {

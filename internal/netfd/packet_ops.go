@@ -104,6 +104,9 @@ func (f *sendFuture) Cancel() {
 func pollPacket[T any, O IOOp[T]](cx *async.Context, p *Packet, dir reactor.Direction, op O) (async.Result[T], bool) {
 	src, err := p.Source(cx)
 	if err != nil {
+		if !Proceed(cx) {
+			return async.Result[T]{}, false
+		}
 		return async.Result[T]{Err: err}, true
 	}
 	return PollIO(cx, src, dir, op)

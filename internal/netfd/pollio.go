@@ -8,6 +8,21 @@ import (
 	"github.com/asyncgo/async/reactor"
 )
 
+// Proceed takes one unit of the task's budget, as PollIO does, for an
+// operation that is ready without a system call: an error known before
+// it (a closed socket, a failed registration) or an empty buffer. When the
+// budget is spent it wakes the task and reports false; the caller returns
+// pending, having done nothing, and the next poll tries again. So a loop
+// that retries a failing operation still gives way, as it would if the
+// call were made.
+func Proceed(cx *async.Context) bool {
+	if cx.Proceed() {
+		return true
+	}
+	cx.Waker().Wake()
+	return false
+}
+
 // An IOOp is the non-blocking system call of a leaf I/O future, which
 // PollIO makes each time the source is ready.
 type IOOp[T any] interface {
@@ -54,8 +69,7 @@ func (f IOFunc[T]) Do() (T, bool, error) {
 // method, as the futures of this package do, so that a poll makes no
 // closure.
 func PollIO[T any, O IOOp[T]](cx *async.Context, s *reactor.Source, d reactor.Direction, op O) (async.Result[T], bool) {
-	if !cx.Proceed() {
-		cx.Waker().Wake()
+	if !Proceed(cx) {
 		return async.Result[T]{}, false
 	}
 	for {

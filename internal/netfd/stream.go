@@ -110,10 +110,16 @@ func (f *readFuture) stream() *Stream { return (*Stream)(f) }
 // Poll reads, or stores the task's waker in the source and waits.
 func (f *readFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 	if len(f.rbuf) == 0 {
+		if !Proceed(cx) {
+			return async.Result[int]{}, false
+		}
 		return async.Ok(0), true
 	}
 	src, err := f.Source(cx)
 	if err != nil {
+		if !Proceed(cx) {
+			return async.Result[int]{}, false
+		}
 		return f.done(0, err), true
 	}
 	r, ok := PollIO(cx, src, reactor.Read, f)
@@ -157,7 +163,11 @@ type writeFuture Stream
 // Poll writes, or stores the task's waker in the source and waits.
 func (f *writeFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 	src, err := f.Source(cx)
-	if err != nil {
+	if err != nil || len(f.wbuf) == 0 {
+		// Ready without a write(2): the budget's unit is taken here.
+		if !Proceed(cx) {
+			return async.Result[int]{}, false
+		}
 		return f.finish(err), true
 	}
 	for len(f.wbuf) > 0 {
