@@ -35,7 +35,9 @@ func (g *Group) Spawn(cx *async.Context, f async.Future[error]) {
 	async.Spawn[struct{}](cx, g.c.add(f, true))
 }
 
-// SpawnOn starts f as a task on ex from any goroutine, in the group.
+// SpawnOn starts f as a task on ex from any goroutine, in the group. On a
+// closed executor the task is cancelled at once and fails the group with
+// async.ErrShutdown.
 func (g *Group) SpawnOn(ex executor.Executor, f async.Future[error]) {
 	checkSpawn(nil, f)
 	executor.Spawn[struct{}](ex, g.c.add(f, true))

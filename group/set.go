@@ -99,8 +99,10 @@ func (s *Set[T]) Close() { s.c.close() }
 
 // Wait returns a future that awaits every task of the set and drops its
 // result; it is ready once the set is empty, with the first error of a
-// task that failed (nil if none did). Values are dropped: to see them,
-// use Next. The set goes on taking spawns; Wait waits for those too.
+// task that failed (it panicked, was aborted or shut down; nil if none
+// did). Values are dropped, the error values of a Set[error] included: to
+// see them, use Next. The set goes on taking spawns; Wait waits for those
+// too.
 //
 // The future is part of the set and reset by every call: await each Wait
 // before the next. A cancelled Wait leaves the tasks running; the results
