@@ -97,13 +97,16 @@ func (c *OnceCell[T]) Set(v T) error {
 // future calls init and polls the future it returns as part of its own
 // polls; its value becomes the cell's. Otherwise the future waits in line
 // for the value, and runs init only if every initialiser before it was
-// cancelled (see OnceCell). init is called at most once per GetOrInit and
-// must not return nil.
+// cancelled (see OnceCell). init must not be nil, nor return nil; it is
+// called at most once per GetOrInit.
 //
 // Once the cell holds a value, GetOrInit allocates nothing and returns a
 // future every caller shares. While it is empty, each call allocates its
 // future.
 func (c *OnceCell[T]) GetOrInit(init func() async.Future[T]) *InitFuture[T] {
+	if init == nil {
+		panic("lock: OnceCell.GetOrInit with a nil init")
+	}
 	if c.done.Load() {
 		return &c.ready
 	}
@@ -116,6 +119,9 @@ func (c *OnceCell[T]) GetOrInit(init func() async.Future[T]) *InitFuture[T] {
 // next to come) runs its own initialisation. The future's value is
 // otherwise the cell's value, with no error.
 func (c *OnceCell[T]) GetOrTryInit(init func() async.Future[async.Result[T]]) *TryInitFuture[T] {
+	if init == nil {
+		panic("lock: OnceCell.GetOrTryInit with a nil init")
+	}
 	if c.done.Load() {
 		return &c.readyTry
 	}

@@ -27,7 +27,7 @@ func TestOnceCellGetSet(t *testing.T) {
 	if v, ok := c.Get(); !ok || v != "a" {
 		t.Fatalf("Get = %q, %v; want a", v, ok)
 	}
-	if v, ok := c.GetOrInit(nil).Poll(ntCx(async.NoopWaker())); !ok || v != "a" {
+	if v, ok := c.GetOrInit(func() async.Future[string] { return async.Ready("b") }).Poll(ntCx(async.NoopWaker())); !ok || v != "a" {
 		t.Fatalf("GetOrInit on a set cell = %q, %v", v, ok)
 	}
 	if v := c.WaitBlocking(); v != "a" {
@@ -240,12 +240,13 @@ func TestOnceCellSetAllocatesNothing(t *testing.T) {
 	c.Set(1)
 	cx := ntCx(async.NoopWaker())
 	init := func() async.Future[int] { return async.Ready(2) }
+	tryInit := func() async.Future[async.Result[int]] { return async.Ready(async.Ok(2)) }
 	allocs := testing.AllocsPerRun(1000, func() {
 		testfut.ResetBudget(cx)
 		if v, ok := c.GetOrInit(init).Poll(cx); !ok || v != 1 {
 			t.Fatalf("GetOrInit = %d, %v", v, ok)
 		}
-		if r, ok := c.GetOrTryInit(nil).Poll(cx); !ok || r.Value != 1 {
+		if r, ok := c.GetOrTryInit(tryInit).Poll(cx); !ok || r.Value != 1 {
 			t.Fatalf("GetOrTryInit = %+v, %v", r, ok)
 		}
 		if v, ok := c.Wait().Poll(cx); !ok || v != 1 {
@@ -453,3 +454,45 @@ func ntStressOnceCell(t *testing.T, impatient bool) {
 
 // errGaveUp is the value of a wait that gave up in the stress test.
 var errGaveUp = errors.New("gave up")
+
+// Cancel safety: a caller waiting in line (not initialising) that is
+// cancelled leaves the line and keeps nothing; the initialisation and
+// the others are not affected.
+func TestCancelSafetyOnceCellWaiterLeaves(t *testing.T) {
+	var c OnceCell[int]
+	var init ntInit[int]
+	a, b, w := c.GetOrInit(init.fn), c.GetOrInit(init.fn), c.Wait()
+	wb, ww := &testfut.Waker{}, &testfut.Waker{}
+	a.Poll(ntCx(async.NoopWaker()))
+	b.Poll(ntCx(wb))
+	w.Poll(ntCx(ww))
+	b.Cancel()
+	w.Cancel()
+	if i, wt, busy := c.ntCounts(); i != 0 || wt != 0 || !busy {
+		t.Fatalf("after the cancels: %d in line, %d watching, busy %v; want 0, 0, true", i, wt, busy)
+	}
+	init.futs[0].Complete(1)
+	if v, ok := a.Poll(ntCx(async.NoopWaker())); !ok || v != 1 {
+		t.Fatalf("initialiser = %d, %v; want 1", v, ok)
+	}
+	if wb.Wakes() != 0 || ww.Wakes() != 0 || init.calls != 1 {
+		t.Fatalf("cancelled waiters woken %d, %d times, init ran %d times; want 0, 0, 1", wb.Wakes(), ww.Wakes(), init.calls)
+	}
+	c.ntIdle(t)
+}
+
+// BenchmarkOnceCellGetOrInitSet is GetOrInit on a cell that holds its
+// value: the steady state of a lazily initialised value.
+func BenchmarkOnceCellGetOrInitSet(b *testing.B) {
+	b.ReportAllocs()
+	var c OnceCell[int]
+	c.Set(1)
+	cx := ntCx(async.NoopWaker())
+	init := func() async.Future[int] { return async.Ready(2) }
+	for b.Loop() {
+		testfut.ResetBudget(cx)
+		if v, ok := c.GetOrInit(init).Poll(cx); !ok || v != 1 {
+			b.Fatal("GetOrInit on a set cell")
+		}
+	}
+}
