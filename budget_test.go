@@ -20,6 +20,7 @@ import (
 	"github.com/asyncgo/async/aio"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/mpsc"
 	"github.com/asyncgo/async/oneshot"
 	"github.com/asyncgo/async/tcp"
@@ -363,6 +364,53 @@ func TestBudgetNaiveChatReaderGivesWay(t *testing.T) {
 			w := writer.wakeups
 			t.Errorf("the writer woke %d times, only before the reader started or after it was done (lines processed at its first wake-ups: %v)",
 				len(w), w[:min(len(w), 5)])
+		}
+	})
+}
+
+// TestBudgetJoinHandleGivesWay awaits the handle of a task that has
+// completed, with the budget spent: like tokio's, the handle takes a unit
+// of the budget and gives way, waking the task; with a new budget it is
+// ready with the output.
+func TestBudgetJoinHandleGivesWay(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		var h async.JoinHandle[int]
+		var scratch async.Context
+		w := &testfut.Waker{}
+		spawned, gaveWay := false, false
+		v, err := executor.Run(async.PollFunc[int](func(cx *async.Context) (int, bool) {
+			if !spawned {
+				h, spawned = async.Spawn(cx, async.Ready(7)), true
+			}
+			if !h.Finished() {
+				cx.Waker().Wake() // look again once the task has run
+				return 0, false
+			}
+			if !gaveWay {
+				gaveWay = true
+				for cx.Proceed() {
+				}
+				res, ok := async.PollWith(cx, &scratch, async.Waker(w), async.Future[async.Result[int]](h))
+				if ok {
+					t.Error("the handle of a completed task is ready with the budget spent")
+					return res.Value, true
+				}
+				if w.Wakes() != 1 {
+					t.Errorf("the handle pending for the budget woke its task %d times, want 1", w.Wakes())
+				}
+				cx.Waker().Wake() // as w stands for this task
+				return 0, false
+			}
+			res, ok := h.Poll(cx)
+			if !ok {
+				t.Error("the handle of a completed task is pending with a new budget")
+				return 0, true
+			}
+			return res.Value, true
+		}), x.Options...)
+		if err != nil || v != 7 {
+			t.Fatalf("Run = %d, %v; want 7", v, err)
 		}
 	})
 }

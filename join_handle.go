@@ -15,8 +15,14 @@ type JoinHandle[T any] struct {
 
 // Poll returns the task's result once it is complete: its output, or an
 // error if it was aborted (ErrAborted), its executor shut down (ErrShutdown)
-// or its future panicked (*PanicError).
+// or its future panicked (*PanicError). It takes a unit of the cooperative
+// budget first, as tokio's JoinHandle does: a loop that awaits handles of
+// tasks already complete still gives way.
 func (h JoinHandle[T]) Poll(cx *Context) (Result[T], bool) {
+	if !cx.Proceed() {
+		cx.Waker().Wake()
+		return Result[T]{}, false
+	}
 	done, err := h.t.PollJoin(cx.Waker())
 	if !done {
 		return Result[T]{}, false

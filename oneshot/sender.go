@@ -105,8 +105,13 @@ func (s *Sender[T]) Closed() async.Future[struct{}] {
 type closedFuture[T any] channel[T]
 
 // Poll stores the waker under TX_WAITING and reports whether RX_DONE is
-// set.
+// set. It takes a unit of the task's cooperative budget first, as the
+// Receiver's Poll does.
 func (f *closedFuture[T]) Poll(cx *async.Context) (struct{}, bool) {
+	if !cx.Proceed() {
+		cx.Waker().Wake()
+		return struct{}{}, false
+	}
 	c := (*channel[T])(f)
 	st := c.state.Load()
 	if st&rxDone != 0 {
