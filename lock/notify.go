@@ -142,6 +142,9 @@ func (n *Notify) poll(f *Notified, waker async.Waker) bool {
 		n.mu.Unlock()
 		return false
 	case n.permit:
+		// Looked at after NotifyWaiters, so that a future it released
+		// leaves the permit to the next one (tokio takes the permit
+		// first; either way no waiter is left without a wake).
 		n.permit = false
 	default:
 		n.waiters.pushBack(&f.w, waker)
