@@ -105,7 +105,7 @@ func (c *core[T]) add(f async.Future[T], discard bool) *entry[T] {
 	return e
 }
 
-// start records the waker of e's task, at its first poll.
+// start records the waker of e's task, at its first pending poll.
 func (c *core[T]) start(e *entry[T], w async.Waker) {
 	c.mu.Lock()
 	e.waker = w
@@ -317,11 +317,12 @@ func (c *core[T]) drain(w *waiter, waker async.Waker, first *error) (done bool) 
 }
 
 // abortAll asks every running task to abort: it flags each and wakes it,
-// and the task's next poll cancels its future. A task not yet polled needs
-// no wake: it is queued to run, and its first poll stores its waker and
-// then sees the flag, both with or after the lock, so either abortAll
-// finds its waker or the poll finds the flag. Tasks spawned during the
-// call may or may not be aborted; a closed core aborts those itself.
+// and the task's next poll cancels its future. A task that has not yet
+// stored its waker needs no wake: it is queued to run, or running, and
+// stores its waker (under the lock) before it looks at the flag again, so
+// either abortAll finds the waker or the task finds the flag. Tasks
+// spawned during the call may or may not be aborted; a closed core aborts
+// those itself.
 func (c *core[T]) abortAll() {
 	c.mu.Lock()
 	for k := c.live.n; k > 0 && c.live.head != nil; k-- {

@@ -47,9 +47,10 @@
 // entries of reported tasks are kept for later spawns.
 //
 // The set aborts a task without its JoinHandle: it flags the entry and
-// wakes the task with the waker the entry stored at its first poll, and
-// the task's next poll cancels the caller's future instead of polling it.
-// A task not yet polled needs no wake; its first poll sees the flag. So
+// wakes the task with the waker the entry stored at its first pending
+// poll, and the task's next poll cancels the caller's future instead of
+// polling it. A task that has stored no waker needs no wake: it looks at
+// the flag before its first poll and again once it stores the waker. So
 // the entry knows why its future ended (an abort by the set is
 // async.ErrAborted, a cancellation by the executor async.ErrShutdown)
 // and the set needs no second step after Spawn to learn the handle.

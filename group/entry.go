@@ -37,7 +37,8 @@ type entry[T any] struct {
 	// f is the caller's future. The task's polls and its Cancel use it,
 	// one at a time; the core sets it when the entry is handed out.
 	f async.Future[T]
-	// started is set by the task's first poll; the task's own.
+	// started is set by the task's first pending poll, which stores the
+	// task's waker; the task's own.
 	started bool
 	// abort asks the task to cancel f at its next poll instead of
 	// polling it. Set with the core's mutex held, read without it.
@@ -46,7 +47,7 @@ type entry[T any] struct {
 	// Guarded by the core's mutex:
 	prev, next *entry[T]   // links in the live or aborting list; next also in the ready queue and the free list
 	where      place       //
-	waker      async.Waker // the task's, stored by its first poll, for an abort to wake it
+	waker      async.Waker // the task's, stored by its first pending poll, for an abort to wake it
 	value      T           // f's value, once finished
 	err        error       // why there is no value, once finished
 }
@@ -55,29 +56,44 @@ type entry[T any] struct {
 // abort. Its own value is nothing: the task's output is the entry's value,
 // which the core keeps.
 func (e *entry[T]) Poll(cx *async.Context) (struct{}, bool) {
-	if !e.started {
-		// The core wakes the task with this waker to abort it; the abort
-		// flag is looked at after it is stored (see core.abortAll).
-		e.started = true
-		e.c.start(e, cx.Waker())
-	}
-	var zero T
 	if e.abort.Load() {
-		cancel(e.f)
-		e.c.finish(e, zero, async.ErrAborted)
+		e.abortNow()
 		return struct{}{}, true
 	}
 	v, ok, perr := e.poll(cx)
+	var zero T
 	switch {
 	case perr != nil:
 		// As the task itself does (see async.Spawn), a future that
 		// panicked is cancelled, and the task lives on as an error.
 		cancel(e.f)
 		e.c.finish(e, zero, perr)
+		return struct{}{}, true
 	case ok:
 		e.c.finish(e, v, nil)
+		return struct{}{}, true
 	}
-	return struct{}{}, ok || perr != nil
+	if !e.started {
+		// The first pending poll stores the waker that an abort wakes (a
+		// task that finishes at its first poll never needs it). The flag is
+		// set, and the waker read, under the lock that start takes: an
+		// abort that came first found no waker, so look at the flag again.
+		e.started = true
+		e.c.start(e, cx.Waker())
+		if e.abort.Load() {
+			e.abortNow()
+			return struct{}{}, true
+		}
+	}
+	return struct{}{}, false
+}
+
+// abortNow cancels the caller's future, at the set's request, and
+// finishes the task with async.ErrAborted.
+func (e *entry[T]) abortNow() {
+	var zero T
+	cancel(e.f)
+	e.c.finish(e, zero, async.ErrAborted)
 }
 
 // poll polls f once, recovering a panic as a *async.PanicError.

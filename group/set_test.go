@@ -471,3 +471,37 @@ func (s *Set[T]) readyLen() int {
 	}
 	return n
 }
+
+// abortingFuture aborts its set during its own poll and is pending; it
+// counts its cancels.
+type abortingFuture struct {
+	s       *Set[int]
+	cancels int
+}
+
+func (f *abortingFuture) Poll(*async.Context) (int, bool) {
+	f.s.AbortAll()
+	return 0, false
+}
+
+func (f *abortingFuture) Cancel() { f.cancels++ }
+
+// An abort that comes during a task's first poll, before the task has
+// stored its waker, finds no waker to wake: the poll itself sees the flag
+// once it stores the waker, and aborts at once.
+func TestAbortDuringFirstPoll(t *testing.T) {
+	var s Set[int]
+	f := &abortingFuture{s: &s}
+	e := s.c.add(f, false)
+	w := &testfut.Waker{}
+	if _, done := e.Poll(testfut.NewContext(w)); !done {
+		t.Fatal("a task aborted during its first poll is still running: nothing would wake it")
+	}
+	if f.cancels != 1 {
+		t.Errorf("the future was cancelled %d times; want once", f.cancels)
+	}
+	if _, err := s.NextBlocking(); !errors.Is(err, async.ErrAborted) {
+		t.Errorf("NextBlocking = %v; want ErrAborted", err)
+	}
+	checkIdle(t, &s.c)
+}
