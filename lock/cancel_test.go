@@ -42,11 +42,11 @@ type scene[T any] struct {
 	collected int64
 }
 
-// ok fails the test unless v is a follower's successful value.
+// okValue marks the test failed unless v is a follower's successful value.
 func okValue[T any](t *testing.T, v T) {
 	t.Helper()
 	if err, isErr := any(v).(error); isErr && err != nil {
-		t.Fatalf("follower: %v", err)
+		t.Errorf("follower: %v", err)
 	}
 }
 
@@ -61,11 +61,11 @@ func (sc *scene[T]) finish(t *testing.T, co *async.Co, w async.Future[T]) {
 func (sc *scene[T]) checkVictim(t *testing.T, v async.Future[T], want waitState) {
 	t.Helper()
 	if st := stateOf(v); st != want {
-		t.Fatalf("victim is %v before its cancellation; want %v", st, want)
+		t.Errorf("victim is %v before its cancellation; want %v", st, want)
 	}
 	if want == queued {
 		if got := (*node)(asNode(v)).gotLocked(); got != sc.collected {
-			t.Fatalf("victim collected %d; want %d", got, sc.collected)
+			t.Errorf("victim collected %d; want %d", got, sc.collected)
 		}
 	}
 }
@@ -144,7 +144,7 @@ func (sc *scene[T]) queued(t *testing.T, x rttest.Executor) {
 			}
 			sel := async.Select2(v, timer.Sleep(time.Second))
 			if r := async.Await(co, sel); r.Index != 1 {
-				t.Fatalf("the victim won the Select (%+v)", r)
+				failf("the victim won the Select (%+v)", r)
 			}
 			sc.afterCancel()
 			sc.finish(t, co, w)
@@ -158,7 +158,7 @@ func (sc *scene[T]) queued(t *testing.T, x rttest.Executor) {
 				sc.partial()
 			}
 			if r := async.Await(co, timer.Timeout(v, time.Second)); !errors.Is(r.Err, timer.ErrTimeout) {
-				t.Fatalf("Timeout = %+v; want ErrTimeout", r)
+				failf("Timeout = %+v; want ErrTimeout", r)
 			}
 			sc.afterCancel()
 			sc.finish(t, co, w)
@@ -169,14 +169,14 @@ func (sc *scene[T]) queued(t *testing.T, x rttest.Executor) {
 			sc.hold()
 			v, w := sc.victim(), sc.follower()
 			h := async.Spawn(co.Context(), async.Go(func(co *async.Co) T { return async.Await(co, v) }))
-			yieldUntil(t, co, "the victim's task waiting", func() bool { return hasWaker(v) })
+			yieldUntil(co, "the victim's task waiting", func() bool { return hasWaker(v) })
 			if sc.partial != nil {
 				sc.partial()
 			}
 			sc.checkVictim(t, v, queued)
 			h.Abort()
 			if r := async.Await(co, h); !errors.Is(r.Err, async.ErrAborted) {
-				t.Fatalf("aborted task = %+v; want ErrAborted", r)
+				failf("aborted task = %+v; want ErrAborted", r)
 			}
 			sc.afterCancel()
 			sc.finish(t, co, w)
@@ -197,7 +197,7 @@ func (sc *scene[T]) handedOff(t *testing.T, x rttest.Executor) {
 			// that is ready: the victim loses though it holds its grant.
 			sel := async.Select2(async.Ready(struct{}{}), v)
 			if r := async.Await(co, sel); r.Index != 0 {
-				t.Fatalf("the victim won the Select (%+v)", r)
+				failf("the victim won the Select (%+v)", r)
 			}
 			sc.finish(t, co, w)
 		})
@@ -213,7 +213,7 @@ func (sc *scene[T]) handedOff(t *testing.T, x rttest.Executor) {
 			}))
 			r := async.Await(co, timer.Timeout(v, time.Second))
 			if r.Err != nil {
-				t.Fatalf("Timeout = %+v; want the grant kept", r)
+				failf("Timeout = %+v; want the grant kept", r)
 			}
 			okValue(t, r.Value)
 			async.Await(co, h)
@@ -226,7 +226,7 @@ func (sc *scene[T]) handedOff(t *testing.T, x rttest.Executor) {
 			sc.hold()
 			v, w := sc.victim(), sc.follower()
 			h := async.Spawn(co.Context(), async.Go(func(co *async.Co) T { return async.Await(co, v) }))
-			yieldUntil(t, co, "the victim's task waiting", func() bool { return hasWaker(v) })
+			yieldUntil(co, "the victim's task waiting", func() bool { return hasWaker(v) })
 			// Abort first: the victim is never polled again, only
 			// cancelled. The grant then reaches it before its
 			// cancellation (on the current-thread executor always; on
@@ -234,7 +234,7 @@ func (sc *scene[T]) handedOff(t *testing.T, x rttest.Executor) {
 			h.Abort()
 			sc.grant()
 			if r := async.Await(co, h); !errors.Is(r.Err, async.ErrAborted) {
-				t.Fatalf("aborted task = %+v; want ErrAborted", r)
+				failf("aborted task = %+v; want ErrAborted", r)
 			}
 			sc.finish(t, co, w)
 		})
@@ -250,14 +250,18 @@ func (sc *scene[T]) play(t *testing.T, x rttest.Executor, body func(co *async.Co
 	}), executor.WithPausedClock())
 }
 
-func (sc *scene[T]) runQueued(t *testing.T) {
-	t.Run("hand", sc.queuedHand)
-	rttest.Each(t, sc.queued)
+// runQueued plays the queued scene made by mk by hand and on both
+// executors, a fresh scene each time, so that a failure cannot spill into
+// the next.
+func runQueued[T any](t *testing.T, mk func() *scene[T]) {
+	t.Run("hand", func(t *testing.T) { mk().queuedHand(t) })
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) { mk().queued(t, x) })
 }
 
-func (sc *scene[T]) runHandedOff(t *testing.T) {
-	t.Run("hand", sc.handedOffHand)
-	rttest.Each(t, sc.handedOff)
+// runHandedOff is runQueued for the handed-off scenes.
+func runHandedOff[T any](t *testing.T, mk func() *scene[T]) {
+	t.Run("hand", func(t *testing.T) { mk().handedOffHand(t) })
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) { mk().handedOff(t, x) })
 }
 
 func mutexScene() *scene[struct{}] {
@@ -276,12 +280,12 @@ func mutexScene() *scene[struct{}] {
 
 // A Lock cancelled while queued gives up its place; the follower gets the
 // lock when the holder unlocks.
-func TestCancelSafetyMutexQueued(t *testing.T) { mutexScene().runQueued(t) }
+func TestCancelSafetyMutexQueued(t *testing.T) { runQueued(t, mutexScene) }
 
 // A Lock cancelled after the lock was handed to it passes the lock on to
 // the follower.
 func TestCancelSafetyMutexHandedOff(t *testing.T) {
-	mutexScene().runHandedOff(t)
+	runHandedOff(t, mutexScene)
 	t.Run("at-once", func(t *testing.T) {
 		var m Mutex
 		f := m.Lock() // took the lock at the call
@@ -306,30 +310,34 @@ func TestCancelSafetyMutexHandedOff(t *testing.T) {
 // An RLock queued behind a writer and cancelled gives up its place; the
 // reader behind it is admitted when the writer unlocks.
 func TestCancelSafetyRwLockReadQueued(t *testing.T) {
-	rw := new(RwLock)
-	(&scene[struct{}]{
-		s:           &rw.s,
-		hold:        rw.LockBlocking,
-		victim:      rw.RLock,
-		follower:    rw.RLock,
-		afterCancel: rw.Unlock,
-		done:        rw.RUnlock,
-	}).runQueued(t)
+	runQueued(t, func() *scene[struct{}] {
+		rw := new(RwLock)
+		return &scene[struct{}]{
+			s:           &rw.s,
+			hold:        rw.LockBlocking,
+			victim:      rw.RLock,
+			follower:    rw.RLock,
+			afterCancel: rw.Unlock,
+			done:        rw.RUnlock,
+		}
+	})
 }
 
 // An RLock granted and then cancelled gives its read lock back: it was the
 // only reader, so the writer behind it gets the lock.
 func TestCancelSafetyRwLockReadGranted(t *testing.T) {
-	rw := new(RwLock)
-	(&scene[struct{}]{
-		s:          &rw.s,
-		hold:       rw.LockBlocking,
-		victim:     rw.RLock,
-		follower:   rw.Lock,
-		grant:      rw.Unlock,
-		dropVictim: rw.RUnlock,
-		done:       rw.Unlock,
-	}).runHandedOff(t)
+	runHandedOff(t, func() *scene[struct{}] {
+		rw := new(RwLock)
+		return &scene[struct{}]{
+			s:          &rw.s,
+			hold:       rw.LockBlocking,
+			victim:     rw.RLock,
+			follower:   rw.Lock,
+			grant:      rw.Unlock,
+			dropVictim: rw.RUnlock,
+			done:       rw.Unlock,
+		}
+	})
 	t.Run("at-once", func(t *testing.T) {
 		var rw RwLock
 		f := rw.RLock()
@@ -350,30 +358,34 @@ func TestCancelSafetyRwLockReadGranted(t *testing.T) {
 // cancelled, it gives them back, and the reader behind it is admitted at
 // once beside the reader that holds the lock.
 func TestCancelSafetyRwLockWriteQueued(t *testing.T) {
-	rw := new(RwLock)
-	(&scene[struct{}]{
-		s:           &rw.s,
-		hold:        rw.RLockBlocking,
-		victim:      rw.Lock,
-		follower:    rw.RLock,
-		afterCancel: func() {},
-		done:        func() { rw.RUnlock(); rw.RUnlock() },
-		collected:   maxReaders - 1,
-	}).runQueued(t)
+	runQueued(t, func() *scene[struct{}] {
+		rw := new(RwLock)
+		return &scene[struct{}]{
+			s:           &rw.s,
+			hold:        rw.RLockBlocking,
+			victim:      rw.Lock,
+			follower:    rw.RLock,
+			afterCancel: func() {},
+			done:        func() { rw.RUnlock(); rw.RUnlock() },
+			collected:   maxReaders - 1,
+		}
+	})
 }
 
 // A writer handed the lock and cancelled passes it to the reader behind.
 func TestCancelSafetyRwLockWriteHandedOff(t *testing.T) {
-	rw := new(RwLock)
-	(&scene[struct{}]{
-		s:          &rw.s,
-		hold:       rw.RLockBlocking,
-		victim:     rw.Lock,
-		follower:   rw.RLock,
-		grant:      rw.RUnlock,
-		dropVictim: rw.Unlock,
-		done:       rw.RUnlock,
-	}).runHandedOff(t)
+	runHandedOff(t, func() *scene[struct{}] {
+		rw := new(RwLock)
+		return &scene[struct{}]{
+			s:          &rw.s,
+			hold:       rw.RLockBlocking,
+			victim:     rw.Lock,
+			follower:   rw.RLock,
+			grant:      rw.RUnlock,
+			dropVictim: rw.Unlock,
+			done:       rw.RUnlock,
+		}
+	})
 	t.Run("at-once", func(t *testing.T) {
 		var rw RwLock
 		f := rw.Lock()
@@ -393,41 +405,45 @@ func TestCancelSafetyRwLockWriteHandedOff(t *testing.T) {
 // An Acquire(3) that collected two permits and is cancelled gives both
 // back: the follower's Acquire(1) gets one, and one is free again.
 func TestCancelSafetySemaphorePartial(t *testing.T) {
-	s := NewSemaphore(3)
-	(&scene[error]{
-		s:           &s.s,
-		hold:        func() { s.TryAcquire(3) },
-		partial:     func() { s.Release(2) },
-		victim:      func() async.Future[error] { return s.Acquire(3) },
-		follower:    func() async.Future[error] { return s.Acquire(1) },
-		afterCancel: func() {},
-		done: func() {
-			if s.Available() != 1 {
-				panic("the collected permits were not given back")
-			}
-			s.Release(2) // the follower's and the one the test still holds
-		},
-		taken:     -3,
-		collected: 2,
-	}).runQueued(t)
+	runQueued(t, func() *scene[error] {
+		s := NewSemaphore(3)
+		return &scene[error]{
+			s:           &s.s,
+			hold:        func() { s.TryAcquire(3) },
+			partial:     func() { s.Release(2) },
+			victim:      func() async.Future[error] { return s.Acquire(3) },
+			follower:    func() async.Future[error] { return s.Acquire(1) },
+			afterCancel: func() {},
+			done: func() {
+				if s.Available() != 1 {
+					panic("the collected permits were not given back")
+				}
+				s.Release(2) // the follower's and the one the test still holds
+			},
+			taken:     -3,
+			collected: 2,
+		}
+	})
 }
 
 // An Acquire(2) granted its permits and cancelled gives them all back: the
 // follower's Acquire(1) gets one, and one is free again.
 func TestCancelSafetySemaphoreGranted(t *testing.T) {
-	s := NewSemaphore(2)
-	(&scene[error]{
-		s:          &s.s,
-		hold:       func() { s.TryAcquire(2) },
-		victim:     func() async.Future[error] { return s.Acquire(2) },
-		follower:   func() async.Future[error] { return s.Acquire(1) },
-		grant:      func() { s.Release(2) },
-		dropVictim: func() { s.Release(2) },
-		done: func() {
-			s.Release(1)
-		},
-		taken: -2,
-	}).runHandedOff(t)
+	runHandedOff(t, func() *scene[error] {
+		s := NewSemaphore(2)
+		return &scene[error]{
+			s:          &s.s,
+			hold:       func() { s.TryAcquire(2) },
+			victim:     func() async.Future[error] { return s.Acquire(2) },
+			follower:   func() async.Future[error] { return s.Acquire(1) },
+			grant:      func() { s.Release(2) },
+			dropVictim: func() { s.Release(2) },
+			done: func() {
+				s.Release(1)
+			},
+			taken: -2,
+		}
+	})
 	t.Run("at-once", func(t *testing.T) {
 		s := NewSemaphore(3)
 		for _, n := range []int{1, 2} {

@@ -1,6 +1,7 @@
 package lock
 
 import (
+	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -54,13 +55,13 @@ func (s *sem) look() (waiters int, taken int64, queuedFlag, closedFlag bool) {
 	return s.waiters.len(), st >> shift, st&queuedBit != 0, st&closedBit != 0
 }
 
-// checkSem fails the test unless s has waiting waiters, taken permits taken,
+// checkSem marks the test failed unless s has waiting waiters, taken permits taken,
 // and queuedBit set exactly while someone waits.
 func checkSem(t *testing.T, s *sem, waiting int, taken int64) {
 	t.Helper()
 	n, tk, q, _ := s.look()
 	if n != waiting || tk != taken || q != (n > 0) {
-		t.Fatalf("state: %d waiting, %d taken, queued bit %v; want %d waiting, %d taken",
+		t.Errorf("state: %d waiting, %d taken, queued bit %v; want %d waiting, %d taken",
 			n, tk, q, waiting, taken)
 	}
 }
@@ -102,16 +103,23 @@ func run[T any](t *testing.T, x rttest.Executor, f async.Future[T], opts ...exec
 // yieldUntil awaits, in the coroutine of co, until cond holds, giving way
 // at every look. A test whose premise is that another task (or goroutine)
 // has got somewhere, such as into the line, states it so. After a great
-// many looks it fails the test, so that a hang reports what did not
-// happen.
-func yieldUntil(t *testing.T, co *async.Co, what string, cond func() bool) {
-	t.Helper()
+// many looks it fails, so that a hang reports what did not happen.
+func yieldUntil(co *async.Co, what string, cond func() bool) {
 	for i := 0; !cond(); i++ {
 		if i == 1<<22 {
-			t.Fatalf("gave up waiting for %s", what)
+			failf("gave up waiting for %s", what)
 		}
 		async.Await(co, async.Yield())
 	}
+}
+
+// failf ends a task's coroutine with a test failure. t.Fatal must not be
+// called in a coroutine: its runtime.Goexit would end the goroutine of the
+// executor polling it. A panic instead becomes the error of the task's
+// JoinHandle, or of run for the task run directly, which fails the test
+// on the test's goroutine.
+func failf(format string, args ...any) {
+	panic(fmt.Sprintf(format, args...))
 }
 
 // spinUntil is yieldUntil for a plain goroutine.

@@ -190,7 +190,7 @@ func TestMutexBlockingHandOff(t *testing.T) {
 		}()
 		run(t, x, async.Go(func(co *async.Co) struct{} {
 			f := m.Lock()
-			yieldUntil(t, co, "the goroutine in line", func() bool { return m.s.waiting() == 2 })
+			yieldUntil(co, "the goroutine in line", func() bool { return m.s.waiting() == 2 })
 			go m.Unlock() // a goroutine hands the lock to the task
 			async.Await(co, f)
 			m.Unlock() // and the task to the goroutine

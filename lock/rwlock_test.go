@@ -127,7 +127,7 @@ func TestRwLockReaderStreamCannotStarveWriter(t *testing.T) {
 				})))
 			}
 			for i := range 20 {
-				yieldUntil(t, co, "readers at work", func() bool { return reads.Load() > int64(10*i) })
+				yieldUntil(co, "readers at work", func() bool { return reads.Load() > int64(10*i) })
 				f := rw.Lock()
 				phase.Add(1)
 				async.Await(co, f)

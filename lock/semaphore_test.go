@@ -201,7 +201,7 @@ func TestSemaphoreCloseWakesAll(t *testing.T) {
 					return async.Await(co, s.Acquire(1))
 				})))
 			}
-			yieldUntil(t, co, "every waiter in line", func() bool { return s.s.waiting() == tasks+goroutines })
+			yieldUntil(co, "every waiter in line", func() bool { return s.s.waiting() == tasks+goroutines })
 			go s.Close() // from a goroutine
 			for _, h := range hs {
 				r := async.Await(co, h)
