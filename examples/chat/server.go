@@ -1,0 +1,166 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/broadcast"
+	"github.com/asyncgo/async/cancel"
+	"github.com/asyncgo/async/group"
+	"github.com/asyncgo/async/lock"
+	"github.com/asyncgo/async/tcp"
+	"github.com/asyncgo/async/timer"
+)
+
+// config is the server's settings, from the command line.
+type config struct {
+	addr       string
+	threads    int           // executor workers; 1 means a current-thread executor
+	maxClients int           // sessions at once
+	queue      int           // messages a client may fall behind
+	sndbuf     int           // each connection's kernel send buffer, in bytes; 0 leaves the kernel's
+	idle       time.Duration // longest silence of a client
+	writeWait  time.Duration // longest wait for a client's socket to take data
+	grace      time.Duration // longest wait for the sessions at shutdown
+}
+
+// check reports the first setting out of range.
+func (c config) check() error {
+	switch {
+	case c.threads < 1:
+		return fmt.Errorf("-threads %d: must be 1 or more", c.threads)
+	case c.maxClients < 1:
+		return fmt.Errorf("-max %d: must be 1 or more", c.maxClients)
+	case c.queue < 1:
+		return fmt.Errorf("-queue %d: must be 1 or more", c.queue)
+	case c.sndbuf < 0:
+		return fmt.Errorf("-sndbuf %d: must not be negative", c.sndbuf)
+	case c.idle <= 0 || c.writeWait <= 0 || c.grace <= 0:
+		return fmt.Errorf("-idle %v, -write %v, -grace %v: each must be positive", c.idle, c.writeWait, c.grace)
+	}
+	return nil
+}
+
+// message is what the room carries: a line with its newline, and the
+// session that said it (0 for the server), which is not sent its own.
+type message struct {
+	from uint64
+	line string
+}
+
+// server is the chat: its listener, its room, its sessions and what they
+// share. The pieces that tasks on several workers touch are safe for it:
+// the broadcast sender, the semaphore, the token, the set (only the accept
+// loop and, after it ended, run use it) and the names, under namesMu.
+type server struct {
+	cfg      config
+	l        *tcp.Listener
+	log      *log.Logger
+	room     *broadcast.Sender[message]
+	slots    *lock.Semaphore // a permit per session
+	stopping *cancel.Token   // cancelled at shutdown
+	sessions group.Set[struct{}]
+	lastID   atomic.Uint64
+
+	// namesMu is a sync.Mutex and not a lock.Mutex: it is never held
+	// across an await, and then the plain one is the cheaper.
+	namesMu sync.Mutex
+	names   map[string]bool // the names in use
+}
+
+func newServer(cfg config, l *tcp.Listener, logger *log.Logger) *server {
+	room, own := broadcast.New[message](cfg.queue)
+	own.Close() // each session subscribes; the room needs no receiver of its own
+	return &server{
+		cfg: cfg, l: l, log: logger, room: room,
+		slots:    lock.NewSemaphore(cfg.maxClients),
+		stopping: cancel.New(),
+		names:    make(map[string]bool),
+	}
+}
+
+// run serves until stop is ready, then shuts down gracefully: it stops
+// accepting, ends the sessions' reads, says goodbye through the room and
+// closes it, waits up to the grace period for the sessions' writers to
+// send what is left, and aborts the sessions still running.
+func (s *server) run(stop async.Future[os.Signal]) async.Future[struct{}] {
+	return async.Go(func(co *async.Co) struct{} {
+		accepting := async.Spawn(co.Context(), async.Go(s.accept))
+		sig := async.Await(co, stop)
+		s.log.Printf("%v: shutting down", sig)
+		s.stopping.Cancel()
+		async.Await(co, accepting)
+		s.room.Send(message{line: "* the server is shutting down, goodbye\n"})
+		s.room.Close()
+		if r := async.Await(co, timer.Timeout[error](s.sessions.Wait(), s.cfg.grace)); r.Err != nil {
+			s.log.Printf("%d sessions still running after %v: aborting them", s.sessions.Len(), s.cfg.grace)
+			async.Await[struct{}](co, s.sessions.Shutdown())
+		}
+		s.log.Print("all sessions ended")
+		return struct{}{}
+	})
+}
+
+// accept takes connections, a session task for each, until the server
+// stops; meanwhile it reaps the sessions that end.
+func (s *server) accept(co *async.Co) struct{} {
+	defer s.l.Close()
+	for {
+		accept := cancel.WithToken(s.stopping, s.l.Accept())
+		var r async.Result[async.Result[*tcp.Conn]]
+		if s.sessions.Len() == 0 {
+			r = async.Await(co, accept)
+		} else {
+			e := async.Await(co, async.Select2(accept, async.Future[async.Result[struct{}]](s.sessions.Next())))
+			if e.Index == 1 {
+				s.reaped(e.V2.Err)
+				continue
+			}
+			r = e.V1
+		}
+		if r.Err != nil { // stopping
+			return struct{}{}
+		}
+		if r.Value.Err != nil {
+			s.log.Printf("accept: %v", r.Value.Err)
+			return struct{}{}
+		}
+		s.sessions.Spawn(co.Context(), s.session(r.Value.Value))
+	}
+}
+
+// reaped logs a session that ended badly.
+func (s *server) reaped(err error) {
+	if err != nil && !errors.Is(err, async.ErrAborted) {
+		s.log.Printf("a session failed: %v", err)
+	}
+}
+
+// say sends a line of the server's to the room.
+func (s *server) say(format string, args ...any) {
+	s.room.Send(message{line: "* " + fmt.Sprintf(format, args...) + "\n"})
+}
+
+// claim takes name for a session if nobody has it.
+func (s *server) claim(name string) bool {
+	s.namesMu.Lock()
+	defer s.namesMu.Unlock()
+	if s.names[name] {
+		return false
+	}
+	s.names[name] = true
+	return true
+}
+
+// release gives name back.
+func (s *server) release(name string) {
+	s.namesMu.Lock()
+	delete(s.names, name)
+	s.namesMu.Unlock()
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/aio"
+	"github.com/asyncgo/async/broadcast"
+	"github.com/asyncgo/async/cancel"
+	"github.com/asyncgo/async/lock"
+	"github.com/asyncgo/async/tcp"
+	"github.com/asyncgo/async/timer"
+)
+
+// maxLine is the longest line a client may send, in bytes.
+const maxLine = 1024
+
+// client is one connection's state, shared by its session (which reads)
+// and its writer task (which relays the room).
+type client struct {
+	id   uint64
+	name string // the session's alone
+	conn *tcp.Conn
+	// writing is held for the whole of a write, across its await, so that
+	// the lines the session and the writer write never interleave.
+	writing lock.Mutex
+	// gone is cancelled to end the session's reads: by the writer when it
+	// drops the client, and with its parent when the server stops.
+	gone *cancel.Token
+	// dropped says why the writer dropped the client, if it did.
+	dropped atomic.Pointer[string]
+}
+
+// session serves one connection: a writer task relays the room to it,
+// while the session reads the client's lines and acts on them, until the
+// client leaves, falls silent, is dropped, or the server stops.
+func (s *server) session(c *tcp.Conn) async.Future[struct{}] {
+	return async.Go(func(co *async.Co) struct{} {
+		defer c.Close()
+		if !s.slots.TryAcquire(1) {
+			async.Await(co, timer.Timeout(c.WriteAll([]byte("* the server is full, try again later\n")), s.cfg.writeWait))
+			return struct{}{}
+		}
+		defer s.slots.Release(1)
+		if s.cfg.sndbuf > 0 {
+			// Bound what a client that does not read holds in the kernel;
+			// what it cannot take then waits in the room's ring.
+			if err := c.SetWriteBuffer(s.cfg.sndbuf); err != nil {
+				s.log.Printf("%v: %v", c, err)
+			}
+		}
+		cl := &client{id: s.lastID.Add(1), conn: c, gone: s.stopping.Child()}
+		defer cl.gone.Cancel() // unlinks it from the server's token
+		cl.name = fmt.Sprintf("guest%d", cl.id)
+		for !s.claim(cl.name) { // someone took it with /nick
+			cl.name += "_"
+		}
+		defer func() { s.release(cl.name) }()
+
+		rx := s.room.Subscribe()
+		writer := async.Spawn(co.Context(), async.Go(func(co *async.Co) struct{} {
+			s.relay(co, cl, rx)
+			return struct{}{}
+		}))
+		defer writer.Abort()
+		cl.write(co, s, fmt.Sprintf("* welcome, %s: /nick NAME to change your name, /quit to leave\n", cl.name))
+		s.say("%s joined", cl.name)
+
+		bye := s.read(co, cl)
+		switch {
+		case s.stopping.IsCancelled():
+			// The room is closing: the writer sends what is left,
+			// goodbye included, and ends.
+			async.Await(co, writer)
+			return struct{}{}
+		case cl.dropped.Load() != nil:
+			why := *cl.dropped.Load()
+			s.log.Printf("dropped %s: %s", cl.name, why)
+			s.say("%s was dropped: %s", cl.name, why)
+			cl.write(co, s, "* you were dropped: "+why+"\n") // if its socket takes it
+		default:
+			writer.Abort()
+			if bye != "" {
+				cl.write(co, s, "* "+bye+"\n")
+			}
+			s.say("%s left", cl.name)
+		}
+		return struct{}{}
+	})
+}
+
+// read reads the client's lines and acts on each until the session must
+// end, and returns what to tell the client then ("" for nothing).
+func (s *server) read(co *async.Co, cl *client) (bye string) {
+	lines := aio.NewLineReader(cl.conn, maxLine)
+	for {
+		line, err := readLine(co, cl, lines, s.cfg)
+		switch {
+		case errors.Is(err, cancel.ErrCancelled): // dropped, or stopping
+			return ""
+		case errors.Is(err, timer.ErrTimeout):
+			return fmt.Sprintf("you were silent for %v, goodbye", s.cfg.idle)
+		case errors.Is(err, aio.ErrTooLong):
+			return fmt.Sprintf("lines are at most %d bytes, goodbye", maxLine)
+		case err != nil: // the client closed, or the connection failed
+			return ""
+		}
+		switch cmd, arg, _ := strings.Cut(string(line), " "); cmd {
+		case "/quit":
+			return "goodbye"
+		case "/nick":
+			s.rename(co, cl, strings.TrimSpace(arg))
+		default:
+			if strings.HasPrefix(cmd, "/") {
+				cl.write(co, s, "* unknown command "+cmd+": try /nick NAME or /quit\n")
+				continue
+			}
+			s.room.Send(message{from: cl.id, line: cl.name + ": " + string(line) + "\n"})
+		}
+	}
+}
+
+// readLine reads the next line, waiting at most the idle time, until the
+// client is gone. Its error is cancel.ErrCancelled when the client is
+// gone, timer.ErrTimeout when it was silent too long, or the read's.
+func readLine(co *async.Co, cl *client, lines *aio.LineReader, cfg config) ([]byte, error) {
+	r := async.Await(co, cancel.WithToken(cl.gone, timer.Timeout(lines.Next(), cfg.idle)))
+	switch {
+	case r.Err != nil:
+		return nil, r.Err
+	case r.Value.Err != nil:
+		return nil, r.Value.Err
+	}
+	return r.Value.Value.Value, r.Value.Value.Err
+}
+
+// rename gives the client a new name if it is valid and free.
+func (s *server) rename(co *async.Co, cl *client, name string) {
+	switch {
+	case name == "" || len(name) > 32 || strings.ContainsAny(name, " \t*:/"):
+		cl.write(co, s, "* a name is 1 to 32 characters, without spaces, '*', ':' or '/'\n")
+	case name == cl.name:
+	case !s.claim(name):
+		cl.write(co, s, "* the name "+name+" is taken\n")
+	default:
+		old := cl.name
+		cl.name = name
+		s.release(old)
+		cl.write(co, s, "* you are now "+name+"\n")
+		s.say("%s is now %s", old, name)
+	}
+}
+
+// relay is the writer task: it sends the client every message of the room
+// but its own, until the room closes or the client must be dropped for
+// falling behind.
+func (s *server) relay(co *async.Co, cl *client, rx *broadcast.Receiver[message]) {
+	defer rx.Close()
+	for {
+		r := async.Await[async.Result[message]](co, rx.Recv())
+		var lagged *broadcast.LaggedError
+		switch {
+		case errors.As(r.Err, &lagged):
+			cl.drop(fmt.Sprintf("too slow: missed %d messages", lagged.Missed))
+			return
+		case r.Err != nil: // the room closed: everything is sent
+			return
+		case r.Value.from == cl.id:
+			continue
+		}
+		if err := cl.write(co, s, r.Value.line); err != nil {
+			if errors.Is(err, timer.ErrTimeout) {
+				cl.drop(fmt.Sprintf("too slow: took nothing for %v", s.cfg.writeWait))
+			}
+			return
+		}
+	}
+}
+
+// write sends line to the client, waiting at most the write time for its
+// socket to take it.
+func (cl *client) write(co *async.Co, s *server, line string) error {
+	async.Await(co, cl.writing.Lock())
+	defer cl.writing.Unlock()
+	r := async.Await(co, timer.Timeout(cl.conn.WriteAll([]byte(line)), s.cfg.writeWait))
+	if r.Err != nil {
+		return r.Err
+	}
+	return r.Value.Err
+}
+
+// drop ends the client's session for reason.
+func (cl *client) drop(reason string) {
+	cl.dropped.Store(&reason)
+	cl.gone.Cancel()
+}
