@@ -39,8 +39,13 @@
 //     each worker made, which varies from run to run. A task that sleeps
 //     for an hour is cancelled when BlockOn returns, and its handle reports
 //     async.ErrShutdown; Close retires the pool's goroutine.
+//  8. Shared state (shared.go): six fetches in a group.Set, held two at a
+//     time by a lock.Semaphore, finish in three waves of 200 ms; three
+//     listeners on a broadcast channel each hear every message until a
+//     cancel.Token ends them. examples/chat builds a chat server of the
+//     same pieces.
 //
-// The whole tour takes about eight seconds, most of it section 1.
+// The whole tour takes about nine seconds, most of it section 1.
 //
 // Tour exits with status 1 and the error on standard error if a section
 // fails, after closing the server.

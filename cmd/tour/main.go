@@ -33,6 +33,7 @@ func sections() []section {
 		{"Coroutines: async/await the Go way (book chapters 5 and 7)", coroutines},
 		{"Sockets: TCP and UDP", sockets},
 		{"The multi-thread executor: workers, the blocking pool, shutdown", multiThread},
+		{"Shared state: a semaphore, a task set, broadcast, cancellation", sharedState},
 	}
 }
 

@@ -25,7 +25,8 @@ func TestTour(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"FINISHED", "request-0", "deadline exceeded", "awaited timer.Sleep", `echoed "hello from client 2"`, `which answered "pong"`,
-		"found 27608 primes below 320000", `the sleeper's handle reports "async: executor shut down"`} {
+		"found 27608 primes below 320000", `the sleeper's handle reports "async: executor shut down"`,
+		"in three waves of two", `listener 2 heard "world"`, "listener 2: cancel: cancelled"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the tour's output lacks %q", want)
 		}
