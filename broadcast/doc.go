@@ -54,10 +54,10 @@
 // ready in batches of up to 32, taken out under the lock into an array on
 // its stack and woken after unlocking, so a fan-out to a hundred receivers
 // neither allocates nor calls a waker under the lock, and a receiver that
-// cancels its wait at the same moment finds the list consistent (see
-// channel.wakeUnlock). Recv takes a unit of the task's cooperative budget
-// (see async.Context.Proceed), so a task whose receiver always has a value
-// still gives way.
+// cancels its wait at the same moment finds the list consistent (the
+// comment on wakeUnlock in channel.go gives the protocol). Recv takes a
+// unit of the task's cooperative budget (see async.Context.Proceed), so a
+// task whose receiver always has a value still gives way.
 //
 // # Cancellation safety
 //

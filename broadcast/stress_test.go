@@ -132,7 +132,7 @@ func (r *recvTask) Cancel() { r.rx.Recv().Cancel() }
 func TestStressBroadcastExactLag(t *testing.T) {
 	const (
 		capacity      = 16
-		total         = 800
+		total         = 500
 		senderTasks   = 2
 		senderGorouts = 2
 		receiverTasks = 100
@@ -267,7 +267,7 @@ func TestStressBroadcastCancelAndChurn(t *testing.T) {
 	const (
 		capacity   = 8
 		senders    = 4 // half tasks, half goroutines
-		perSender  = 150
+		perSender  = 100
 		total      = senders * perSender
 		cancellers = 20
 		churners   = 8

@@ -53,10 +53,10 @@
 // in batches of up to 32, taken out under the lock into an array on its
 // stack and woken after unlocking, so waking a hundred watchers neither
 // allocates nor calls a waker under the lock, and a receiver that cancels
-// its wait at the same moment finds the list consistent (see
-// channel.wakeUnlock). Changed takes a unit of the task's cooperative
-// budget (see async.Context.Proceed), so a task whose watch always has a
-// change still gives way.
+// its wait at the same moment finds the list consistent (the comment on
+// wakeUnlock in channel.go gives the protocol). Changed takes a unit of
+// the task's cooperative budget (see async.Context.Proceed), so a task
+// whose watch always has a change still gives way.
 //
 // # Cancellation safety
 //
