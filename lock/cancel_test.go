@@ -50,10 +50,17 @@ func okValue[T any](t *testing.T, v T) {
 	}
 }
 
-// finish awaits the follower and checks the end state.
+// finish awaits the follower and checks the end state. The clock is
+// paused, so if the follower is never woken (what the victim held was
+// lost), the executor goes idle, the clock jumps, and the Timeout says so
+// at once.
 func (sc *scene[T]) finish(t *testing.T, co *async.Co, w async.Future[T]) {
 	t.Helper()
-	okValue(t, async.Await(co, w))
+	r := async.Await(co, timer.Timeout(w, time.Hour))
+	if r.Err != nil {
+		failf("the follower never got its turn: %v", r.Err)
+	}
+	okValue(t, r.Value)
 	sc.done()
 	checkSem(t, sc.s, 0, sc.taken)
 }
@@ -133,9 +140,11 @@ func (sc *scene[T]) handedOffHand(t *testing.T) {
 	checkSem(t, sc.s, 0, sc.taken)
 }
 
-// queued cancels a queued victim on x the three ways.
-func (sc *scene[T]) queued(t *testing.T, x rttest.Executor) {
+// playQueued cancels a queued victim of a fresh scene from mk on x, the three
+// ways.
+func playQueued[T any](t *testing.T, x rttest.Executor, mk func() *scene[T]) {
 	t.Run("select", func(t *testing.T) {
+		sc := mk()
 		sc.play(t, x, func(co *async.Co) {
 			sc.hold()
 			v, w := sc.victim(), sc.follower()
@@ -151,6 +160,7 @@ func (sc *scene[T]) queued(t *testing.T, x rttest.Executor) {
 		})
 	})
 	t.Run("timeout", func(t *testing.T) {
+		sc := mk()
 		sc.play(t, x, func(co *async.Co) {
 			sc.hold()
 			v, w := sc.victim(), sc.follower()
@@ -165,6 +175,7 @@ func (sc *scene[T]) queued(t *testing.T, x rttest.Executor) {
 		})
 	})
 	t.Run("abort", func(t *testing.T) {
+		sc := mk()
 		sc.play(t, x, func(co *async.Co) {
 			sc.hold()
 			v, w := sc.victim(), sc.follower()
@@ -184,10 +195,12 @@ func (sc *scene[T]) queued(t *testing.T, x rttest.Executor) {
 	})
 }
 
-// handedOff cancels a victim after the hand-off on x the three ways; a
-// Timeout, which polls its future before its timer, keeps the grant.
-func (sc *scene[T]) handedOff(t *testing.T, x rttest.Executor) {
+// playHandedOff cancels a victim of a fresh scene from mk after the hand-off
+// on x, the three ways; a Timeout, which polls its future before its
+// timer, keeps the grant.
+func playHandedOff[T any](t *testing.T, x rttest.Executor, mk func() *scene[T]) {
 	t.Run("select", func(t *testing.T) {
+		sc := mk()
 		sc.play(t, x, func(co *async.Co) {
 			sc.hold()
 			v, w := sc.victim(), sc.follower()
@@ -203,6 +216,7 @@ func (sc *scene[T]) handedOff(t *testing.T, x rttest.Executor) {
 		})
 	})
 	t.Run("timeout", func(t *testing.T) {
+		sc := mk()
 		sc.play(t, x, func(co *async.Co) {
 			sc.hold()
 			v, w := sc.victim(), sc.follower()
@@ -222,6 +236,7 @@ func (sc *scene[T]) handedOff(t *testing.T, x rttest.Executor) {
 		})
 	})
 	t.Run("abort", func(t *testing.T) {
+		sc := mk()
 		sc.play(t, x, func(co *async.Co) {
 			sc.hold()
 			v, w := sc.victim(), sc.follower()
@@ -255,13 +270,13 @@ func (sc *scene[T]) play(t *testing.T, x rttest.Executor, body func(co *async.Co
 // the next.
 func runQueued[T any](t *testing.T, mk func() *scene[T]) {
 	t.Run("hand", func(t *testing.T) { mk().queuedHand(t) })
-	rttest.Each(t, func(t *testing.T, x rttest.Executor) { mk().queued(t, x) })
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) { playQueued(t, x, mk) })
 }
 
 // runHandedOff is runQueued for the handed-off scenes.
 func runHandedOff[T any](t *testing.T, mk func() *scene[T]) {
 	t.Run("hand", func(t *testing.T) { mk().handedOffHand(t) })
-	rttest.Each(t, func(t *testing.T, x rttest.Executor) { mk().handedOff(t, x) })
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) { playHandedOff(t, x, mk) })
 }
 
 func mutexScene() *scene[struct{}] {
