@@ -81,22 +81,22 @@ var errNoProgress = fmt.Errorf("aio: Read returned no bytes and no error: %w", i
 // and no error, which the Writer contract forbids.
 var errShortWrite = fmt.Errorf("aio: Write wrote no bytes and returned no error: %w", io.ErrShortWrite)
 
-// proceed takes one unit of the task's cooperative budget (see
-// async.Context.Proceed) for an operation about to complete without
-// waiting: a line served from a buffer, bytes copied into one, an error
-// already known. When the budget is spent it wakes the task and reports
-// false; the caller then returns pending without doing the operation, so
-// nothing is consumed and the next poll finds everything as it was.
+// giveWay is what a future returns when the task's cooperative budget is
+// spent: it wakes the task, so that the executor polls it again after the
+// others, and is pending.
 //
-// A future that reads or writes its stream in the same poll does not call
-// it: the stream's operation took the unit (a socket's and a pipe's do),
-// and one operation is not charged twice.
-func proceed(cx *async.Context) bool {
-	if cx.Proceed() {
-		return true
-	}
+// Every future here takes a unit of the budget (cx.Proceed, or rbuf.serve)
+// before an operation that completes without waiting: a line served from
+// a buffer, bytes copied into one, an error already known. When there is
+// none left it returns giveWay without doing the operation, so nothing is
+// consumed and the next poll finds everything as it was. A future that
+// reads or writes its stream in the same poll takes none: the stream's
+// operation took the unit (a socket's and a pipe's do), and one operation
+// is not charged twice.
+func giveWay[T any](cx *async.Context) (T, bool) {
 	cx.Waker().Wake()
-	return false
+	var zero T
+	return zero, false
 }
 
 // checkCount panics if a Read or Write reported a count outside

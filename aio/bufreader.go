@@ -122,7 +122,7 @@ func (f *bufRead) Poll(cx *async.Context) (async.Result[int], bool) {
 	b.startPoll()
 	if len(f.p) == 0 {
 		if !b.serve(cx) {
-			return async.Result[int]{}, false
+			return giveWay[async.Result[int]](cx)
 		}
 		return async.Ok(0), true
 	}
@@ -132,7 +132,7 @@ func (f *bufRead) Poll(cx *async.Context) (async.Result[int], bool) {
 			return f.pollDirect(cx)
 		case b.r < b.w || b.err != nil:
 			if !b.serve(cx) {
-				return async.Result[int]{}, false
+				return giveWay[async.Result[int]](cx)
 			}
 			if b.r == b.w {
 				return f.done(0, b.err), true
@@ -207,7 +207,7 @@ func (f *bufSlice) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 		window := data[:min(len(data), br.size)]
 		if i := bytes.IndexByte(window[f.scanned:], f.delim); i >= 0 {
 			if !b.serve(cx) {
-				return async.Result[[]byte]{}, false
+				return giveWay[async.Result[[]byte]](cx)
 			}
 			n := f.scanned + i + 1
 			b.r += n
@@ -215,7 +215,7 @@ func (f *bufSlice) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 		}
 		f.scanned = len(window)
 		if (len(window) == br.size || b.err != nil) && !b.serve(cx) {
-			return async.Result[[]byte]{}, false
+			return giveWay[async.Result[[]byte]](cx)
 		}
 		switch {
 		case len(window) == br.size:
@@ -258,7 +258,7 @@ func (f *bufLine) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 		data := b.buffered()
 		if i := bytes.IndexByte(data[f.scanned:], '\n'); i >= 0 {
 			if !b.serve(cx) {
-				return async.Result[[]byte]{}, false
+				return giveWay[async.Result[[]byte]](cx)
 			}
 			end := f.scanned + i
 			line := dropCR(data[:end])
@@ -277,7 +277,7 @@ func (f *bufLine) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 			known = dropCR(data)
 		}
 		if (len(known) > br.size || b.err != nil) && !b.serve(cx) {
-			return async.Result[[]byte]{}, false
+			return giveWay[async.Result[[]byte]](cx)
 		}
 		switch {
 		case len(known) > br.size:

@@ -123,7 +123,7 @@ func (f *bufWrite) Poll(cx *async.Context) (async.Result[int], bool) {
 	bw := f.bw
 	// paid: the destination took a write in this poll, or a copy into
 	// the buffer took a unit of the budget; either way the Write has
-	// paid its unit (see proceed).
+	// paid its unit (see giveWay).
 	paid := false
 	for {
 		if f.flushing {
@@ -136,8 +136,8 @@ func (f *bufWrite) Poll(cx *async.Context) (async.Result[int], bool) {
 		rem := f.p[f.done:]
 		switch {
 		case bw.err != nil || len(rem) == 0:
-			if !paid && !proceed(cx) {
-				return async.Result[int]{}, false
+			if !paid && !cx.Proceed() {
+				return giveWay[async.Result[int]](cx)
 			}
 			return f.finish(bw.err), true
 		case f.direct != nil || bw.n == 0 && len(rem) >= len(bw.buf):
@@ -146,8 +146,8 @@ func (f *bufWrite) Poll(cx *async.Context) (async.Result[int], bool) {
 			}
 			paid = true
 		default:
-			if !paid && !proceed(cx) {
-				return async.Result[int]{}, false
+			if !paid && !cx.Proceed() {
+				return giveWay[async.Result[int]](cx)
 			}
 			paid = true
 			k := copy(bw.buf[bw.n:], rem)
@@ -201,7 +201,7 @@ type bufFlush struct{ bw *BufWriter }
 
 // Poll writes the buffer out. With nothing to write, or a failure
 // already known, it is ready without the destination, for a unit of the
-// budget (see proceed).
+// budget (see giveWay).
 func (f *bufFlush) Poll(cx *async.Context) (error, bool) {
 	bw := f.bw
 	if bw.err == nil && bw.s < bw.n {
@@ -210,8 +210,8 @@ func (f *bufFlush) Poll(cx *async.Context) (error, bool) {
 		}
 		return bw.err, true
 	}
-	if !proceed(cx) {
-		return nil, false
+	if !cx.Proceed() {
+		return giveWay[error](cx)
 	}
 	return bw.err, true
 }

@@ -103,7 +103,8 @@ func (c *copier) readIn(cx *async.Context) bool {
 		// One unit of budget per chunk, as tokio's copy takes: a source
 		// and a sink that are always ready and do not count themselves
 		// (in-memory ones) must still let other tasks run.
-		if !proceed(cx) {
+		if !cx.Proceed() {
+			cx.Waker().Wake()
 			return false
 		}
 		c.w, c.n = 0, 0

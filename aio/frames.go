@@ -109,7 +109,7 @@ func (f *frameNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 			need += int(n)
 			if len(data) >= need {
 				if !b.serve(cx) {
-					return async.Result[[]byte]{}, false
+					return giveWay[async.Result[[]byte]](cx)
 				}
 				b.r += need
 				return async.Ok(data[FrameHeaderSize:need]), true
@@ -117,7 +117,7 @@ func (f *frameNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 		}
 		if b.err != nil {
 			if !b.serve(cx) {
-				return async.Result[[]byte]{}, false
+				return giveWay[async.Result[[]byte]](cx)
 			}
 			return async.Result[[]byte]{Err: fr.endError(len(data), need)}, true
 		}
@@ -133,7 +133,7 @@ func (f *frameNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 		}
 	}
 	if !b.serve(cx) {
-		return async.Result[[]byte]{}, false
+		return giveWay[async.Result[[]byte]](cx)
 	}
 	return async.Result[[]byte]{Err: fr.err}, true
 }
@@ -243,10 +243,10 @@ type frameWrite struct {
 
 // Poll writes the header and the payload's first part, then the rest. A
 // frame that cannot be written fails without a write, for a unit of the
-// budget (see proceed).
+// budget (see giveWay).
 func (f *frameWrite) Poll(cx *async.Context) (error, bool) {
-	if f.err != nil && !proceed(cx) {
-		return nil, false
+	if f.err != nil && !cx.Proceed() {
+		return giveWay[error](cx)
 	}
 	for f.err == nil {
 		res, ok := f.all.Poll(cx)

@@ -35,10 +35,10 @@ func (f *ReadFullFuture) Reset(r Reader, buf []byte) async.Future[async.Result[i
 }
 
 // Poll reads until buf is full, the stream ends, or the read must wait.
-// An empty buf is ready at once, for a unit of the budget (see proceed).
+// An empty buf is ready at once, for a unit of the budget (see giveWay).
 func (f *ReadFullFuture) Poll(cx *async.Context) (async.Result[int], bool) {
-	if len(f.buf) == 0 && !proceed(cx) {
-		return async.Result[int]{}, false
+	if len(f.buf) == 0 && !cx.Proceed() {
+		return giveWay[async.Result[int]](cx)
 	}
 	for f.n < len(f.buf) {
 		if f.rd == nil {
@@ -108,10 +108,10 @@ func (f *WriteAllFuture) Reset(w Writer, buf []byte) async.Future[async.Result[i
 }
 
 // Poll writes until buf is written, a write fails, or it must wait. An
-// empty buf is ready at once, for a unit of the budget (see proceed).
+// empty buf is ready at once, for a unit of the budget (see giveWay).
 func (f *WriteAllFuture) Poll(cx *async.Context) (async.Result[int], bool) {
-	if len(f.buf) == 0 && !proceed(cx) {
-		return async.Result[int]{}, false
+	if len(f.buf) == 0 && !cx.Proceed() {
+		return giveWay[async.Result[int]](cx)
 	}
 	for f.n < len(f.buf) {
 		if f.wr == nil {

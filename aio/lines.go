@@ -69,7 +69,7 @@ func (f *lineNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 			// The end of a line too long is dropped, not returned: only
 			// a line served costs a unit of the budget.
 			if !lr.skipping && !b.serve(cx) {
-				return async.Result[[]byte]{}, false
+				return giveWay[async.Result[[]byte]](cx)
 			}
 			end := lr.scanned + i
 			b.r += end + 1
@@ -82,7 +82,7 @@ func (f *lineNext) Poll(cx *async.Context) (async.Result[[]byte], bool) {
 		}
 		lr.scanned = len(data)
 		if (b.err != nil || !lr.skipping && b.full()) && !b.serve(cx) {
-			return async.Result[[]byte]{}, false
+			return giveWay[async.Result[[]byte]](cx)
 		}
 		switch {
 		case b.err != nil:

@@ -133,8 +133,8 @@ type pipeRead struct {
 
 // Poll copies out what the pipe holds, or waits for the writer.
 func (f *pipeRead) Poll(cx *async.Context) (async.Result[int], bool) {
-	if !proceed(cx) {
-		return async.Result[int]{}, false
+	if !cx.Proceed() {
+		return giveWay[async.Result[int]](cx)
 	}
 	if len(f.buf) == 0 {
 		return async.Ok(0), true
@@ -181,8 +181,8 @@ type pipeWrite struct {
 
 // Poll copies what fits into the pipe, or waits for the reader.
 func (f *pipeWrite) Poll(cx *async.Context) (async.Result[int], bool) {
-	if !proceed(cx) {
-		return async.Result[int]{}, false
+	if !cx.Proceed() {
+		return giveWay[async.Result[int]](cx)
 	}
 	if len(f.buf) == 0 {
 		return async.Ok(0), true

@@ -65,10 +65,11 @@ func (b *rbuf) startPoll() { b.read = false }
 
 // serve reports whether a result may be served from the buffer now,
 // taking a unit of the task's budget for it, unless this poll read src,
-// whose read took one (see proceed). On false the task was woken: return
-// pending and consume nothing. Without it, a task that parses a buffer
-// full of lines would keep its executor until the buffer is empty.
-func (b *rbuf) serve(cx *async.Context) bool { return b.read || proceed(cx) }
+// whose read took one. On false, return giveWay and consume nothing.
+// Without it, a task that parses a buffer full of lines would keep its
+// executor until the buffer is empty. It inlines, as the hot path of
+// every line and frame.
+func (b *rbuf) serve(cx *async.Context) bool { return b.read || cx.Proceed() }
 
 // grow makes the buffer at least size bytes long, keeping the unconsumed
 // bytes. It must not be called while a read is in flight, which reads into
