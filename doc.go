@@ -38,6 +38,20 @@
 // turn live in package reactor, which the Context hands to leaf futures, so
 // no future ever reaches for a global.
 //
+// # Fairness
+//
+// A task runs until its poll returns, so a task that always finds work
+// ready could keep its executor to itself. Every leaf future therefore
+// takes a unit of the task's Budget before an operation that could
+// succeed at once (a read served from a buffer, a lock that is free, a
+// channel with a value, a timer already due) and, once the budget is
+// spent, wakes the task and returns pending without doing it: the task
+// gives way and loses nothing. Try-operations (TrySend, TryRecv, TryLock)
+// take no budget: they have no Context, and Go has no goroutine-local
+// storage in which to find the task calling them. A loop that only does
+// try-operations or computes, and awaits nothing, must give way itself by
+// awaiting Yield every so often.
+//
 // # Layers
 //
 // poll (the kernel's event queue) → reactor (readiness, wakers, timer
