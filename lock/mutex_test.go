@@ -261,3 +261,46 @@ func TestMutexDonePollPanics(t *testing.T) {
 	mustPanic(t, "lock: Poll of a lock future that is already done", func() { try(cx, f) })
 	m.Unlock()
 }
+
+// Every future takes a unit of the task's budget before anything else: a
+// task that has spent it gets pending and a wake, and keeps what it was
+// granted for its next poll.
+func TestFuturesTakeBudget(t *testing.T) {
+	var m Mutex
+	var rw RwLock
+	s := NewSemaphore(1)
+	var h Mutex
+	h.LockBlocking()
+	slow := h.Lock()
+	h.Unlock() // slow is granted, a node
+	cases := []struct {
+		name string
+		f    async.Future[struct{}]
+	}{
+		{"Mutex.Lock", m.Lock()},
+		{"Mutex.Lock handed off", slow},
+		{"RwLock.RLock", rw.RLock()},
+		{"Semaphore.Acquire", async.Map(s.Acquire(1), func(error) struct{} { return struct{}{} })},
+	}
+	for _, c := range cases {
+		var w tally
+		cx := handCx(&w)
+		for cx.Proceed() {
+		}
+		if _, ok := c.f.Poll(cx); ok {
+			t.Fatalf("%s: ready with no budget left", c.name)
+		}
+		if w.count() != 1 {
+			t.Fatalf("%s: woken %d times; want 1, to be polled again", c.name, w.count())
+		}
+		mustReady(t, cx, c.f, c.name+" with a fresh budget")
+	}
+	m.Unlock()
+	h.Unlock()
+	rw.RUnlock()
+	s.Release(1)
+	checkSem(t, &m.s, 0, 0)
+	checkSem(t, &h.s, 0, 0)
+	checkSem(t, &rw.s, 0, 0)
+	checkSem(t, &s.s, 0, -1)
+}
