@@ -18,22 +18,30 @@ import (
 //	go test -run '^$' -bench . -benchmem ./lock
 
 func BenchmarkMutexUncontended(b *testing.B) {
-	var m Mutex
+	var c struct {
+		Mutex
+		n int
+	}
 	cx := testfut.NewContext(async.NoopWaker())
 	for b.Loop() {
 		testfut.ResetBudget(cx)
-		if _, ok := m.Lock().Poll(cx); !ok {
+		if _, ok := c.Lock().Poll(cx); !ok {
 			b.Fatal("Lock pending")
 		}
-		m.Unlock()
+		c.n++
+		c.Unlock()
 	}
 }
 
 func BenchmarkSyncMutexUncontended(b *testing.B) {
-	var m sync.Mutex
+	var c struct {
+		sync.Mutex
+		n int
+	}
 	for b.Loop() {
-		m.Lock()
-		m.Unlock()
+		c.Lock()
+		c.n++
+		c.Unlock()
 	}
 }
 
@@ -48,10 +56,14 @@ func BenchmarkMutexTryLock(b *testing.B) {
 }
 
 func BenchmarkMutexLockBlocking(b *testing.B) {
-	var m Mutex
+	var c struct {
+		Mutex
+		n int
+	}
 	for b.Loop() {
-		m.LockBlocking()
-		m.Unlock()
+		c.LockBlocking()
+		c.n++
+		c.Unlock()
 	}
 }
 
@@ -85,30 +97,42 @@ func BenchmarkRwLockRead(b *testing.B) {
 }
 
 func BenchmarkSyncRWMutexRead(b *testing.B) {
-	var rw sync.RWMutex
+	var c struct {
+		sync.RWMutex
+		n int
+	}
 	for b.Loop() {
-		rw.RLock()
-		rw.RUnlock()
+		c.RLock()
+		_ = c.n
+		c.RUnlock()
 	}
 }
 
 func BenchmarkRwLockWrite(b *testing.B) {
-	var rw RwLock
+	var c struct {
+		RwLock
+		n int
+	}
 	cx := testfut.NewContext(async.NoopWaker())
 	for b.Loop() {
 		testfut.ResetBudget(cx)
-		if _, ok := rw.Lock().Poll(cx); !ok {
+		if _, ok := c.Lock().Poll(cx); !ok {
 			b.Fatal("Lock pending")
 		}
-		rw.Unlock()
+		c.n++
+		c.Unlock()
 	}
 }
 
 func BenchmarkSyncRWMutexWrite(b *testing.B) {
-	var rw sync.RWMutex
+	var c struct {
+		sync.RWMutex
+		n int
+	}
 	for b.Loop() {
-		rw.Lock()
-		rw.Unlock()
+		c.Lock()
+		c.n++
+		c.Unlock()
 	}
 }
 
@@ -148,21 +172,29 @@ func BenchmarkChannelSemaphore(b *testing.B) {
 // Contended, from goroutines: every goroutine of RunParallel locks and
 // unlocks one mutex.
 func BenchmarkMutexContendedGoroutines(b *testing.B) {
-	var m Mutex
+	var c struct {
+		Mutex
+		n int
+	}
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			m.LockBlocking()
-			m.Unlock()
+			c.LockBlocking()
+			c.n++
+			c.Unlock()
 		}
 	})
 }
 
 func BenchmarkSyncMutexContendedGoroutines(b *testing.B) {
-	var m sync.Mutex
+	var c struct {
+		sync.Mutex
+		n int
+	}
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			m.Lock()
-			m.Unlock()
+			c.Lock()
+			c.n++
+			c.Unlock()
 		}
 	})
 }
