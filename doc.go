@@ -43,10 +43,11 @@
 // A task runs until its poll returns, so a task that always finds work
 // ready could keep its executor to itself. Every leaf future therefore
 // takes a unit of the task's Budget before an operation that could
-// succeed at once (a read served from a buffer, a lock that is free, a
-// channel with a value, a timer already due) and, once the budget is
-// spent, wakes the task and returns pending without doing it: the task
-// gives way and loses nothing. Try-operations (TrySend, TryRecv, TryLock)
+// succeed at once (a read served from a buffer, a channel with a value, a
+// timer already due) and, once the budget is spent, wakes the task and
+// returns pending without doing it: the task gives way and loses nothing.
+// A lock's future takes its unit but never gives way while it holds the
+// lock (see package lock). Try-operations (TrySend, TryRecv, TryLock)
 // take no budget: they have no Context, and Go has no goroutine-local
 // storage in which to find the task calling them. A loop that only does
 // try-operations or computes, and awaits nothing, must give way itself by

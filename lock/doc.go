@@ -4,8 +4,9 @@
 // instead of blocking it.
 //
 // Mutex and RwLock guard shared data; Semaphore bounds how many may do
-// something at once. Each is correct on both executors of package executor
-// and from plain goroutines, which use the *Blocking methods and share the
+// something at once. Notify, Barrier and OnceCell coordinate tasks without
+// guarding data. Each is correct on both executors of package executor and
+// from plain goroutines, which use the *Blocking methods and share the
 // same line of waiters as the tasks.
 //
 // # Start
@@ -54,6 +55,35 @@
 // poll; otherwise the future is queued. So such a future must be awaited or
 // cancelled, never dropped: it may hold the lock already.
 //
+// # Notify, Barrier and OnceCell
+//
+// A Notify signals an event that carries no data, with tokio's rules:
+// NotifyOne wakes the oldest waiting Notified future or, if none waits,
+// stores one permit (never more) that the next Notified takes at once;
+// NotifyWaiters wakes every future made before the call, even one not yet
+// polled, and stores nothing. The pattern that loses no wakeup: make the
+// future, look at the condition, then cancel the future or await it
+// (f.WaitBlocking() on a goroutine).
+//
+// A Barrier of n releases each round once n parties wait, and tells
+// exactly one of them, the one that completed the round, that it is the
+// leader.
+//
+// A OnceCell holds a value set once. GetOrInit runs the first caller's
+// initialisation inside that caller's own future (no goroutine or task is
+// started), while later callers wait in line without running theirs; if
+// the initialising future is cancelled, the next in line runs its own.
+// GetOrTryInit does the same with an initialisation that can fail: a
+// failure leaves the cell empty and passes the turn on.
+//
+// Unlike Lock and Acquire, these three take their place at the future's
+// first poll. Each keeps its waiters in one mutex-guarded FIFO of nodes
+// built into the futures; the wakers of many waiters (NotifyWaiters, a
+// completed round, a stored value) are called 32 at a time with the mutex
+// released, never under it. Notified and BarrierWait futures go back to
+// their primitive when ready or cancelled, so waiting in a loop allocates
+// nothing; a set OnceCell hands every caller the same ready future.
+//
 // # Unlock rather than guards
 //
 // tokio returns a guard that unlocks when it is dropped, and an owned guard
@@ -99,10 +129,17 @@
 // after it completed or was cancelled; a Poll that finds its node idle
 // panics.
 //
-// The futures take a unit of the task's cooperative budget before
-// anything else (see async.Context.Proceed), so a task whose locks are
-// always free still gives way. TryLock, TryRLock and TryAcquire take no
-// Context, so no budget.
+// # Giving way
+//
+// A future of this package takes a unit of the task's cooperative budget
+// (see async.Context.Proceed) when it is ready, so that the next operation
+// of a task that always finds its locks free gives way. A Lock, RLock or
+// Acquire does not give way itself: the call took the lock (or its place
+// in line) already, and a task that yielded holding a lock would make
+// every other task wait for it, and turn a stream of uncontended locks
+// into a convoy of hand-offs. Notify, Barrier and OnceCell futures, which
+// hold nothing until they are ready, give way before looking. TryLock,
+// TryRLock and TryAcquire take no Context, so no budget.
 //
 // # Cancellation safety
 //
@@ -129,6 +166,22 @@
 //	partly granted          collected                            next waiters, or back as free
 //	Semaphore.Acquire,      all n permits                        nothing                           TestCancelSafetySemaphoreGranted
 //	fully granted
-//
-// (Rows for Notify, Barrier and OnceCell are added here beside these.)
+//	Notify.Notified,        its place in line: a later           nothing                           TestCancelSafetyNotifyTimeout
+//	queued                  NotifyOne goes to the next waiter                                      TestCancelSafetyNotifySelect
+//	                        or becomes the permit
+//	Notify.Notified,        the notification: passed to the      nothing                           TestCancelSafetyNotifyGrantedPassesOn
+//	chosen by NotifyOne     next waiter, or stored as the                                          TestCancelSafetyNotifyGrantedBecomesPermit
+//	                        permit                                                                 TestCancelSafetyNotifyAbort
+//	Notify.Notified,        nothing to pass on: every waiter     nothing                           TestCancelSafetyNotifyReleasedKeepsNothing
+//	released by             got it
+//	NotifyWaiters
+//	Barrier.Wait, before    its arrival: the round still needs   nothing                           TestCancelSafetyBarrierBeforeTrip
+//	its round completes     n live parties                                                         (and ...Select, ...Timeout, ...Abort)
+//	Barrier.Wait, after     nothing (the others were released)   nothing; it does not count        TestCancelSafetyBarrierAfterTrip
+//	its round completed                                          towards the next round
+//	OnceCell.GetOrInit or   its initialisation (cancelled) and   nothing; the cell stays empty     TestCancelSafetyOnceCellHandOn
+//	GetOrTryInit,           its turn: the next in line runs                                        (and ...Select, ...Timeout, ...Abort)
+//	initialising            its own
+//	OnceCell.GetOrInit or   its place in line                    nothing                           TestCancelSafetyOnceCellWaiterLeaves
+//	Wait, waiting
 package lock

@@ -76,12 +76,9 @@ func (m *Mutex) Unlock() {
 type mutexHeld Mutex
 
 // Poll is ready: the lock is held. It takes a unit of the task's budget
-// first.
+// but does not give way for it (see the package doc).
 func (f *mutexHeld) Poll(cx *async.Context) (struct{}, bool) {
-	if !cx.Proceed() {
-		cx.Waker().Wake()
-		return struct{}{}, false
-	}
+	cx.Proceed() // see "Giving way" in the package doc: never while holding
 	return struct{}{}, true
 }
 
@@ -91,14 +88,13 @@ func (f *mutexHeld) Cancel() { (*Mutex)(f).Unlock() }
 // lockFuture is a Lock, RLock or RwLock.Lock that waits in line (a node).
 type lockFuture node
 
-// Poll is ready once the lock is granted; it takes a unit of the task's
-// budget first.
+// Poll is ready once the lock is granted. Then it takes a unit of the
+// task's budget, but does not give way for it (see the package doc).
 func (f *lockFuture) Poll(cx *async.Context) (struct{}, bool) {
-	if !cx.Proceed() {
-		cx.Waker().Wake()
-		return struct{}{}, false
-	}
 	_, done := (*node)(f).poll(cx.Waker())
+	if done {
+		cx.Proceed()
+	}
 	return struct{}{}, done
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/task"
 )
 
 func TestMutexZeroValue(t *testing.T) {
@@ -262,10 +263,12 @@ func TestMutexDonePollPanics(t *testing.T) {
 	m.Unlock()
 }
 
-// Every future takes a unit of the task's budget before anything else: a
-// task that has spent it gets pending and a wake, and keeps what it was
-// granted for its next poll.
-func TestFuturesTakeBudget(t *testing.T) {
+// TestHoldingFuturesNeverGiveWay checks the rule of "Giving way" in the
+// package doc: a Lock, RLock or Acquire that holds the lock is ready even
+// with the budget spent (a task that yielded holding it would make every
+// other task wait), and takes a unit when there is one, so that the task's
+// next operation gives way.
+func TestHoldingFuturesNeverGiveWay(t *testing.T) {
 	var m Mutex
 	var rw RwLock
 	s := NewSemaphore(1)
@@ -273,6 +276,7 @@ func TestFuturesTakeBudget(t *testing.T) {
 	h.LockBlocking()
 	slow := h.Lock()
 	h.Unlock() // slow is granted, a node
+	var m2 Mutex
 	cases := []struct {
 		name string
 		f    async.Future[struct{}]
@@ -287,15 +291,22 @@ func TestFuturesTakeBudget(t *testing.T) {
 		cx := handCx(&w)
 		for cx.Proceed() {
 		}
-		if _, ok := c.f.Poll(cx); ok {
-			t.Fatalf("%s: ready with no budget left", c.name)
+		if _, ok := c.f.Poll(cx); !ok {
+			t.Fatalf("%s: pending with no budget left, holding the lock", c.name)
 		}
-		if w.count() != 1 {
-			t.Fatalf("%s: woken %d times; want 1, to be polled again", c.name, w.count())
+		if w.count() != 0 {
+			t.Fatalf("%s: woken %d times; want none", c.name, w.count())
 		}
-		mustReady(t, cx, c.f, c.name+" with a fresh budget")
+	}
+	var w tally
+	cx := handCx(&w)
+	before := (*task.Context)(cx).Remaining()
+	mustReady(t, cx, m2.Lock(), "Mutex.Lock with a budget")
+	if after := (*task.Context)(cx).Remaining(); after != before-1 {
+		t.Errorf("Mutex.Lock took %d units of the budget, want 1", before-after)
 	}
 	m.Unlock()
+	m2.Unlock()
 	h.Unlock()
 	rw.RUnlock()
 	s.Release(1)

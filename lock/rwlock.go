@@ -123,12 +123,9 @@ func (rw *RwLock) Unlock() {
 type readHeld RwLock
 
 // Poll is ready: the read lock is held. It takes a unit of the task's
-// budget first.
+// budget but does not give way for it (see the package doc).
 func (f *readHeld) Poll(cx *async.Context) (struct{}, bool) {
-	if !cx.Proceed() {
-		cx.Waker().Wake()
-		return struct{}{}, false
-	}
+	cx.Proceed() // see "Giving way" in the package doc: never while holding
 	return struct{}{}, true
 }
 
@@ -140,12 +137,9 @@ func (f *readHeld) Cancel() { (*RwLock)(f).RUnlock() }
 type writeHeld RwLock
 
 // Poll is ready: the write lock is held. It takes a unit of the task's
-// budget first.
+// budget but does not give way for it (see the package doc).
 func (f *writeHeld) Poll(cx *async.Context) (struct{}, bool) {
-	if !cx.Proceed() {
-		cx.Waker().Wake()
-		return struct{}{}, false
-	}
+	cx.Proceed() // see "Giving way" in the package doc: never while holding
 	return struct{}{}, true
 }
 

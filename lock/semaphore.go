@@ -537,12 +537,10 @@ func checkCount(n int) {
 // field: cancelling it can only mean giving back one permit.
 type onePermit Semaphore
 
-// Poll is ready with nil; it takes a unit of the task's budget first.
+// Poll is ready with nil; it takes a unit of the task's budget but does
+// not give way for it (see the package doc).
 func (f *onePermit) Poll(cx *async.Context) (error, bool) {
-	if !cx.Proceed() {
-		cx.Waker().Wake()
-		return nil, false
-	}
+	cx.Proceed() // never give way while holding
 	return nil, true
 }
 
@@ -570,18 +568,16 @@ func (f *noPermits) Cancel() {}
 // permits (a node, granted).
 type acquireFuture node
 
-// Poll is ready with nil once the permits are granted, or with ErrClosed;
-// it takes a unit of the task's budget first.
+// Poll is ready with nil once the permits are granted, or with ErrClosed.
+// Then it takes a unit of the task's budget, but does not give way for it
+// (see the package doc).
 func (f *acquireFuture) Poll(cx *async.Context) (error, bool) {
-	if !cx.Proceed() {
-		cx.Waker().Wake()
+	st, done := (*node)(f).poll(cx.Waker())
+	if !done {
 		return nil, false
 	}
-	st, done := (*node)(f).poll(cx.Waker())
-	switch {
-	case !done:
-		return nil, false
-	case st == closed:
+	cx.Proceed() // never give way while holding
+	if st == closed {
 		return ErrClosed, true
 	}
 	return nil, true
