@@ -297,7 +297,7 @@ func TestChatCommands(t *testing.T) {
 	b.send(t, "/nick ann")
 	b.expect(t, "* the name ann is taken")
 	b.send(t, "/nick has space")
-	b.expect(t, "* a name is 1 to 32 characters")
+	b.expect(t, "* a name is 1 to 32 letters")
 	b.send(t, "/dance")
 	b.expect(t, "* unknown command /dance")
 	b.send(t, "hello")

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"sync/atomic"
 
 	"github.com/asyncgo/async"
@@ -108,17 +107,15 @@ func (s *server) read(co *async.Co, cl *client) (bye string) {
 		case err != nil: // the client closed, or the connection failed
 			return ""
 		}
-		switch cmd, arg, _ := strings.Cut(string(line), " "); cmd {
-		case "/quit":
+		switch c := parse(line); c.kind {
+		case quit:
 			return "goodbye"
-		case "/nick":
-			s.rename(co, cl, strings.TrimSpace(arg))
+		case nick:
+			s.rename(co, cl, c.arg)
+		case unknown:
+			cl.write(co, s, "* unknown command "+c.arg+": try /nick NAME or /quit\n")
 		default:
-			if strings.HasPrefix(cmd, "/") {
-				cl.write(co, s, "* unknown command "+cmd+": try /nick NAME or /quit\n")
-				continue
-			}
-			s.room.Send(message{from: cl.id, line: cl.name + ": " + string(line) + "\n"})
+			s.room.Send(message{from: cl.id, line: cl.name + ": " + c.arg + "\n"})
 		}
 	}
 }
@@ -140,8 +137,8 @@ func readLine(co *async.Co, cl *client, lines *aio.LineReader, cfg config) ([]by
 // rename gives the client a new name if it is valid and free.
 func (s *server) rename(co *async.Co, cl *client, name string) {
 	switch {
-	case name == "" || len(name) > 32 || strings.ContainsAny(name, " \t*:/"):
-		cl.write(co, s, "* a name is 1 to 32 characters, without spaces, '*', ':' or '/'\n")
+	case !validName(name):
+		cl.write(co, s, "* a name is 1 to 32 letters, digits, '-', '_' or '.'\n")
 	case name == cl.name:
 	case !s.claim(name):
 		cl.write(co, s, "* the name "+name+" is taken\n")
