@@ -131,8 +131,10 @@
 // implementation's verdict against the targets: an uncontended
 // lock at most 2× sync.Mutex, every contended shape at most the goroutine
 // equivalent's ns/op, and no allocation per operation. GOMAXPROCS is
-// -workers (default 2) for the whole run. Allocations per operation count
-// the whole run, setup included, so small -n values show a few.
+// -workers (default 2) for the whole run. Allocations per operation leave
+// out the setup (the executor, the tasks, the channels): before the
+// rounds, each shape runs once at a tenth of its size and once at full
+// size, and the allocations that do not grow with the size are the setup's.
 //
 // Exit status is 2 for a bad command line, 1 if a benchmark failed.
 package main
