@@ -1,6 +1,9 @@
 package broadcast
 
-import "github.com/asyncgo/async"
+import (
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
+)
 
 // Receiver is one subscriber's end of a channel: it sees every value sent
 // after it subscribed, in order, unless it falls behind by more than the
@@ -12,7 +15,7 @@ type Receiver[T any] struct {
 	closed  bool   // guarded by c.mu
 	w       waiter // guarded by c.mu
 	recv    RecvFuture[T]
-	blocker blockingWaker // RecvBlocking's waker, made on first use
+	blocker park.Waker // RecvBlocking's waker, made on first use
 }
 
 func newReceiver[T any](c *channel[T], next uint64) *Receiver[T] {
@@ -50,14 +53,14 @@ func (r *Receiver[T]) TryRecv() (T, error) {
 // the executor, and with it the tasks that were to send.
 func (r *Receiver[T]) RecvBlocking() (T, error) {
 	if r.blocker == nil {
-		r.blocker = newBlockingWaker()
+		r.blocker = park.New()
 	}
 	for {
 		v, missed, res := r.c.recv(r, r.blocker)
 		if res != gotEmpty {
 			return v, resultErr(missed, res)
 		}
-		r.blocker.wait()
+		r.blocker.Wait()
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/park"
 	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 )
@@ -341,13 +342,13 @@ func TestStressBroadcastCancelAndChurn(t *testing.T) {
 		}
 		wg.Go(func() {
 			defer rx.Close()
-			w := newBlockingWaker()
+			w := park.New()
 			cx := handContext(w)
 			for n := 0; ; n++ {
 				testfut.ResetBudget(cx)
 				r, ok := rx.Recv().Poll(cx)
 				for !ok && n%3 != 0 {
-					w.wait()
+					w.Wait()
 					testfut.ResetBudget(cx)
 					r, ok = rx.Recv().Poll(cx)
 				}

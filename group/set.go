@@ -77,7 +77,7 @@ func (s *Set[T]) NextBlocking() (T, error) {
 		if done {
 			return v, err
 		}
-		b.wake.wait()
+		b.wake.Wait()
 	}
 }
 
@@ -147,7 +147,7 @@ func waitBlocking[T any](c *core[T]) error {
 	b := newBlocker()
 	var first error
 	for !c.drain(&b.w, b.wake, &first) {
-		b.wake.wait()
+		b.wake.Wait()
 	}
 	return first
 }

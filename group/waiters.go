@@ -1,6 +1,9 @@
 package group
 
-import "github.com/asyncgo/async"
+import (
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
+)
 
 // waiter is a future (Next, Wait, Shutdown) or a blocked goroutine waiting
 // for a task of the set to finish, or for the set to become empty. It is
@@ -60,27 +63,10 @@ func (l *waiterList) popFront() async.Waker {
 	return waker
 }
 
-// blockingWaker is the waker of a goroutine blocked in NextBlocking or
-// WaitBlocking: a channel of one slot used as a semaphore. Wake never
-// blocks, and a wake that comes before the goroutine sleeps stays in the
-// slot, so none is lost; a stale one only costs the goroutine a look.
-type blockingWaker chan struct{}
-
-// Wake releases the goroutine blocked in wait, or the next one to call it.
-func (w blockingWaker) Wake() {
-	select {
-	case w <- struct{}{}:
-	default: // a wake is already pending
-	}
-}
-
-// wait blocks until Wake has been called since the last wait.
-func (w blockingWaker) wait() { <-w }
-
 // blocker is what a blocked goroutine waits with.
 type blocker struct {
 	w    waiter
-	wake blockingWaker
+	wake park.Waker
 }
 
-func newBlocker() *blocker { return &blocker{wake: make(blockingWaker, 1)} }
+func newBlocker() *blocker { return &blocker{wake: park.New()} }

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
 )
 
 // Barrier lets a fixed number of tasks (or goroutines) wait for each
@@ -65,14 +66,14 @@ func (b *Barrier) Wait() *BarrierWait {
 func (b *Barrier) WaitBlocking() bool {
 	f := b.Wait()
 	if f.blocker == nil {
-		f.blocker = newBlockingWaker() // kept with the spare for the next call
+		f.blocker = park.New() // kept with the spare for the next call
 	}
 	bw := f.blocker
 	for {
 		if leader, ok := b.poll(f, bw); ok {
 			return leader
 		}
-		bw.wait()
+		bw.Wait()
 	}
 }
 
@@ -164,7 +165,7 @@ type BarrierWait struct {
 	b       *Barrier // nil while it is a spare
 	w       waiter   // guarded by b.mu
 	round   uint64   // the round it arrived in; guarded by b.mu
-	blocker blockingWaker
+	blocker park.Waker
 }
 
 // Poll arrives at the barrier at the first poll, and is ready once the

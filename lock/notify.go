@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
 )
 
 // Notify wakes tasks and goroutines that wait for an event which carries
@@ -193,7 +194,7 @@ type Notified struct {
 	n       *Notify // nil while it is a spare
 	w       waiter  // guarded by n.mu
 	calls   uint64  // n.calls when it was made
-	blocker blockingWaker
+	blocker park.Waker
 }
 
 // Poll is ready if this future was notified, and otherwise waits in the
@@ -233,11 +234,11 @@ func (f *Notified) WaitBlocking() {
 		panic("lock: Notified waited for after it was ready or cancelled")
 	}
 	if f.blocker == nil {
-		f.blocker = newBlockingWaker() // kept with the spare for the next call
+		f.blocker = park.New() // kept with the spare for the next call
 	}
 	bw := f.blocker
 	for !n.poll(f, bw) {
-		bw.wait()
+		bw.Wait()
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
 )
 
 // ErrAlreadySet is what OnceCell.Set returns when the cell already holds
@@ -147,9 +148,9 @@ func (c *OnceCell[T]) WaitBlocking() T {
 		return c.value
 	}
 	o := &cellOp[T]{c: c}
-	bw := newBlockingWaker()
+	bw := park.New()
 	for c.enter(o, bw) != cellSet {
-		bw.wait()
+		bw.Wait()
 	}
 	return c.value
 }

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
 )
 
 // This file holds the semaphore every primitive of the package is built on
@@ -82,11 +83,11 @@ type sem struct {
 // and at random under the race detector), so the steady state allocates
 // nothing, measurably.
 type node struct {
-	waiter                  // guarded by s.mu
-	s         *sem          // immutable
-	cap       int64         // the primitive's capacity; immutable
-	nextSpare *node         // the next spare, while this one is spare
-	park      blockingWaker // made for the first blocking wait, then kept
+	waiter               // guarded by s.mu
+	s         *sem       // immutable
+	cap       int64      // the primitive's capacity; immutable
+	nextSpare *node      // the next spare, while this one is spare
+	blocker   park.Waker // made for the first blocking wait, then kept
 }
 
 // joined says how join ended.
@@ -116,7 +117,7 @@ func (s *sem) tryAcquire(n, cap int64) bool {
 // are free and nobody waits, and otherwise queues a node wanting n. If
 // keep is set, the acquired permits are held by a granted node, which it
 // returns, rather than by the caller. A blocking call passes blocking, so
-// that the node's waker is its blockingWaker; a future's node is queued
+// that the node's waker is its park.Waker; a future's node is queued
 // without a waker, which its first poll stores.
 func (s *sem) join(n, cap int64, keep, blocking bool) (*node, joined) {
 	s.mu.Lock()
@@ -148,10 +149,10 @@ func (s *sem) join(n, cap int64, keep, blocking bool) (*node, joined) {
 	nd.want = n
 	var waker async.Waker
 	if blocking {
-		if nd.park == nil {
-			nd.park = newBlockingWaker()
+		if nd.blocker == nil {
+			nd.blocker = park.New()
 		}
-		waker = nd.park
+		waker = nd.blocker
 	}
 	s.waiters.pushBack(&nd.waiter, waker)
 	// If the list was empty, this node is its front: it starts collecting
@@ -353,7 +354,7 @@ func (nd *node) cancel() {
 func (nd *node) wait() waitState {
 	s := nd.s
 	for {
-		nd.park.wait()
+		nd.blocker.Wait()
 		s.mu.Lock()
 		if st := nd.state; st == granted || st == closed {
 			s.recycleLocked(nd)

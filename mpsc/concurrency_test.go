@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
 	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 )
@@ -198,7 +199,7 @@ func TestRaceCancelAndGrant(t *testing.T) {
 		s := tx.Clone()
 		wg.Go(func() {
 			defer s.Close()
-			w := newBlockingWaker()
+			w := park.New()
 			cx := handContext(w)
 			for i := range perSender {
 				v := g*perSender + i
@@ -210,7 +211,7 @@ func TestRaceCancelAndGrant(t *testing.T) {
 						f.Cancel() // before any grant, most likely
 						continue
 					}
-					w.wait()
+					w.Wait()
 					if i%3 == 1 {
 						if f.granted() {
 							grantsCancelled.Add(1)
@@ -221,7 +222,7 @@ func TestRaceCancelAndGrant(t *testing.T) {
 					for !ok {
 						testfut.ResetBudget(cx)
 						if err, ok = f.Poll(cx); !ok {
-							w.wait()
+							w.Wait()
 						}
 					}
 				}

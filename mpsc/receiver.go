@@ -1,13 +1,16 @@
 package mpsc
 
-import "github.com/asyncgo/async"
+import (
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
+)
 
 // Receiver is the receiving end of a channel. There is one, and it is one
 // owner's: its methods are not for concurrent use, except Len and Close.
 type Receiver[T any] struct {
 	c       *channel[T]
 	recv    RecvFuture[T]
-	blocker blockingWaker // RecvBlocking's waker, made on first use
+	blocker park.Waker // RecvBlocking's waker, made on first use
 }
 
 func newReceiver[T any](c *channel[T]) *Receiver[T] {
@@ -47,7 +50,7 @@ func (r *Receiver[T]) TryRecv() (T, error) {
 // the tasks that were to send.
 func (r *Receiver[T]) RecvBlocking() (T, error) {
 	if r.blocker == nil {
-		r.blocker = newBlockingWaker()
+		r.blocker = park.New()
 	}
 	for {
 		v, res := r.c.recv(r.blocker)
@@ -57,7 +60,7 @@ func (r *Receiver[T]) RecvBlocking() (T, error) {
 		case gotClosed:
 			return v, ErrClosed
 		}
-		r.blocker.wait()
+		r.blocker.Wait()
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
 )
 
 // Sender is a handle for sending on a bounded channel. Each producer has a
@@ -73,12 +74,12 @@ func (s *Sender[T]) SendBlocking(v T) error {
 	}
 	// Full: wait in the queue like a task, woken through a semaphore. The
 	// waiter is this call's own, so concurrent calls do not share it.
-	w, wake := new(waiter), newBlockingWaker()
+	w, wake := new(waiter), park.New()
 	for {
 		if err, done := s.c.send(&s.closed, w, v, wake); done {
 			return err
 		}
-		wake.wait()
+		wake.Wait()
 	}
 }
 

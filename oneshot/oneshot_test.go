@@ -8,6 +8,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/park"
 	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/timer"
 )
@@ -389,14 +390,14 @@ func TestRaceCancelAndClosed(t *testing.T) {
 		tx, rx := New[int]()
 		var wg sync.WaitGroup
 		wg.Go(rx.Cancel)
-		w := newBlockingWaker()
+		w := park.New()
 		closed := tx.Closed()
 		cx := handContext(w)
 		for {
 			if _, ok := closed.Poll(cx); ok {
 				break
 			}
-			w.wait()
+			w.Wait()
 		}
 		wg.Wait()
 	}

@@ -1,6 +1,9 @@
 package oneshot
 
-import "github.com/asyncgo/async"
+import (
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
+)
 
 // Poll returns the value once it is sent, or ErrSenderGone once the sender
 // closed without sending; until then it stores cx's waker for Send to wake.
@@ -57,12 +60,12 @@ func (r *Receiver[T]) Wait() (T, error) {
 	if res, ok := c.finished(c.state.Load()); ok {
 		return res.Get() // no need for a waker
 	}
-	w := newBlockingWaker()
+	w := park.New()
 	for {
 		if res, ok := c.poll(w); ok {
 			return res.Get()
 		}
-		w.wait()
+		w.Wait()
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
 )
 
 // Stream is a registration for incoming signals and the stream of those
@@ -25,7 +26,7 @@ type Stream struct {
 	stopped bool        // guarded by mu
 
 	recv    RecvFuture
-	blocker blockingWaker // RecvBlocking's waker, made on first use
+	blocker park.Waker // RecvBlocking's waker, made on first use
 }
 
 // Notify registers for the signals sigs (every incoming signal if none is
@@ -98,14 +99,14 @@ func (s *Stream) Recv() *RecvFuture { return &s.recv }
 // future's Poll, and not while a Recv is pending.
 func (s *Stream) RecvBlocking() (os.Signal, error) {
 	if s.blocker == nil {
-		s.blocker = newBlockingWaker()
+		s.blocker = park.New()
 	}
 	for {
 		sig, ok, err := s.take(s.blocker)
 		if ok {
 			return sig, err
 		}
-		s.blocker.wait()
+		s.blocker.Wait()
 	}
 }
 

@@ -1,6 +1,9 @@
 package watch
 
-import "github.com/asyncgo/async"
+import (
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
+)
 
 // Receiver watches the value of a channel. It remembers the version of
 // the last value it saw, which decides what Changed waits for. It is one
@@ -13,7 +16,7 @@ type Receiver[T any] struct {
 	closed  bool   // guarded by c.mu
 	w       waiter // guarded by c.mu
 	changed ChangedFuture[T]
-	blocker blockingWaker // ChangedBlocking's waker, made on first use
+	blocker park.Waker // ChangedBlocking's waker, made on first use
 }
 
 func newReceiver[T any](c *channel[T], seen uint64) *Receiver[T] {
@@ -63,7 +66,7 @@ func (r *Receiver[T]) Changed() *ChangedFuture[T] { return &r.changed }
 // were to send.
 func (r *Receiver[T]) ChangedBlocking() error {
 	if r.blocker == nil {
-		r.blocker = newBlockingWaker()
+		r.blocker = park.New()
 	}
 	for {
 		switch r.c.changed(r, r.blocker) {
@@ -72,7 +75,7 @@ func (r *Receiver[T]) ChangedBlocking() error {
 		case gotClosed:
 			return ErrClosed
 		}
-		r.blocker.wait()
+		r.blocker.Wait()
 	}
 }
 

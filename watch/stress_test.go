@@ -9,6 +9,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/internal/park"
 	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
 )
@@ -352,13 +353,13 @@ func TestStressWatchSwapAndChurn(t *testing.T) {
 		wg.Go(func() {
 			defer rx.Close()
 			o := &perSenderOrder{}
-			w := newBlockingWaker()
+			w := park.New()
 			cx := handContext(w)
 			for n := 0; ; n++ {
 				testfut.ResetBudget(cx)
 				err, ok := rx.Changed().Poll(cx)
 				for !ok && n%3 != 0 {
-					w.wait()
+					w.Wait()
 					testfut.ResetBudget(cx)
 					err, ok = rx.Changed().Poll(cx)
 				}
