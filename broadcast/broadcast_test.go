@@ -8,6 +8,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
+	"github.com/asyncgo/async/internal/waitq"
 )
 
 // tryRecv fails the test unless TryRecv returns want.
@@ -304,7 +305,7 @@ func (w *lockCheckWaker) Wake() {
 // a receiver that takes the value inside its wake and waits again for the
 // next is not woken again by the same send.
 func TestFanOutWakesEachOnce(t *testing.T) {
-	const n = 3*wakeBatch + 5
+	const n = 3*waitq.BatchSize + 5
 	tx, first := New[int](4)
 	rxs := []*Receiver[int]{first}
 	for len(rxs) < n {
@@ -341,7 +342,7 @@ func TestFanOutWakesEachOnce(t *testing.T) {
 			t.Errorf("receiver %d: woken %d times, got %d values; want 1, 1", i, w.wakes, got[i])
 		}
 	}
-	if k := first.c.waiters.n; k != n {
+	if k := first.c.waiters.Len(); k != n {
 		t.Errorf("%d receivers wait for the next value; want %d", k, n)
 	}
 	tx.Close()

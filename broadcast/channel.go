@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/waitq"
 )
 
 // channel is the state the handles share: a ring of capacity slots that
@@ -94,14 +95,14 @@ func (c *channel[T]) send(closed *atomic.Bool, v T) (int, error) {
 // # Waking a crowd
 //
 // One send may have to wake a hundred receivers, and must call none of
-// their wakers under the lock, nor allocate a list of them. So it takes
-// the wakers out in batches: under the lock, it unlinks up to wakeBatch
-// waiters from the front of the list into an array on its stack; it
-// unlocks and wakes them; and it locks again for the next batch, until a
-// batch comes out short. Every step of the list happens under the lock,
-// so a receiver that cancels its wait, closes, or is polled again while a
-// send is halfway through its batches simply finds itself linked or not,
-// as with any other change to the list, and no waiter is ever woken by a
+// their wakers under the lock, nor allocate a list of them. So
+// waitq.WakeBelowUnlock takes the wakers out in batches: under the lock
+// it unlinks up to waitq.BatchSize waiters from the front of the list
+// into an array on its stack; it unlocks and wakes them; and it locks
+// again for the next batch, until a batch comes out short. A receiver
+// that cancels its wait, closes, or is polled again while a send is
+// halfway through its batches simply finds itself linked or not, as with
+// any other change to the list, and no waiter is ever woken by a
 // goroutine that might still follow its links. (The other way, detaching
 // the whole list in one step and walking it after unlocking, needs a
 // protocol to keep a cancelled waiter from being reused while the walker
@@ -109,23 +110,12 @@ func (c *channel[T]) send(closed *atomic.Bool, v T) (int, error) {
 //
 // limit keeps one send from waking waiters it did not make ready: a
 // waiter joins the list with the tail of that moment, so the waiters for
-// the values sent up to now (pos < limit) are a prefix of the list, and
+// the values sent up to now (position < limit) are a prefix of the list, and
 // a receiver that already took the new value and waits again for the next
 // one is behind that prefix. A fan-out to n receivers thus takes the lock
-// 1 + n/wakeBatch times, and a send that wakes nobody once.
+// 1 + n/waitq.BatchSize times, and a send that wakes nobody once.
 func (c *channel[T]) wakeUnlock(limit uint64) {
-	var batch [wakeBatch]async.Waker
-	for {
-		n := c.waiters.takeReady(&batch, limit)
-		c.mu.Unlock()
-		for _, w := range batch[:n] {
-			w.Wake()
-		}
-		if n < wakeBatch {
-			return
-		}
-		c.mu.Lock()
-	}
+	waitq.WakeBelowUnlock(&c.mu, &c.waiters, limit)
 }
 
 // recvResult is what a receive found.
@@ -149,17 +139,18 @@ func (c *channel[T]) recv(r *Receiver[T], waker async.Waker) (v T, missed uint64
 	if r.next == c.tail {
 		switch {
 		case c.closed:
-			c.waiters.leave(&r.w)
+			c.waiters.Leave(&r.w)
 			return v, 0, gotClosed
 		case waker == nil:
-		case r.w.queued:
-			r.w.waker = waker // polled again: keep the newest waker
+		case c.waiters.Contains(&r.w):
+			r.w.SetWaker(waker) // polled again: keep the newest waker
 		default:
-			c.waiters.pushBack(&r.w, waker, r.next)
+			r.w.Data = r.next
+			c.waiters.PushBack(&r.w, waker)
 		}
 		return v, 0, gotEmpty
 	}
-	c.waiters.leave(&r.w)
+	c.waiters.Leave(&r.w)
 	if oldest := c.oldest(); r.next < oldest {
 		// Overwritten: skip to the oldest value held. The slots skipped
 		// were counted out of their readers when they were overwritten.
@@ -175,7 +166,7 @@ func (c *channel[T]) recv(r *Receiver[T], waker async.Waker) (v T, missed uint64
 // cancelRecv takes r's waiter out of the list, if it is there.
 func (c *channel[T]) cancelRecv(r *Receiver[T]) {
 	c.mu.Lock()
-	c.waiters.leave(&r.w)
+	c.waiters.Leave(&r.w)
 	c.mu.Unlock()
 }
 
@@ -201,7 +192,7 @@ func (c *channel[T]) unsubscribe(r *Receiver[T]) {
 	for p := max(r.next, c.oldest()); p < c.tail; p++ {
 		c.release(p)
 	}
-	waker := c.waiters.leave(&r.w)
+	waker := c.waiters.Leave(&r.w)
 	c.mu.Unlock()
 	if waker != nil {
 		waker.Wake()

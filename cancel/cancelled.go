@@ -48,17 +48,15 @@ func (f *CancelledFuture) wait(waker async.Waker) bool {
 	if t.cancelled.Load() {
 		// Cancel may not have reached our hook yet: take it out, so that
 		// nothing refers to f once it is ready.
-		if f.h.listed {
-			t.hooks.remove(&f.h)
-		}
+		t.hooks.Leave(&f.h)
 		t.mu.Unlock()
 		f.waiting = false
 		return true
 	}
-	if f.h.listed {
-		f.h.w = waker
+	if t.hooks.Contains(&f.h) {
+		f.h.SetWaker(waker)
 	} else {
-		t.hooks.pushBack(&f.h, waker)
+		t.hooks.PushBack(&f.h, waker)
 	}
 	t.mu.Unlock()
 	f.waiting = true
@@ -74,8 +72,6 @@ func (f *CancelledFuture) Cancel() {
 	f.waiting = false
 	t := f.t
 	t.mu.Lock()
-	if f.h.listed {
-		t.hooks.remove(&f.h)
-	}
+	t.hooks.Leave(&f.h)
 	t.mu.Unlock()
 }

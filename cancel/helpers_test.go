@@ -17,7 +17,7 @@ import (
 func (t *Token) hooksLen() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.hooks.n
+	return t.hooks.Len()
 }
 
 // checkEmpty fails the test unless nothing is left in t's list.

@@ -64,7 +64,7 @@ func (t *Token) Child() *Token {
 		c.cancelled.Store(true)
 		return c
 	}
-	t.hooks.pushBack(&c.entry, (*childLink)(c))
+	t.hooks.PushBack(&c.entry, (*childLink)(c))
 	t.mu.Unlock()
 	return c
 }
@@ -128,7 +128,7 @@ func (t *Token) runHooks() {
 	}()
 	for {
 		t.mu.Lock()
-		w := t.hooks.popFront()
+		_, w := t.hooks.PopFront()
 		t.mu.Unlock()
 		if w == nil {
 			emptied = true
@@ -146,9 +146,7 @@ func (t *Token) leaveParent() {
 		return
 	}
 	p.mu.Lock()
-	if t.entry.listed {
-		p.hooks.remove(&t.entry)
-	}
+	p.hooks.Leave(&t.entry)
 	p.mu.Unlock()
 }
 
@@ -184,15 +182,15 @@ func (t *Token) AfterFunc(f func()) (stop func() bool) {
 		f()
 		return func() bool { return false }
 	}
-	t.hooks.pushBack(h, async.WakerFunc(f))
+	t.hooks.PushBack(h, async.WakerFunc(f))
 	t.mu.Unlock()
 	return func() bool {
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		if !h.listed {
+		if !t.hooks.Contains(h) {
 			return false
 		}
-		t.hooks.remove(h)
+		t.hooks.Remove(h)
 		return true
 	}
 }

@@ -152,7 +152,8 @@ func (c *core[T]) finish(e *entry[T], v T, err error) {
 	var w async.Waker
 	rest := 0
 	if wake {
-		w, rest = c.waiters.popFront(), c.waiters.n
+		_, w = c.waiters.PopFront()
+		rest = c.waiters.Len()
 	}
 	c.mu.Unlock()
 	if abortRest {
@@ -183,7 +184,7 @@ func (c *core[T]) wake(w async.Waker, rest int) {
 	}
 	for ; rest > 0; rest-- {
 		c.mu.Lock()
-		w := c.waiters.popFront()
+		_, w := c.waiters.PopFront()
 		c.mu.Unlock()
 		if w == nil {
 			return
@@ -225,17 +226,17 @@ func (c *core[T]) recycle(e *entry[T]) {
 // waitLocked queues w with waker, or, if a spurious poll finds it queued
 // already, keeps the newest waker. Call with mu held.
 func (c *core[T]) waitLocked(w *waiter, waker async.Waker) {
-	if w.queued {
-		w.waker = waker
+	if c.waiters.Contains(w) {
+		w.SetWaker(waker)
 		return
 	}
-	c.waiters.pushBack(w, waker)
+	c.waiters.PushBack(w, waker)
 }
 
 // leaveLocked unqueues w if it is queued. Call with mu held.
 func (c *core[T]) leaveLocked(w *waiter) {
-	if w.queued {
-		c.waiters.remove(w)
+	if c.waiters.Contains(w) {
+		c.waiters.Remove(w)
 	}
 }
 
@@ -254,7 +255,8 @@ func (c *core[T]) emptiedLocked() (async.Waker, int) {
 	if c.n != 0 {
 		return nil, 0
 	}
-	return c.waiters.popFront(), c.waiters.n
+	_, w := c.waiters.PopFront()
+	return w, c.waiters.Len()
 }
 
 // next takes the result of the oldest finished task. If none has finished

@@ -72,7 +72,7 @@ func (f *panicFuture) Cancel()                         { f.cancels++ }
 func (c *core[T]) waiting() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.waiters.n
+	return c.waiters.Len()
 }
 
 // isClosed reports whether c was closed (or a group failed).
@@ -87,8 +87,8 @@ func checkIdle[T any](t *testing.T, c *core[T]) {
 	t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.n != 0 || c.live.n != 0 || c.aborting.n != 0 || c.readyHead != nil || c.waiters.n != 0 {
+	if c.n != 0 || c.live.n != 0 || c.aborting.n != 0 || c.readyHead != nil || c.waiters.Len() != 0 {
 		t.Errorf("core not idle: %d tasks, %d live, %d aborting, ready %v, %d waiters",
-			c.n, c.live.n, c.aborting.n, c.readyHead != nil, c.waiters.n)
+			c.n, c.live.n, c.aborting.n, c.readyHead != nil, c.waiters.Len())
 	}
 }

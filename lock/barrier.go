@@ -5,6 +5,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/park"
+	"github.com/asyncgo/async/internal/waitq"
 )
 
 // Barrier lets a fixed number of tasks (or goroutines) wait for each
@@ -82,12 +83,12 @@ func (b *Barrier) WaitBlocking() bool {
 // touch it after ok.
 func (b *Barrier) poll(f *BarrierWait, waker async.Waker) (leader, ok bool) {
 	b.mu.Lock()
-	switch f.w.state {
+	switch f.w.Data.state {
 	case granted:
 		// Woken by the leader of its round.
 	case queued:
 		if f.round == b.round {
-			f.w.waker = waker // a spurious poll: keep the newest waker
+			f.w.SetWaker(waker) // a spurious poll: keep the newest waker
 			b.mu.Unlock()
 			return false, false
 		}
@@ -116,17 +117,17 @@ func (b *Barrier) poll(f *BarrierWait, waker async.Waker) (leader, ok bool) {
 // a time after unlocking. The waiters it takes out are granted: their
 // next poll is ready.
 func (b *Barrier) wakeReleased() {
-	var batch wakeBatch
+	var batch waitq.Batch
 	for {
 		b.mu.Lock()
-		for !batch.full() && !b.releasing.empty() {
+		for !batch.Full() && !b.releasing.empty() {
 			w, waker := b.releasing.popFront()
-			w.state = granted
-			batch.add(waker)
+			w.Data.state = granted
+			batch.Add(waker)
 		}
 		more := !b.releasing.empty()
 		b.mu.Unlock()
-		batch.wake()
+		batch.Wake()
 		if !more {
 			return
 		}
@@ -137,7 +138,7 @@ func (b *Barrier) wakeReleased() {
 // released one is dropped.
 func (b *Barrier) cancel(f *BarrierWait) {
 	b.mu.Lock()
-	if f.w.state == queued {
+	if f.w.Data.state == queued {
 		if f.round == b.round {
 			b.waiters.remove(&f.w)
 		} else {
@@ -151,7 +152,7 @@ func (b *Barrier) cancel(f *BarrierWait) {
 // recycleLocked makes f idle and keeps it for a later Wait. Call with b.mu
 // held, as the last touch of f.
 func (b *Barrier) recycleLocked(f *BarrierWait) {
-	f.w.state = idle
+	f.w.Data.state = idle
 	f.b = nil
 	b.spares.put(f)
 }

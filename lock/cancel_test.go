@@ -93,7 +93,7 @@ func hasWaker(f any) bool {
 	nd := asNode(f)
 	nd.s.mu.Lock()
 	defer nd.s.mu.Unlock()
-	return nd.waker != nil
+	return nd.Waker() != nil
 }
 
 // queuedHand cancels a queued victim by hand: the follower is woken only

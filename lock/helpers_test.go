@@ -86,7 +86,7 @@ func stateOf(f any) waitState {
 	}
 	nd.s.mu.Lock()
 	defer nd.s.mu.Unlock()
-	return nd.state
+	return nd.Data.state
 }
 
 // run runs f on a new executor of x's kind, with opts, and fails the test

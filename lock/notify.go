@@ -5,6 +5,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/park"
+	"github.com/asyncgo/async/internal/waitq"
 )
 
 // Notify wakes tasks and goroutines that wait for an event which carries
@@ -84,7 +85,7 @@ func (n *Notify) notifyOneLocked() async.Waker {
 		n.permit = true
 		return nil
 	}
-	w.state = granted
+	w.Data.state = granted
 	return waker
 }
 
@@ -108,16 +109,16 @@ func (n *Notify) NotifyWaiters() {
 // a time after unlocking. The waiters it takes out are idle with a stale
 // calls count, which their next poll reads as ready.
 func (n *Notify) wakeReleased() {
-	var b wakeBatch
+	var b waitq.Batch
 	for {
 		n.mu.Lock()
-		for !b.full() && !n.releasing.empty() {
+		for !b.Full() && !n.releasing.empty() {
 			_, waker := n.releasing.popFront()
-			b.add(waker)
+			b.Add(waker)
 		}
 		more := !n.releasing.empty()
 		n.mu.Unlock()
-		b.wake()
+		b.Wake()
 		if !more {
 			return
 		}
@@ -130,16 +131,16 @@ func (n *Notify) wakeReleased() {
 func (n *Notify) poll(f *Notified, waker async.Waker) bool {
 	n.mu.Lock()
 	switch {
-	case f.w.state == granted:
+	case f.w.Data.state == granted:
 		// NotifyOne chose f.
 	case f.calls != n.calls:
 		// NotifyWaiters was called since f was made. If it is still in
 		// the releasing list, it leaves it before its turn to be woken.
-		if f.w.state == queued {
+		if f.w.Data.state == queued {
 			n.releasing.remove(&f.w)
 		}
-	case f.w.state == queued:
-		f.w.waker = waker // a spurious poll: keep the newest waker
+	case f.w.Data.state == queued:
+		f.w.SetWaker(waker) // a spurious poll: keep the newest waker
 		n.mu.Unlock()
 		return false
 	case n.permit:
@@ -163,11 +164,11 @@ func (n *Notify) cancel(f *Notified) {
 	n.mu.Lock()
 	var waker async.Waker
 	switch {
-	case f.w.state == granted:
+	case f.w.Data.state == granted:
 		waker = n.notifyOneLocked()
-	case f.w.state == queued && f.calls != n.calls:
+	case f.w.Data.state == queued && f.calls != n.calls:
 		n.releasing.remove(&f.w)
-	case f.w.state == queued:
+	case f.w.Data.state == queued:
 		n.waiters.remove(&f.w)
 	}
 	n.recycleLocked(f)
@@ -180,7 +181,7 @@ func (n *Notify) cancel(f *Notified) {
 // recycleLocked makes f idle and keeps it for a later Notified. Call with
 // n.mu held, as the last touch of f.
 func (n *Notify) recycleLocked(f *Notified) {
-	f.w.state = idle
+	f.w.Data.state = idle
 	f.n = nil
 	n.spares.put(f)
 }
@@ -257,20 +258,7 @@ func (f *Notified) Cancel() {
 
 // spliceWaiters moves every waiter of src to the back of dst, in order,
 // leaving src empty.
-func spliceWaiters(dst, src *waitList) {
-	if src.head == nil {
-		return
-	}
-	if dst.tail == nil {
-		dst.head = src.head
-	} else {
-		dst.tail.next = src.head
-		src.head.prev = dst.tail
-	}
-	dst.tail = src.tail
-	dst.n += src.n
-	*src = waitList{}
-}
+func spliceWaiters(dst, src *waitList) { src.q.MoveTo(&dst.q) }
 
 // recycleBin keeps the futures of a primitive that are done, for reuse.
 //

@@ -10,6 +10,7 @@ import (
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
+	"github.com/asyncgo/async/internal/waitq"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -80,7 +81,7 @@ func TestNotifyKeepsNewestWaker(t *testing.T) {
 // made before the call but not yet polled; it stores no permit.
 func TestNotifyWaitersReleasesAll(t *testing.T) {
 	var n Notify
-	const polled = 3 * wakeBatchSize / 2 // more than one batch of wakes
+	const polled = 3 * waitq.BatchSize / 2 // more than one batch of wakes
 	ws := make([]*testfut.Waker, polled)
 	fs := make([]*Notified, polled)
 	for i := range fs {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/park"
+	"github.com/asyncgo/async/internal/waitq"
 )
 
 // ErrAlreadySet is what OnceCell.Set returns when the cell already holds
@@ -171,10 +172,10 @@ func (c *OnceCell[T]) storeLocked(v T) {
 // done is set, and each waiter taken out is idle: its next poll finds
 // the value.
 func (c *OnceCell[T]) wakeAll() {
-	var b wakeBatch
+	var b waitq.Batch
 	for {
 		c.mu.Lock()
-		for !b.full() {
+		for !b.Full() {
 			w, waker := c.initers.popFront()
 			if w == nil {
 				w, waker = c.watchers.popFront()
@@ -182,11 +183,11 @@ func (c *OnceCell[T]) wakeAll() {
 			if w == nil {
 				break
 			}
-			b.add(waker)
+			b.Add(waker)
 		}
 		more := !c.initers.empty() || !c.watchers.empty()
 		c.mu.Unlock()
-		b.wake()
+		b.Wake()
 		if !more {
 			return
 		}
@@ -209,19 +210,19 @@ func (c *OnceCell[T]) enter(o *cellOp[T], waker async.Waker) cellStep {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.done.Load() {
-		if o.w.state == queued {
+		if o.w.Data.state == queued {
 			c.listOf(o).remove(&o.w)
 		}
-		o.w.state = idle
+		o.w.Data.state = idle
 		return cellSet
 	}
 	switch {
-	case o.w.state == queued:
-		o.w.waker = waker // a spurious poll: keep the newest waker
+	case o.w.Data.state == queued:
+		o.w.SetWaker(waker) // a spurious poll: keep the newest waker
 		return cellWait
-	case o.w.state == granted:
+	case o.w.Data.state == granted:
 		// An initialiser before o gave up and handed o the turn.
-		o.w.state = idle
+		o.w.Data.state = idle
 		c.initWaker = waker
 		return cellInit
 	case o.canInit() && !c.busy:
@@ -273,11 +274,11 @@ func (c *OnceCell[T]) finish(r async.Result[T]) async.Result[T] {
 func (c *OnceCell[T]) leave(o *cellOp[T]) {
 	c.mu.Lock()
 	var waker async.Waker
-	switch o.w.state {
+	switch o.w.Data.state {
 	case queued:
 		c.listOf(o).remove(&o.w)
 	case granted:
-		o.w.state = idle
+		o.w.Data.state = idle
 		waker = c.passLocked()
 	}
 	c.mu.Unlock()
@@ -311,7 +312,7 @@ func (c *OnceCell[T]) passLocked() async.Waker {
 		c.busy = false
 		return nil
 	}
-	w.state = granted
+	w.Data.state = granted
 	return waker
 }
 

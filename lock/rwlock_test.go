@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/waitq"
 )
 
 func TestRwLockZeroValue(t *testing.T) {
@@ -234,7 +235,7 @@ func TestRwLockTasksAndGoroutines(t *testing.T) {
 func TestRwLockAdmitsManyReaders(t *testing.T) {
 	var rw RwLock
 	rw.LockBlocking()
-	const n = 3*wakeBatchSize + 5
+	const n = 3*waitq.BatchSize + 5
 	var w tally
 	cx := handCx(&w)
 	fs := make([]async.Future[struct{}], n)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/park"
+	"github.com/asyncgo/async/internal/waitq"
 )
 
 // This file holds the semaphore every primitive of the package is built on
@@ -59,7 +60,7 @@ type sem struct {
 	// mu guards the list, the spare nodes and every waiter in the list,
 	// and serialises every change of state while queuedBit is set. No
 	// waker is ever called with mu held: the wakers of granted waiters are
-	// copied into a wakeBatch and called after unlocking, so a waker that
+	// copied into a waitq.Batch and called after unlocking, so a waker that
 	// runs its task inline or re-enters the primitive cannot deadlock.
 	mu      sync.Mutex
 	waiters waitList
@@ -136,7 +137,7 @@ func (s *sem) join(n, cap int64, keep, blocking bool) (*node, joined) {
 				return nil, joinedAcquired
 			}
 			nd := s.newNodeLocked(cap)
-			nd.got, nd.state = n, granted
+			nd.Data.got, nd.Data.state = n, granted
 			s.mu.Unlock()
 			return nd, joinedAcquired
 		}
@@ -146,7 +147,7 @@ func (s *sem) join(n, cap int64, keep, blocking bool) (*node, joined) {
 		}
 	}
 	nd := s.newNodeLocked(cap)
-	nd.want = n
+	nd.Data.want = n
 	var waker async.Waker
 	if blocking {
 		if nd.blocker == nil {
@@ -176,7 +177,7 @@ func (s *sem) newNodeLocked(cap int64) *node {
 // recycleLocked keeps nd, which must be out of the list and hold nothing,
 // for the next waiter. Call with mu held.
 func (s *sem) recycleLocked(nd *node) {
-	nd.state, nd.want, nd.got = idle, 0, 0
+	nd.Data.state, nd.Data.want, nd.Data.got = idle, 0, 0
 	if s.nspare < maxSpare {
 		nd.nextSpare, s.spare = s.spare, nd
 		s.nspare++
@@ -188,11 +189,11 @@ func (s *sem) recycleLocked(nd *node) {
 // that may free permits or change the front of the list; it returns with
 // mu released.
 func (s *sem) grantUnlock(cap int64) {
-	var b wakeBatch
+	var b waitq.Batch
 	for {
 		more := s.grantLocked(cap, &b)
 		s.mu.Unlock()
-		b.wake()
+		b.Wake()
 		if !more {
 			return
 		}
@@ -206,7 +207,7 @@ func (s *sem) grantUnlock(cap int64) {
 // waiters it completes leave the list, granted, and their wakers go to b.
 // It reports whether it stopped because b was full, with more to grant.
 // It keeps queuedBit in step with the list. Call it with mu held.
-func (s *sem) grantLocked(cap int64, b *wakeBatch) (more bool) {
+func (s *sem) grantLocked(cap int64, b *waitq.Batch) (more bool) {
 	if s.waiters.empty() {
 		if s.state.Load()&queuedBit != 0 {
 			s.state.And(^int64(queuedBit)) // the last waiter left
@@ -217,20 +218,20 @@ func (s *sem) grantLocked(cap int64, b *wakeBatch) (more bool) {
 	st := s.state.Load()
 	taken := st >> shift
 	for w := s.waiters.front(); w != nil && taken < cap; w = s.waiters.front() {
-		if b.full() {
+		if b.Full() {
 			more = true
 			break
 		}
-		take := min(cap-taken, w.want)
-		w.want -= take
-		w.got += take
+		take := min(cap-taken, w.Data.want)
+		w.Data.want -= take
+		w.Data.got += take
 		taken += take
-		if w.want > 0 {
+		if w.Data.want > 0 {
 			break // the front collects; nobody passes it
 		}
 		_, waker := s.waiters.popFront()
-		w.state = granted
-		b.add(waker)
+		w.Data.state = granted
+		b.Add(waker)
 	}
 	st = taken<<shift | st&closedBit
 	if !s.waiters.empty() {
@@ -255,7 +256,7 @@ func (s *sem) release(n, cap int64, check releaseCheck) {
 	s.mu.Lock()
 	var front int64 // what the front waiter collected: taken, not held
 	if w := s.waiters.front(); w != nil {
-		front = w.got
+		front = w.Data.got
 	}
 	for {
 		st := s.state.Load()
@@ -312,9 +313,9 @@ func (c releaseCheck) problem(taken, front, n, cap int64) string {
 func (nd *node) poll(waker async.Waker) (waitState, bool) {
 	s := nd.s
 	s.mu.Lock()
-	switch st := nd.state; st {
+	switch st := nd.Data.state; st {
 	case queued:
-		nd.waker = waker // the newest waker of the task
+		nd.SetWaker(waker) // the newest waker of the task
 		s.mu.Unlock()
 		return queued, false
 	case granted, closed:
@@ -333,13 +334,13 @@ func (nd *node) poll(waker async.Waker) (waitState, bool) {
 func (nd *node) cancel() {
 	s := nd.s
 	s.mu.Lock()
-	switch nd.state {
+	switch nd.Data.state {
 	case queued:
-		got := nd.got
+		got := nd.Data.got
 		s.waiters.remove(&nd.waiter)
 		s.giveBackLocked(got)
 	case granted:
-		s.giveBackLocked(nd.got)
+		s.giveBackLocked(nd.Data.got)
 	case closed:
 	default:
 		s.mu.Unlock()
@@ -356,7 +357,7 @@ func (nd *node) wait() waitState {
 	for {
 		nd.blocker.Wait()
 		s.mu.Lock()
-		if st := nd.state; st == granted || st == closed {
+		if st := nd.Data.state; st == granted || st == closed {
 			s.recycleLocked(nd)
 			s.mu.Unlock()
 			return st
@@ -371,23 +372,23 @@ func (nd *node) wait() waitState {
 func (s *sem) closeSem() {
 	s.mu.Lock()
 	s.state.Or(closedBit)
-	var b wakeBatch
+	var b waitq.Batch
 	for {
-		for !b.full() {
+		for !b.Full() {
 			w, waker := s.waiters.popFront()
 			if w == nil {
 				break
 			}
-			s.giveBackLocked(w.got)
-			w.got, w.want, w.state = 0, 0, closed
-			b.add(waker)
+			s.giveBackLocked(w.Data.got)
+			w.Data.got, w.Data.want, w.Data.state = 0, 0, closed
+			b.Add(waker)
 		}
 		more := !s.waiters.empty()
 		if !more {
 			s.state.And(^int64(queuedBit))
 		}
 		s.mu.Unlock()
-		b.wake()
+		b.Wake()
 		if !more {
 			return
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/waitq"
 )
 
 func TestSemaphoreCounts(t *testing.T) {
@@ -113,13 +114,13 @@ func TestSemaphoreLargeAcquireNotOvertaken(t *testing.T) {
 func (nd *node) gotLocked() int64 {
 	nd.s.mu.Lock()
 	defer nd.s.mu.Unlock()
-	return nd.got
+	return nd.Data.got
 }
 
 // One Release completes many waiters, more than one batch of wakers.
 func TestSemaphoreReleaseWakesMany(t *testing.T) {
 	s := NewSemaphore(0)
-	const n = 2*wakeBatchSize + 3
+	const n = 2*waitq.BatchSize + 3
 	var w tally
 	cx := handCx(&w)
 	fs := make([]async.Future[error], n)
@@ -184,7 +185,7 @@ func TestSemaphoreCloseHandPolled(t *testing.T) {
 func TestSemaphoreCloseWakesAll(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		s := NewSemaphore(0)
-		const tasks, goroutines = 2*wakeBatchSize + 1, 4
+		const tasks, goroutines = 2*waitq.BatchSize + 1, 4
 		var wg sync.WaitGroup
 		var closedErrs atomic.Int64
 		for range goroutines {

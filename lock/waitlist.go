@@ -1,6 +1,9 @@
 package lock
 
-import "github.com/asyncgo/async"
+import (
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/waitq"
+)
 
 // waitState is where a waiter stands. Every primitive of this package
 // moves its waiters through these states, always under the primitive's
@@ -34,19 +37,21 @@ func (s waitState) String() string {
 	return "waitState(?)"
 }
 
-// waiter is one task or goroutine waiting on a primitive. It is embedded
-// in the future that waits (or in a node that a blocking call owns), so
-// waiting allocates nothing: the list links the waiters themselves. Every
-// field is guarded by the internal mutex of the primitive whose list the
-// waiter is in; the future that owns the waiter reads it only under that
-// mutex too.
-type waiter struct {
-	prev, next *waiter
-	// waker is called when the waiter is granted or closed. It is stored
-	// by the queueing call and replaced by every later pending poll, so it
-	// is always the newest the task gave. The primitive takes it out under
-	// its mutex and calls it only after unlocking.
-	waker async.Waker
+// waiter is one task or goroutine waiting on a primitive: its place in a
+// list, its waker, and its waitData. It is embedded in the future that
+// waits (or in a node that a blocking call owns), so waiting allocates
+// nothing: the list links the waiters themselves. All of it is guarded by
+// the internal mutex of the primitive whose list the waiter is in; the
+// future that owns the waiter reads it only under that mutex too.
+//
+// The waker is called when the waiter is granted or closed. It is stored
+// by the queueing call and replaced by every later pending poll, so it is
+// always the newest the task gave. The primitive takes it out under its
+// mutex and calls it only after unlocking.
+type waiter = waitq.Node[waitData]
+
+// waitData is what a waiter holds beside its links and waker.
+type waitData struct {
 	state waitState
 
 	// want and got are for waiters that wait for a quantity, such as a
@@ -59,109 +64,47 @@ type waiter struct {
 	want, got int64
 }
 
-// waitList is an intrusive FIFO of waiters, doubly linked so that a
-// cancelled waiter leaves from the middle in constant time. The zero value
-// is an empty list. It is not safe for concurrent use: the primitive's
-// mutex guards it.
+// waitList is a FIFO of waiters that keeps each one's state in step with
+// its place: queued while in the list, idle once taken out. The zero
+// value is an empty list. It is not safe for concurrent use: the
+// primitive's mutex guards it.
 type waitList struct {
-	head, tail *waiter
-	n          int
+	q waitq.List[waitData]
 }
 
 // empty reports whether no one waits.
-func (l *waitList) empty() bool { return l.head == nil }
+func (l *waitList) empty() bool { return l.q.Empty() }
 
 // len returns the number of waiters in the list.
-func (l *waitList) len() int { return l.n }
+func (l *waitList) len() int { return l.q.Len() }
 
 // front returns the oldest waiter, or nil.
-func (l *waitList) front() *waiter { return l.head }
+func (l *waitList) front() *waiter { return l.q.Front() }
 
 // pushBack queues w, which must be idle, at the back with waker (which may
 // be nil, for a waiter queued before its first poll).
 func (l *waitList) pushBack(w *waiter, waker async.Waker) {
-	if w.state != idle {
-		panic("lock: a waiter queued twice (state " + w.state.String() + ")")
+	if w.Data.state != idle {
+		panic("lock: a waiter queued twice (state " + w.Data.state.String() + ")")
 	}
-	w.waker, w.state = waker, queued
-	w.prev, w.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = w
-	} else {
-		l.head = w
-	}
-	l.tail = w
-	l.n++
+	w.Data.state = queued
+	l.q.PushBack(w, waker)
 }
 
 // remove unlinks w, which must be in l, and leaves it idle without its
 // waker. want and got are left for the caller to settle.
 func (l *waitList) remove(w *waiter) {
-	if w.prev != nil {
-		w.prev.next = w.next
-	} else {
-		l.head = w.next
-	}
-	if w.next != nil {
-		w.next.prev = w.prev
-	} else {
-		l.tail = w.prev
-	}
-	w.prev, w.next, w.waker, w.state = nil, nil, nil, idle
-	l.n--
+	l.q.Remove(w)
+	w.Data.state = idle
 }
 
 // popFront unlinks the oldest waiter and returns it with its waker, or nil
 // if the list is empty. The waiter is left idle; the caller sets its state
 // (granted, closed) and calls the waker after unlocking.
 func (l *waitList) popFront() (*waiter, async.Waker) {
-	w := l.head
-	if w == nil {
-		return nil, nil
-	}
-	waker := w.waker
-	l.remove(w)
-	return w, waker
-}
-
-// wakeBatchSize bounds the wakers one wakeBatch holds: 32, as tokio's
-// WakeList, is enough for the common bursts (a writer's unlock admitting
-// the readers queued behind it) and small enough to live on the stack.
-const wakeBatchSize = 32
-
-// wakeBatch collects the wakers of waiters granted under a mutex, to be
-// called after unlocking it. It lives on the caller's stack, so collecting
-// allocates nothing. The wakers are copied out, not the waiters: once the
-// mutex is released a granted waiter may be polled, recycled and queued
-// again at any moment, so it must not be touched after unlocking.
-//
-// A primitive that grants more waiters than the batch holds stops when it
-// is full, unlocks, wakes the batch, locks again and goes on (see full).
-type wakeBatch struct {
-	ws [wakeBatchSize]async.Waker
-	n  int
-}
-
-// add keeps w, which may be nil (a waiter queued before its first poll
-// has no waker yet: its first poll will see its new state).
-func (b *wakeBatch) add(w async.Waker) {
+	w, waker := l.q.PopFront()
 	if w != nil {
-		b.ws[b.n] = w
-		b.n++
+		w.Data.state = idle
 	}
-}
-
-// full reports whether another waker might not fit: the granting loop
-// checks it before granting the next waiter.
-func (b *wakeBatch) full() bool { return b.n == len(b.ws) }
-
-// wake calls and forgets every waker kept. Call it with no mutex held: a
-// waker may run its task inline, or re-enter the primitive.
-func (b *wakeBatch) wake() {
-	for i := 0; i < b.n; i++ {
-		w := b.ws[i]
-		b.ws[i] = nil
-		w.Wake()
-	}
-	b.n = 0
+	return w, waker
 }

@@ -21,7 +21,7 @@ func TestCancelQueuedSend(t *testing.T) {
 	}
 	f.Cancel()
 	checkIdle(t, rx.c)
-	if f.w.waker != nil {
+	if f.w.Waker() != nil {
 		t.Error("the cancelled waiter still holds its waker")
 	}
 	if v, err := rx.TryRecv(); v != 0 || err != nil {

@@ -95,17 +95,18 @@ func (c *channel[T]) send(closed *atomic.Bool, w *waiter, v T, waker async.Waker
 		wakeIf(next)
 		return err, true
 	}
-	switch w.state {
+	switch w.Data.state {
 	case granted:
 		c.reserved-- // the slot is ours: fill it
-		w.state = idle
+		w.Data.state = idle
 	case queued:
-		w.waker = waker // a spurious poll: keep waiting, with the newest waker
+		w.SetWaker(waker) // a spurious poll: keep waiting, with the newest waker
 		c.mu.Unlock()
 		return nil, false
 	default:
 		if !c.hasRoom() {
-			c.waiters.pushBack(w, waker)
+			w.Data.state = queued
+			c.waiters.PushBack(w, waker)
 			c.mu.Unlock()
 			return nil, false
 		}
@@ -129,11 +130,12 @@ func (c *channel[T]) cancelSend(w *waiter) {
 // leaveLocked makes w idle: unlinked, or its granted slot handed on. It
 // returns the waker of the waiter that got the slot, if any.
 func (c *channel[T]) leaveLocked(w *waiter) async.Waker {
-	switch w.state {
+	switch w.Data.state {
 	case queued:
-		c.waiters.remove(w)
+		c.waiters.Remove(w)
+		w.Data.state = idle
 	case granted:
-		w.state = idle
+		w.Data.state = idle
 		c.reserved--
 		return c.grantLocked()
 	}
@@ -143,11 +145,11 @@ func (c *channel[T]) leaveLocked(w *waiter) async.Waker {
 // grantLocked gives a free slot to the oldest waiting sender, if any, and
 // returns its waker for the caller to call after unlocking.
 func (c *channel[T]) grantLocked() async.Waker {
-	if c.waiters.head == nil || !c.hasRoom() {
+	if c.waiters.Empty() || !c.hasRoom() {
 		return nil
 	}
-	w, waker := c.waiters.popFront()
-	w.state = granted
+	w, waker := c.waiters.PopFront()
+	w.Data.state = granted
 	c.reserved++
 	return waker
 }
@@ -211,8 +213,8 @@ func (c *channel[T]) dropSender(w *waiter) {
 	c.mu.Lock()
 	var own, next, rx async.Waker
 	if w != nil {
-		if w.state == queued {
-			own = w.waker
+		if w.Data.state == queued {
+			own = w.Waker()
 		}
 		next = c.leaveLocked(w)
 	}
@@ -239,11 +241,13 @@ func (c *channel[T]) closeReceiver() {
 	wakeIf(rx)
 	c.mu.Lock()
 	for {
-		w, waker := c.waiters.popFront()
-		c.mu.Unlock()
+		w, waker := c.waiters.PopFront()
 		if w == nil {
+			c.mu.Unlock()
 			return
 		}
+		w.Data.state = idle
+		c.mu.Unlock()
 		waker.Wake() // its next poll sees rxClosed
 		c.mu.Lock()
 	}
@@ -260,5 +264,5 @@ func (c *channel[T]) len() int {
 func (c *channel[T]) waiting() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.waiters.n
+	return c.waiters.Len()
 }

@@ -187,9 +187,9 @@ func checkIdle[T any](t *testing.T, c *channel[T]) {
 	t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.waiters.n != 0 || c.reserved != 0 || c.rxWaker != nil {
+	if c.waiters.Len() != 0 || c.reserved != 0 || c.rxWaker != nil {
 		t.Errorf("channel not idle: %d waiters, %d reserved slots, receiver waker %v",
-			c.waiters.n, c.reserved, c.rxWaker)
+			c.waiters.Len(), c.reserved, c.rxWaker)
 	}
 }
 
@@ -208,7 +208,7 @@ func (c *channel[T]) receiverWaits() bool {
 func (f *SendFuture[T]) granted() bool {
 	f.s.c.mu.Lock()
 	defer f.s.c.mu.Unlock()
-	return f.w.state == granted
+	return f.w.Data.state == granted
 }
 
 // runTasks spawns fs on a new executor of x's kind with a paused clock and waits for

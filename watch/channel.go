@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/waitq"
 )
 
 // channel is the state the handles share: the value, its version, and the
@@ -41,34 +42,22 @@ func (c *channel[T]) storeUnlock(v T) T {
 // unlocks mu, which the caller holds.
 //
 // One Send may have to wake a hundred watchers, and must call none of
-// their wakers under the lock, nor allocate a list of them. So it takes
-// the wakers out in batches: under the lock, it unlinks up to wakeBatch
-// waiters from the front of the list into an array on its stack; it
-// unlocks and wakes them; and it locks again for the next batch, until a
-// batch comes out short. Every step of the list happens under the lock,
-// so a receiver that cancels its wait, closes, or is polled again while a
-// Send is halfway through its batches simply finds itself linked or not,
-// as with any other change to the list, and no goroutine ever follows the
-// links of a waiter that may be reused meanwhile.
+// their wakers under the lock, nor allocate a list of them. So
+// waitq.WakeBelowUnlock takes the wakers out in batches: under the lock
+// it unlinks up to waitq.BatchSize waiters from the front of the list
+// into an array on its stack; it unlocks and wakes them; and it locks
+// again for the next batch, until a batch comes out short. A receiver
+// that cancels its wait, closes, or is polled again while a Send is
+// halfway through its batches simply finds itself linked or not, as with
+// any other change to the list.
 //
 // limit keeps one Send from waking waiters it did not make ready: a
 // receiver that already saw the new version and waits again for the next
 // one queued behind the others, with seen == limit. Waking n watchers
-// thus takes the lock 1 + n/wakeBatch times, and a Send that wakes
+// thus takes the lock 1 + n/waitq.BatchSize times, and a Send that wakes
 // nobody once.
 func (c *channel[T]) wakeUnlock(limit uint64) {
-	var batch [wakeBatch]async.Waker
-	for {
-		n := c.waiters.takeReady(&batch, limit)
-		c.mu.Unlock()
-		for _, w := range batch[:n] {
-			w.Wake()
-		}
-		if n < wakeBatch {
-			return
-		}
-		c.mu.Lock()
-	}
+	waitq.WakeBelowUnlock(&c.mu, &c.waiters, limit)
 }
 
 // send stores v unless the sender is closed or nobody listens.
@@ -128,15 +117,16 @@ func (c *channel[T]) changed(r *Receiver[T], waker async.Waker) changeResult {
 		return gotClosed
 	case c.version != r.seen:
 		r.seen = c.version
-		c.waiters.leave(&r.w)
+		c.waiters.Leave(&r.w)
 		return gotChange
 	case c.closed:
-		c.waiters.leave(&r.w)
+		c.waiters.Leave(&r.w)
 		return gotClosed
-	case r.w.queued:
-		r.w.waker = waker // polled again: keep the newest waker
+	case c.waiters.Contains(&r.w):
+		r.w.SetWaker(waker) // polled again: keep the newest waker
 	default:
-		c.waiters.pushBack(&r.w, waker, r.seen)
+		r.w.Data = r.seen
+		c.waiters.PushBack(&r.w, waker)
 	}
 	return gotNothing
 }
@@ -144,7 +134,7 @@ func (c *channel[T]) changed(r *Receiver[T], waker async.Waker) changeResult {
 // cancelChanged takes r's waiter out of the list, if it is there.
 func (c *channel[T]) cancelChanged(r *Receiver[T]) {
 	c.mu.Lock()
-	c.waiters.leave(&r.w)
+	c.waiters.Leave(&r.w)
 	c.mu.Unlock()
 }
 
@@ -198,7 +188,7 @@ func (c *channel[T]) unsubscribe(r *Receiver[T]) {
 	}
 	r.closed = true
 	c.receivers--
-	waker := c.waiters.leave(&r.w)
+	waker := c.waiters.Leave(&r.w)
 	c.mu.Unlock()
 	if waker != nil {
 		waker.Wake()

@@ -26,7 +26,7 @@ func handContext(w async.Waker) *async.Context { return testfut.NewContext(w) }
 func queued[T any](r *Receiver[T]) bool {
 	r.c.mu.Lock()
 	defer r.c.mu.Unlock()
-	return r.w.queued
+	return r.c.waiters.Contains(&r.w)
 }
 
 // checkIdle fails the test unless no receiver waits in c.
@@ -34,8 +34,8 @@ func checkIdle[T any](t *testing.T, c *channel[T]) {
 	t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.waiters.n != 0 || c.waiters.head != nil {
-		t.Errorf("channel not idle: %d waiters", c.waiters.n)
+	if c.waiters.Len() != 0 || !c.waiters.Empty() {
+		t.Errorf("channel not idle: %d waiters", c.waiters.Len())
 	}
 }
 

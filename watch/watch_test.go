@@ -8,6 +8,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
 	"github.com/asyncgo/async/internal/testfut"
+	"github.com/asyncgo/async/internal/waitq"
 )
 
 // pollChanged polls r's Changed once with a fresh budget.
@@ -255,7 +256,7 @@ func (w *lockCheckWaker) Wake() {
 // watcher that sees the change inside its wake and waits again for the
 // next one is not woken again by the same Send.
 func TestFanOutWakesEachOnce(t *testing.T) {
-	const n = 3*wakeBatch + 5
+	const n = 3*waitq.BatchSize + 5
 	tx, first := New(0)
 	rxs := []*Receiver[int]{first}
 	for len(rxs) < n {
@@ -292,7 +293,7 @@ func TestFanOutWakesEachOnce(t *testing.T) {
 			t.Errorf("watcher %d: woken %d times; want 1", i, w.wakes)
 		}
 	}
-	if k := first.c.waiters.n; k != n {
+	if k := first.c.waiters.Len(); k != n {
 		t.Errorf("%d watchers wait for the next value; want %d", k, n)
 	}
 	tx.Close()
