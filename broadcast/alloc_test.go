@@ -11,7 +11,7 @@ import (
 // woken, a receive of a value already there, TryRecv, RecvBlocking.
 func TestSteadyStateAllocatesNothing(t *testing.T) {
 	tx, rx := New[int](4)
-	cx := handContext(async.NoopWaker())
+	cx := testfut.NewContext(async.NoopWaker())
 	tx.Send(0)
 	rx.RecvBlocking() // its waker is made once, on first use
 	allocs := testing.AllocsPerRun(1000, func() {
@@ -48,8 +48,8 @@ func TestFanOutAllocatesNothing(t *testing.T) {
 	for len(rxs) < n {
 		rxs = append(rxs, tx.Subscribe())
 	}
-	w := &countWaker{}
-	cx := handContext(w)
+	w := &testfut.Waker{}
+	cx := testfut.NewContext(w)
 	allocs := testing.AllocsPerRun(100, func() {
 		for _, r := range rxs {
 			testfut.ResetBudget(cx)
@@ -68,7 +68,7 @@ func TestFanOutAllocatesNothing(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("a fan-out to %d receivers allocated %v times; want 0", n, allocs)
 	}
-	if w.wakes() != 101*n { // AllocsPerRun runs once more to warm up
-		t.Errorf("%d wakes; want %d", w.wakes(), 101*n)
+	if w.Wakes() != 101*n { // AllocsPerRun runs once more to warm up
+		t.Errorf("%d wakes; want %d", w.Wakes(), 101*n)
 	}
 }

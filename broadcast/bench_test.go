@@ -8,6 +8,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 
@@ -32,7 +33,7 @@ func BenchmarkFanOut100(b *testing.B) {
 				tasks = append(tasks, &fanOutReceiver{rx: rx, s: s})
 			}
 			b.ResetTimer()
-			if _, err := executor.Run(async.Future[struct{}](all(b, tasks...)), x.Options...); err != nil {
+			if _, err := executor.Run(async.Future[struct{}](tasktest.All(b, tasks...)), x.Options...); err != nil {
 				b.Fatal(err)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/internal/waitq"
 )
@@ -153,15 +154,15 @@ func TestCloseEndsStreamAfterValues(t *testing.T) {
 
 func TestCloseWakesWaitingReceiver(t *testing.T) {
 	tx, rx := New[int](1)
-	w := &countWaker{}
-	if _, ok := rx.Recv().Poll(handContext(w)); ok {
+	w := &testfut.Waker{}
+	if _, ok := rx.Recv().Poll(testfut.NewContext(w)); ok {
 		t.Fatal("Recv on an empty channel was ready")
 	}
 	tx.Close()
-	if w.wakes() != 1 {
-		t.Fatalf("Close woke the receiver %d times; want 1", w.wakes())
+	if w.Wakes() != 1 {
+		t.Fatalf("Close woke the receiver %d times; want 1", w.Wakes())
 	}
-	if r, ok := rx.Recv().Poll(handContext(w)); !ok || !errors.Is(r.Err, ErrClosed) {
+	if r, ok := rx.Recv().Poll(testfut.NewContext(w)); !ok || !errors.Is(r.Err, ErrClosed) {
 		t.Fatalf("Recv after Close = %+v, %v; want ErrClosed", r, ok)
 	}
 	checkIdle(t, rx.c)
@@ -243,14 +244,14 @@ func TestNewPanicsBelowOne(t *testing.T) {
 // A Recv polled again with another waker is woken through the newest.
 func TestRecvKeepsNewestWaker(t *testing.T) {
 	tx, rx := New[int](1)
-	w1, w2 := &countWaker{}, &countWaker{}
-	rx.Recv().Poll(handContext(w1))
-	rx.Recv().Poll(handContext(w2))
+	w1, w2 := &testfut.Waker{}, &testfut.Waker{}
+	rx.Recv().Poll(testfut.NewContext(w1))
+	rx.Recv().Poll(testfut.NewContext(w2))
 	tx.Send(1)
-	if w1.wakes() != 0 || w2.wakes() != 1 {
-		t.Fatalf("wakes: old %d, new %d; want 0, 1", w1.wakes(), w2.wakes())
+	if w1.Wakes() != 0 || w2.Wakes() != 1 {
+		t.Fatalf("wakes: old %d, new %d; want 0, 1", w1.Wakes(), w2.Wakes())
 	}
-	if r, ok := rx.Recv().Poll(handContext(w2)); !ok || r.Value != 1 {
+	if r, ok := rx.Recv().Poll(testfut.NewContext(w2)); !ok || r.Value != 1 {
 		t.Fatalf("Recv = %+v, %v", r, ok)
 	}
 	checkIdle(t, rx.c)
@@ -261,8 +262,8 @@ func TestRecvKeepsNewestWaker(t *testing.T) {
 func TestRecvTakesBudget(t *testing.T) {
 	tx, rx := New[int](1)
 	tx.Send(1)
-	w := &countWaker{}
-	cx := handContext(w)
+	w := &testfut.Waker{}
+	cx := testfut.NewContext(w)
 	for i := 0; cx.Proceed(); i++ {
 		if i > 1<<20 {
 			t.Fatal("the budget never ran out")
@@ -271,8 +272,8 @@ func TestRecvTakesBudget(t *testing.T) {
 	if _, ok := rx.Recv().Poll(cx); ok {
 		t.Fatal("Recv was ready with the budget spent")
 	}
-	if w.wakes() != 1 {
-		t.Fatalf("Recv out of budget woke the task %d times; want 1", w.wakes())
+	if w.Wakes() != 1 {
+		t.Fatalf("Recv out of budget woke the task %d times; want 1", w.Wakes())
 	}
 	testfut.ResetBudget(cx)
 	if r, ok := rx.Recv().Poll(cx); !ok || r.Value != 1 {
@@ -316,7 +317,7 @@ func TestFanOutWakesEachOnce(t *testing.T) {
 	for i, r := range rxs {
 		w := &lockCheckWaker{t: t, mu: &r.c.mu}
 		wakers[i] = w
-		cx := handContext(w)
+		cx := testfut.NewContext(w)
 		w.then = func() { // poll inline, as a task run by its waker would
 			if w.wakes > 1 {
 				return // the Close at the end
@@ -388,7 +389,7 @@ func TestRecvOnExecutors(t *testing.T) {
 			tx.Close()
 			return struct{}{}
 		}))
-		run(t, x, async.Future[struct{}](all(t, tasks...)))
+		tasktest.Run(t, x, async.Future[struct{}](tasktest.All(t, tasks...)))
 		checkIdle(t, first.c)
 	})
 }
@@ -408,10 +409,10 @@ func TestRecvBlocking(t *testing.T) {
 			_, err = rx.RecvBlocking()
 			done <- err
 		}()
-		run(t, x, async.Go(func(co *async.Co) struct{} {
-			waitFor(co, func() bool { return queued(rx) })
+		tasktest.Run(t, x, async.Go(func(co *async.Co) struct{} {
+			tasktest.WaitFor(co, func() bool { return queued(rx) })
 			tx.Send(5)
-			waitFor(co, func() bool { return queued(rx) })
+			tasktest.WaitFor(co, func() bool { return queued(rx) })
 			return struct{}{}
 		}))
 		other.Close()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )
@@ -20,9 +21,9 @@ func TestCancelSafetyBroadcastRecvSelect(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tx, rx := New[int](4)
 		other := testfut.New[async.Result[int]]()
-		run(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.Run(t, x, async.Go(func(co *async.Co) struct{} {
 			h := async.Spawn(co.Context(), async.Select(recv(rx), async.Future[async.Result[int]](other)))
-			waitFor(co, func() bool { return queued(rx) })
+			tasktest.WaitFor(co, func() bool { return queued(rx) })
 			// The other branch is woken first, so the select polls it
 			// first and cancels the Recv, which the send has woken too.
 			other.Complete(async.Ok(-1))
@@ -49,7 +50,7 @@ func TestCancelSafetyBroadcastRecvSelect(t *testing.T) {
 func TestCancelSafetyBroadcastRecvTimeout(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tx, rx := New[int](2)
-		run(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.Run(t, x, async.Go(func(co *async.Co) struct{} {
 			r := async.Await(co, timer.Timeout(recv(rx), time.Second))
 			if !errors.Is(r.Err, timer.ErrTimeout) {
 				t.Errorf("Timeout(Recv) = %+v; want ErrTimeout", r)
@@ -90,10 +91,10 @@ func TestCancelSafetyBroadcastRecvTimeout(t *testing.T) {
 func TestCancelSafetyBroadcastRecvAbort(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tx, rx := New[int](4)
-		run(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.Run(t, x, async.Go(func(co *async.Co) struct{} {
 			waiting := func() async.JoinHandle[async.Result[int]] {
 				h := async.Spawn(co.Context(), recv(rx))
-				waitFor(co, func() bool { return queued(rx) })
+				tasktest.WaitFor(co, func() bool { return queued(rx) })
 				return h
 			}
 
@@ -140,27 +141,27 @@ func TestCancelSafetyBroadcastRecvAbort(t *testing.T) {
 // lag, to the next receive.
 func TestCancelSafetyBroadcastRecvWokenThenCancelled(t *testing.T) {
 	tx, rx := New[int](2)
-	w := &countWaker{}
-	if _, ok := rx.Recv().Poll(handContext(w)); ok {
+	w := &testfut.Waker{}
+	if _, ok := rx.Recv().Poll(testfut.NewContext(w)); ok {
 		t.Fatal("Recv on an empty channel was ready")
 	}
 	tx.Send(5)
-	if w.wakes() != 1 {
-		t.Fatalf("Send woke the receiver %d times; want 1", w.wakes())
+	if w.Wakes() != 1 {
+		t.Fatalf("Send woke the receiver %d times; want 1", w.Wakes())
 	}
 	rx.Recv().Cancel()
 	checkIdle(t, rx.c)
 	tryRecv(t, rx, 5)
 
-	rx.Recv().Poll(handContext(w))
+	rx.Recv().Poll(testfut.NewContext(w))
 	for v := range 5 {
 		tx.Send(v)
 	}
 	rx.Recv().Cancel()
-	if w.wakes() != 2 {
-		t.Fatalf("wakes = %d; want 2", w.wakes())
+	if w.Wakes() != 2 {
+		t.Fatalf("wakes = %d; want 2", w.Wakes())
 	}
-	r, ok := rx.Recv().Poll(handContext(w))
+	r, ok := rx.Recv().Poll(testfut.NewContext(w))
 	if !ok || missed(t, r.Err) != 3 {
 		t.Fatalf("Recv = %+v, %v; want 3 missed", r, ok)
 	}

@@ -8,30 +8,10 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
-	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/park"
-	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 )
-
-// multiThread is the multi-thread executor configuration of rttest.
-func multiThread() rttest.Executor {
-	for _, x := range rttest.Executors {
-		if x.Multi {
-			return x
-		}
-	}
-	panic("broadcast: no multi-thread executor in rttest")
-}
-
-// stressRun runs the tasks fs on a multi-thread executor.
-func stressRun(t *testing.T, fs ...async.Future[struct{}]) {
-	t.Helper()
-	ex := newExecutor(t, multiThread())
-	if _, err := executor.BlockOn(ex, async.Future[struct{}](all(t, fs...))); err != nil {
-		t.Fatalf("BlockOn: %v", err)
-	}
-}
 
 // seqCheck checks what one receiver of an exact sequence 0, 1, 2, ...
 // gets: each value is the one after the last, except that a LaggedError
@@ -234,7 +214,7 @@ func TestStressBroadcastExactLag(t *testing.T) {
 	}
 	tx.Close() // only the clones remain
 	go func() { senders.Wait(); close(sent) }()
-	stressRun(t, tasks...)
+	tasktest.Stress(t, tasks...)
 	wg.Wait()
 
 	lags, missed := 0, uint64(0)
@@ -343,7 +323,7 @@ func TestStressBroadcastCancelAndChurn(t *testing.T) {
 		wg.Go(func() {
 			defer rx.Close()
 			w := park.New()
-			cx := handContext(w)
+			cx := testfut.NewContext(w)
 			for n := 0; ; n++ {
 				testfut.ResetBudget(cx)
 				r, ok := rx.Recv().Poll(cx)
@@ -426,7 +406,7 @@ func TestStressBroadcastCancelAndChurn(t *testing.T) {
 		churning.Store(false)
 		tx.Close() // after the churners' last Subscribe could need it open
 	}()
-	stressRun(t, tasks...)
+	tasktest.Stress(t, tasks...)
 	wg.Wait()
 	var got, missed uint64
 	for i, tl := range tallies {

@@ -14,7 +14,7 @@ func TestWaitingAllocatesNothing(t *testing.T) {
 	tok := New()
 	f := tok.Cancelled()
 	w := WithToken(tok, async.Pending[int]())
-	cx := handContext(async.NoopWaker())
+	cx := testfut.NewContext(async.NoopWaker())
 	allocs := testing.AllocsPerRun(1000, func() {
 		testfut.ResetBudget(cx)
 		if _, ok := f.Poll(cx); ok {
@@ -36,7 +36,7 @@ func TestWaitingAllocatesNothing(t *testing.T) {
 
 func TestCancelWakingAllocatesOnlyTheToken(t *testing.T) {
 	fs := make([]CancelledFuture, 100)
-	cx := handContext(async.NoopWaker())
+	cx := testfut.NewContext(async.NoopWaker())
 	allocs := testing.AllocsPerRun(100, func() {
 		wakeAll(New(), fs, cx)
 	})

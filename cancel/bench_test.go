@@ -13,7 +13,7 @@ import (
 func BenchmarkWait(b *testing.B) {
 	tok := New()
 	f := tok.Cancelled()
-	cx := handContext(async.NoopWaker())
+	cx := testfut.NewContext(async.NoopWaker())
 	b.ReportAllocs()
 	for b.Loop() {
 		testfut.ResetBudget(cx)
@@ -27,7 +27,7 @@ func BenchmarkWait(b *testing.B) {
 func BenchmarkWaitPollAgain(b *testing.B) {
 	tok := New()
 	f := tok.Cancelled()
-	cx := handContext(async.NoopWaker())
+	cx := testfut.NewContext(async.NoopWaker())
 	f.Poll(cx)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -42,7 +42,7 @@ func BenchmarkWaitCancelled(b *testing.B) {
 	tok := New()
 	tok.Cancel()
 	f := tok.Cancelled()
-	cx := handContext(async.NoopWaker())
+	cx := testfut.NewContext(async.NoopWaker())
 	b.ReportAllocs()
 	for b.Loop() {
 		testfut.ResetBudget(cx)
@@ -54,7 +54,7 @@ func BenchmarkWaitCancelled(b *testing.B) {
 // new token, 100 waits, the Cancel and 100 ready polls.
 func BenchmarkCancelWakes100(b *testing.B) {
 	fs := make([]CancelledFuture, 100)
-	cx := handContext(async.NoopWaker())
+	cx := testfut.NewContext(async.NoopWaker())
 	b.ReportAllocs()
 	for b.Loop() {
 		wakeAll(New(), fs, cx)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 
@@ -29,26 +30,26 @@ func testCancelSafetyCancelled(t *testing.T, cancelIt way) {
 		}
 		// It kept its use: polled again, it waits, and Cancel wakes it.
 		w := &testfut.Waker{}
-		if _, ok := f.Poll(handContext(w)); ok {
+		if _, ok := f.Poll(testfut.NewContext(w)); ok {
 			t.Fatal("a cancelled future polled again is ready on a live token")
 		}
 		tok.Cancel()
-		if _, ok := f.Poll(handContext(w)); w.Wakes() != 1 || !ok {
+		if _, ok := f.Poll(testfut.NewContext(w)); w.Wakes() != 1 || !ok {
 			t.Fatalf("the future waiting anew: woken %d times, ready %v; want 1, true", w.Wakes(), ok)
 		}
 	})
 }
 
 func TestCancelSafetyCancelledSelect(t *testing.T) {
-	testCancelSafetyCancelled(t, lostInSelect[struct{}])
+	testCancelSafetyCancelled(t, tasktest.LostInSelect[struct{}])
 }
 
 func TestCancelSafetyCancelledTimeout(t *testing.T) {
-	testCancelSafetyCancelled(t, timedOut[struct{}])
+	testCancelSafetyCancelled(t, tasktest.TimedOut[struct{}])
 }
 
 func TestCancelSafetyCancelledAbort(t *testing.T) {
-	testCancelSafetyCancelled(t, aborted[struct{}])
+	testCancelSafetyCancelled(t, tasktest.Aborted[struct{}])
 }
 
 // A WithToken given up cancels its inner future once and leaves the
@@ -69,15 +70,15 @@ func testCancelSafetyWithToken(t *testing.T, cancelIt way) {
 }
 
 func TestCancelSafetyWithTokenSelect(t *testing.T) {
-	testCancelSafetyWithToken(t, lostInSelect[struct{}])
+	testCancelSafetyWithToken(t, tasktest.LostInSelect[struct{}])
 }
 
 func TestCancelSafetyWithTokenTimeout(t *testing.T) {
-	testCancelSafetyWithToken(t, timedOut[struct{}])
+	testCancelSafetyWithToken(t, tasktest.TimedOut[struct{}])
 }
 
 func TestCancelSafetyWithTokenAbort(t *testing.T) {
-	testCancelSafetyWithToken(t, aborted[struct{}])
+	testCancelSafetyWithToken(t, tasktest.Aborted[struct{}])
 }
 
 // A ContextDone given up stops its AfterFunc and drops its waker: the
@@ -102,13 +103,13 @@ func testCancelSafetyContextDone(t *testing.T, cancelIt way) {
 }
 
 func TestCancelSafetyContextDoneSelect(t *testing.T) {
-	testCancelSafetyContextDone(t, lostInSelect[struct{}])
+	testCancelSafetyContextDone(t, tasktest.LostInSelect[struct{}])
 }
 
 func TestCancelSafetyContextDoneTimeout(t *testing.T) {
-	testCancelSafetyContextDone(t, timedOut[struct{}])
+	testCancelSafetyContextDone(t, tasktest.TimedOut[struct{}])
 }
 
 func TestCancelSafetyContextDoneAbort(t *testing.T) {
-	testCancelSafetyContextDone(t, aborted[struct{}])
+	testCancelSafetyContextDone(t, tasktest.Aborted[struct{}])
 }

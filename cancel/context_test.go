@@ -10,6 +10,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 
@@ -88,13 +89,13 @@ func TestContextDoneHandPolled(t *testing.T) {
 	ctx := newWatchedCtx()
 	f := ContextDone(ctx)
 	w := &testfut.Waker{}
-	if _, ok := f.Poll(handContext(w)); ok {
+	if _, ok := f.Poll(testfut.NewContext(w)); ok {
 		t.Fatal("ContextDone of a live context is ready")
 	}
 	if n := ctx.registered(); n != 1 {
 		t.Fatalf("%d AfterFuncs registered; want 1", n)
 	}
-	f.Poll(handContext(w)) // a spurious poll registers nothing more
+	f.Poll(testfut.NewContext(w)) // a spurious poll registers nothing more
 	if n := ctx.registered(); n != 1 {
 		t.Fatalf("%d AfterFuncs registered after a second poll; want 1", n)
 	}
@@ -103,7 +104,7 @@ func TestContextDoneHandPolled(t *testing.T) {
 	if w.Wakes() != 1 {
 		t.Fatalf("the context's end woke the task %d times; want 1", w.Wakes())
 	}
-	err, ok := f.Poll(handContext(w))
+	err, ok := f.Poll(testfut.NewContext(w))
 	if !ok || !errors.Is(err, context.Canceled) {
 		t.Fatalf("ContextDone = %v, %v; want context.Canceled", err, ok)
 	}
@@ -113,7 +114,7 @@ func TestContextDoneCause(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		cause := errors.New("the cause")
 		ctx, cancelCtx := context.WithCancelCause(context.Background())
-		err := runLive(t, x, async.Go(func(co *async.Co) error {
+		err := tasktest.RunLive(t, x, async.Go(func(co *async.Co) error {
 			h := async.Spawn(co.Context(), async.Future[error](ContextDone(ctx)))
 			async.Await(co, async.Yield())
 			go cancelCtx(cause)
@@ -128,7 +129,7 @@ func TestContextDoneCause(t *testing.T) {
 func TestContextDoneAlreadyDone(t *testing.T) {
 	ctx, cancelCtx := context.WithCancel(context.Background())
 	cancelCtx()
-	err, ok := ContextDone(ctx).Poll(handContext(async.NoopWaker()))
+	err, ok := ContextDone(ctx).Poll(testfut.NewContext(async.NoopWaker()))
 	if !ok || err != context.Canceled {
 		t.Fatalf("ContextDone of a done context = %v, %v; want context.Canceled at once", err, ok)
 	}
@@ -137,7 +138,7 @@ func TestContextDoneAlreadyDone(t *testing.T) {
 // A context that is never done is waited on without registering anything.
 func TestContextDoneNever(t *testing.T) {
 	f := ContextDone(context.Background())
-	if _, ok := f.Poll(handContext(async.NoopWaker())); ok {
+	if _, ok := f.Poll(testfut.NewContext(async.NoopWaker())); ok {
 		t.Fatal("ContextDone(Background) is ready")
 	}
 	if f.stop != nil {
@@ -151,7 +152,7 @@ func TestFromContext(t *testing.T) {
 		ctx, cancelCtx := context.WithCancel(context.Background())
 		tok := FromContext(ctx)
 		child := tok.Child()
-		runLive(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.RunLive(t, x, async.Go(func(co *async.Co) struct{} {
 			go cancelCtx()
 			async.Await(co, async.Future[struct{}](child.Cancelled()))
 			return struct{}{}
@@ -194,7 +195,7 @@ func TestTokenContext(t *testing.T) {
 		tok := New()
 		ctx, stop := tok.Context(context.Background())
 		defer stop()
-		err := runLive(t, x, async.Go(func(co *async.Co) error {
+		err := tasktest.RunLive(t, x, async.Go(func(co *async.Co) error {
 			go tok.Cancel()
 			return async.Await(co, async.Future[error](ContextDone(ctx)))
 		}))

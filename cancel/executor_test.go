@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 
@@ -18,14 +19,14 @@ func TestTasksWaitOnTokenTree(t *testing.T) {
 		kids := []*Token{root, root.Child(), root.Child()}
 		kids = append(kids, kids[1].Child())
 		const perToken = 5
-		run(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.Run(t, x, async.Go(func(co *async.Co) struct{} {
 			var hs []async.JoinHandle[struct{}]
 			for _, k := range kids {
 				for range perToken {
 					hs = append(hs, async.Spawn(co.Context(), async.Future[struct{}](k.Cancelled())))
 				}
 			}
-			yieldUntil(co, func() bool { return root.hooksLen() == 2+perToken })
+			tasktest.WaitFor(co, func() bool { return root.hooksLen() == 2+perToken })
 			root.Cancel()
 			for _, h := range hs {
 				if r := async.Await(co, async.Future[async.Result[struct{}]](h)); r.Err != nil {
@@ -53,9 +54,9 @@ func TestGoroutineCancelsTasks(t *testing.T) {
 		for range 4 {
 			wg.Go(func() { <-child.Done() })
 		}
-		runLive(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.RunLive(t, x, async.Go(func(co *async.Co) struct{} {
 			h := async.Spawn(co.Context(), async.Future[struct{}](child.Cancelled()))
-			yieldUntil(co, func() bool { return child.hooksLen() == 1 })
+			tasktest.WaitFor(co, func() bool { return child.hooksLen() == 1 })
 			go tok.Cancel()
 			async.Await(co, async.Future[async.Result[struct{}]](h))
 			async.Await(co, async.Future[struct{}](tok.Cancelled()))
@@ -68,7 +69,7 @@ func TestGoroutineCancelsTasks(t *testing.T) {
 func TestWithTokenValue(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tok := New()
-		r := run(t, x, WithToken(tok, async.Ready(7)))
+		r := tasktest.Run(t, x, WithToken(tok, async.Ready(7)))
 		if r.Value != 7 || r.Err != nil {
 			t.Fatalf("WithToken = %+v; want 7", r)
 		}
@@ -82,9 +83,9 @@ func TestWithTokenCancelsInner(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tok := New()
 		inner := testfut.New[int]()
-		r := run(t, x, async.Go(func(co *async.Co) async.Result[int] {
+		r := tasktest.Run(t, x, async.Go(func(co *async.Co) async.Result[int] {
 			h := async.Spawn(co.Context(), WithToken(tok, async.Future[int](inner)))
-			yieldUntil(co, func() bool { return tok.hooksLen() == 1 && inner.Polls() > 0 })
+			tasktest.WaitFor(co, func() bool { return tok.hooksLen() == 1 && inner.Polls() > 0 })
 			tok.Cancel()
 			return async.Await(co, async.Future[async.Result[async.Result[int]]](h)).Value
 		}))
@@ -103,7 +104,7 @@ func TestWithTokenCancelledBefore(t *testing.T) {
 	tok := New()
 	tok.Cancel()
 	inner := testfut.New[int]()
-	r, ok := WithToken(tok, async.Future[int](inner)).Poll(handContext(async.NoopWaker()))
+	r, ok := WithToken(tok, async.Future[int](inner)).Poll(testfut.NewContext(async.NoopWaker()))
 	if !ok || !errors.Is(r.Err, ErrCancelled) {
 		t.Fatalf("WithToken on a cancelled token = %+v, %v; want ErrCancelled", r, ok)
 	}
@@ -126,7 +127,7 @@ func (produceAndCancel) Cancel() {}
 // that came during the same poll.
 func TestWithTokenKeepsValue(t *testing.T) {
 	tok := New()
-	r, ok := WithToken(tok, async.Future[int](produceAndCancel{tok})).Poll(handContext(async.NoopWaker()))
+	r, ok := WithToken(tok, async.Future[int](produceAndCancel{tok})).Poll(testfut.NewContext(async.NoopWaker()))
 	if !ok || r.Value != 42 || r.Err != nil {
 		t.Fatalf("WithToken = %+v, %v; want 42", r, ok)
 	}

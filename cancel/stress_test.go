@@ -9,6 +9,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 )
 
 // multi is the multi-thread configuration of rttest, where stress tests
@@ -49,7 +50,7 @@ func TestStressWaitersOnTree(t *testing.T) {
 			wg.Go(func() { <-tok.Done() })
 		}
 		const tasks = 120
-		runLive(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.RunLive(t, x, async.Go(func(co *async.Co) struct{} {
 			var hs []async.JoinHandle[struct{}]
 			for i := range tasks {
 				tok := toks[r.IntN(len(toks))]
@@ -116,7 +117,7 @@ func TestStressChildrenReleased(t *testing.T) {
 			}
 		})
 	}
-	runLive(t, x, async.Go(func(co *async.Co) struct{} {
+	tasktest.RunLive(t, x, async.Go(func(co *async.Co) struct{} {
 		var hs []async.JoinHandle[struct{}]
 		for range 4 {
 			hs = append(hs, async.Spawn(co.Context(), async.Go(func(co *async.Co) struct{} {
@@ -150,7 +151,7 @@ func TestStressCancelRacesWaiters(t *testing.T) {
 		root := New()
 		mid := root.Child()
 		seed := uint64(round)
-		runLive(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.RunLive(t, x, async.Go(func(co *async.Co) struct{} {
 			var hs []async.JoinHandle[struct{}]
 			for i := range 16 {
 				hs = append(hs, async.Spawn(co.Context(), async.Go(func(co *async.Co) struct{} {

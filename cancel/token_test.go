@@ -168,14 +168,14 @@ func TestCancelledWakesOnce(t *testing.T) {
 	tok := New()
 	f := tok.Cancelled()
 	w := &testfut.Waker{}
-	if _, ok := f.Poll(handContext(w)); ok {
+	if _, ok := f.Poll(testfut.NewContext(w)); ok {
 		t.Fatal("Cancelled of a live token is ready")
 	}
 	if n := tok.hooksLen(); n != 1 {
 		t.Fatalf("%d waiters after a pending poll; want 1", n)
 	}
 	// A spurious poll with the same waker does not queue it twice.
-	if _, ok := f.Poll(handContext(w)); ok {
+	if _, ok := f.Poll(testfut.NewContext(w)); ok {
 		t.Fatal("Cancelled of a live token is ready")
 	}
 	if n := tok.hooksLen(); n != 1 {
@@ -185,10 +185,10 @@ func TestCancelledWakesOnce(t *testing.T) {
 	if w.Wakes() != 1 {
 		t.Fatalf("Cancel woke the waiter %d times; want 1", w.Wakes())
 	}
-	if _, ok := f.Poll(handContext(w)); !ok {
+	if _, ok := f.Poll(testfut.NewContext(w)); !ok {
 		t.Fatal("Cancelled not ready after Cancel")
 	}
-	if _, ok := f.Poll(handContext(w)); !ok {
+	if _, ok := f.Poll(testfut.NewContext(w)); !ok {
 		t.Fatal("Cancelled polled again after ready is not ready")
 	}
 }
@@ -199,8 +199,8 @@ func TestCancelledKeepsNewestWaker(t *testing.T) {
 	tok := New()
 	f := tok.Cancelled()
 	old, newest := &testfut.Waker{}, &testfut.Waker{}
-	f.Poll(handContext(old))
-	f.Poll(handContext(newest))
+	f.Poll(testfut.NewContext(old))
+	f.Poll(testfut.NewContext(newest))
 	tok.Cancel()
 	if old.Wakes() != 0 || newest.Wakes() != 1 {
 		t.Fatalf("wakes: old %d, newest %d; want 0, 1", old.Wakes(), newest.Wakes())
@@ -215,12 +215,12 @@ func TestCancelledReadyBeforeItsTurn(t *testing.T) {
 	var f *CancelledFuture
 	w := &testfut.Waker{}
 	tok.AfterFunc(func() {
-		if _, ok := f.Poll(handContext(w)); !ok {
+		if _, ok := f.Poll(testfut.NewContext(w)); !ok {
 			t.Error("Cancelled not ready inside a callback of the cancelled token")
 		}
 	})
 	f = tok.Cancelled()
-	f.Poll(handContext(w))
+	f.Poll(testfut.NewContext(w))
 	tok.Cancel()
 	if w.Wakes() != 0 {
 		t.Fatalf("a future already ready was woken %d times", w.Wakes())
@@ -232,7 +232,7 @@ func TestCancelledTakesBudget(t *testing.T) {
 	tok := New()
 	tok.Cancel()
 	w := &testfut.Waker{}
-	cx := handContext(w)
+	cx := testfut.NewContext(w)
 	ready := 0
 	for range async.Budget + 1 {
 		if _, ok := tok.Cancelled().Poll(cx); ok {
@@ -285,7 +285,7 @@ func TestCancelAfterPanickingCallback(t *testing.T) {
 	tok.AfterFunc(func() { panic("first") })
 	tok.AfterFunc(func() { panic("second") })
 	f := tok.Cancelled()
-	f.Poll(handContext(w))
+	f.Poll(testfut.NewContext(w))
 	child := tok.Child()
 	func() {
 		defer func() {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 
@@ -19,7 +20,7 @@ import (
 
 // A Recv given up drops its waker and takes nothing: a signal that
 // arrives afterwards is there for the next Recv.
-func testCancelSafetyRecv(t *testing.T, cancelIt way[async.Result[os.Signal]]) {
+func testCancelSafetyRecv(t *testing.T, cancelIt tasktest.Way[async.Result[os.Signal]]) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		s := Notify(syscall.SIGUSR1)
 		defer s.Stop()
@@ -28,7 +29,7 @@ func testCancelSafetyRecv(t *testing.T, cancelIt way[async.Result[os.Signal]]) {
 			t.Fatal("the cancelled Recv left its waker in the stream")
 		}
 		kill(t, syscall.SIGUSR1)
-		r := runLive(t, x, async.Future[async.Result[os.Signal]](s.Recv()))
+		r := tasktest.RunLive(t, x, async.Future[async.Result[os.Signal]](s.Recv()))
 		if r.Err != nil || r.Value != syscall.SIGUSR1 {
 			t.Fatalf("Recv after a cancelled Recv = %+v; want SIGUSR1", r)
 		}
@@ -36,15 +37,15 @@ func testCancelSafetyRecv(t *testing.T, cancelIt way[async.Result[os.Signal]]) {
 }
 
 func TestCancelSafetyRecvSelect(t *testing.T) {
-	testCancelSafetyRecv(t, lostInSelect[async.Result[os.Signal]])
+	testCancelSafetyRecv(t, tasktest.LostInSelect[async.Result[os.Signal]])
 }
 
 func TestCancelSafetyRecvTimeout(t *testing.T) {
-	testCancelSafetyRecv(t, timedOut[async.Result[os.Signal]])
+	testCancelSafetyRecv(t, tasktest.TimedOut[async.Result[os.Signal]])
 }
 
 func TestCancelSafetyRecvAbort(t *testing.T) {
-	testCancelSafetyRecv(t, aborted[async.Result[os.Signal]])
+	testCancelSafetyRecv(t, tasktest.Aborted[async.Result[os.Signal]])
 }
 
 // A Recv woken by a signal and cancelled before it polled again (its
@@ -66,7 +67,7 @@ func TestCancelSafetyRecvWoken(t *testing.T) {
 }
 
 // A Wait given up stops its registration and ends its goroutine.
-func testCancelSafetyWait(t *testing.T, cancelIt way[os.Signal]) {
+func testCancelSafetyWait(t *testing.T, cancelIt tasktest.Way[os.Signal]) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		f := Wait(syscall.SIGUSR1)
 		s := f.(*waitFuture).s
@@ -76,13 +77,13 @@ func testCancelSafetyWait(t *testing.T, cancelIt way[os.Signal]) {
 }
 
 func TestCancelSafetyWaitSelect(t *testing.T) {
-	testCancelSafetyWait(t, lostInSelect[os.Signal])
+	testCancelSafetyWait(t, tasktest.LostInSelect[os.Signal])
 }
 
 func TestCancelSafetyWaitTimeout(t *testing.T) {
-	testCancelSafetyWait(t, timedOut[os.Signal])
+	testCancelSafetyWait(t, tasktest.TimedOut[os.Signal])
 }
 
 func TestCancelSafetyWaitAbort(t *testing.T) {
-	testCancelSafetyWait(t, aborted[os.Signal])
+	testCancelSafetyWait(t, tasktest.Aborted[os.Signal])
 }

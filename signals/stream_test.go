@@ -11,6 +11,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 )
 
@@ -69,7 +70,7 @@ func TestRecvReceivesSignals(t *testing.T) {
 		s := Notify(syscall.SIGUSR1, syscall.SIGUSR2)
 		defer s.Stop()
 		kill(t, syscall.SIGUSR1)
-		got := runLive(t, x, async.Go(func(co *async.Co) []os.Signal {
+		got := tasktest.RunLive(t, x, async.Go(func(co *async.Co) []os.Signal {
 			first := async.Await(co, async.Future[async.Result[os.Signal]](s.Recv()))
 			go func() {
 				eventually(s.waiting)
@@ -106,7 +107,7 @@ func TestStopEndsRecv(t *testing.T) {
 			eventually(s.waiting)
 			s.Stop()
 		}()
-		errs := runLive(t, x, async.Go(func(co *async.Co) []error {
+		errs := tasktest.RunLive(t, x, async.Go(func(co *async.Co) []error {
 			a := async.Await(co, async.Future[async.Result[os.Signal]](s.Recv()))
 			b := async.Await(co, async.Future[async.Result[os.Signal]](s.Recv()))
 			return []error{a.Err, b.Err}
@@ -167,7 +168,7 @@ func TestWait(t *testing.T) {
 		f := Wait(syscall.SIGUSR1, syscall.SIGUSR2)
 		s := f.(*waitFuture).s
 		kill(t, syscall.SIGUSR2) // before the first poll: kept
-		if sig := runLive(t, x, f); sig != syscall.SIGUSR2 {
+		if sig := tasktest.RunLive(t, x, f); sig != syscall.SIGUSR2 {
 			t.Fatalf("Wait = %v; want SIGUSR2", sig)
 		}
 		checkStopped(t, s)
@@ -178,7 +179,7 @@ func TestWait(t *testing.T) {
 			eventually(s.waiting)
 			kill(t, syscall.SIGUSR1)
 		}()
-		if sig := runLive(t, x, f); sig != syscall.SIGUSR1 {
+		if sig := tasktest.RunLive(t, x, f); sig != syscall.SIGUSR1 {
 			t.Fatalf("Wait = %v; want SIGUSR1", sig)
 		}
 		checkStopped(t, s)

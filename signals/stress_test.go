@@ -10,6 +10,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 )
 
 // A storm of signals from several goroutines, received by tasks on the
@@ -37,7 +38,7 @@ func TestStressSignalStorm(t *testing.T) {
 		senders.Wait()
 		kill(t, syscall.SIGUSR2) // the end of the storm
 	}()
-	counts := runLive(t, x, async.Go(func(co *async.Co) []int {
+	counts := tasktest.RunLive(t, x, async.Go(func(co *async.Co) []int {
 		var hs []async.JoinHandle[int]
 		for _, s := range streams {
 			hs = append(hs, async.Spawn(co.Context(), receiveUntilUSR2(t, s)))

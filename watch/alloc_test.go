@@ -13,7 +13,7 @@ import (
 func TestSteadyStateAllocatesNothing(t *testing.T) {
 	type state [3]int // several words, copied by Borrow
 	tx, rx := New(state{})
-	cx := handContext(async.NoopWaker())
+	cx := testfut.NewContext(async.NoopWaker())
 	tx.Send(state{1})
 	rx.ChangedBlocking() // its waker is made once, on first use
 	allocs := testing.AllocsPerRun(1000, func() {
@@ -53,8 +53,8 @@ func TestFanOutAllocatesNothing(t *testing.T) {
 	for len(rxs) < n {
 		rxs = append(rxs, tx.Subscribe())
 	}
-	w := &countWaker{}
-	cx := handContext(w)
+	w := &testfut.Waker{}
+	cx := testfut.NewContext(w)
 	v := 0
 	allocs := testing.AllocsPerRun(100, func() {
 		for _, r := range rxs {
@@ -75,7 +75,7 @@ func TestFanOutAllocatesNothing(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("waking %d watchers allocated %v times; want 0", n, allocs)
 	}
-	if w.wakes() != 101*n { // AllocsPerRun runs once more to warm up
-		t.Errorf("%d wakes; want %d", w.wakes(), 101*n)
+	if w.Wakes() != 101*n { // AllocsPerRun runs once more to warm up
+		t.Errorf("%d wakes; want %d", w.Wakes(), 101*n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/timer"
 )
@@ -20,9 +21,9 @@ func TestCancelSafetyWatchChangedSelect(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tx, rx := New(0)
 		other := testfut.New[error]()
-		run(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.Run(t, x, async.Go(func(co *async.Co) struct{} {
 			h := async.Spawn(co.Context(), async.Select(changed(rx), async.Future[error](other)))
-			waitFor(co, func() bool { return queued(rx) })
+			tasktest.WaitFor(co, func() bool { return queued(rx) })
 			// The other branch is woken first, so the select polls it
 			// first and cancels the Changed, which the Send has woken too.
 			other.Complete(nil)
@@ -50,7 +51,7 @@ func TestCancelSafetyWatchChangedSelect(t *testing.T) {
 func TestCancelSafetyWatchChangedTimeout(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tx, rx := New(0)
-		run(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.Run(t, x, async.Go(func(co *async.Co) struct{} {
 			r := async.Await(co, timer.Timeout(changed(rx), time.Second))
 			if !errors.Is(r.Err, timer.ErrTimeout) {
 				t.Errorf("Timeout(Changed) = %+v; want ErrTimeout", r)
@@ -90,10 +91,10 @@ func TestCancelSafetyWatchChangedTimeout(t *testing.T) {
 func TestCancelSafetyWatchChangedAbort(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tx, rx := New(0)
-		run(t, x, async.Go(func(co *async.Co) struct{} {
+		tasktest.Run(t, x, async.Go(func(co *async.Co) struct{} {
 			waiting := func() async.JoinHandle[error] {
 				h := async.Spawn(co.Context(), changed(rx))
-				waitFor(co, func() bool { return queued(rx) })
+				tasktest.WaitFor(co, func() bool { return queued(rx) })
 				return h
 			}
 
@@ -140,13 +141,13 @@ func TestCancelSafetyWatchChangedAbort(t *testing.T) {
 // Changed.
 func TestCancelSafetyWatchChangedWokenThenCancelled(t *testing.T) {
 	tx, rx := New(0)
-	w := &countWaker{}
+	w := &testfut.Waker{}
 	if _, ok := pollChanged(rx, w); ok {
 		t.Fatal("Changed before any Send was ready")
 	}
 	tx.Send(5)
-	if w.wakes() != 1 {
-		t.Fatalf("Send woke the receiver %d times; want 1", w.wakes())
+	if w.Wakes() != 1 {
+		t.Fatalf("Send woke the receiver %d times; want 1", w.Wakes())
 	}
 	rx.Changed().Cancel()
 	checkIdle(t, rx.c)

@@ -8,30 +8,10 @@ import (
 	"testing"
 
 	"github.com/asyncgo/async"
-	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/internal/park"
-	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 )
-
-// multiThread is the multi-thread executor configuration of rttest.
-func multiThread() rttest.Executor {
-	for _, x := range rttest.Executors {
-		if x.Multi {
-			return x
-		}
-	}
-	panic("watch: no multi-thread executor in rttest")
-}
-
-// stressRun runs the tasks fs on a multi-thread executor.
-func stressRun(t *testing.T, fs ...async.Future[struct{}]) {
-	t.Helper()
-	ex := newExecutor(t, multiThread())
-	if _, err := executor.BlockOn(ex, async.Future[struct{}](all(t, fs...))); err != nil {
-		t.Fatalf("BlockOn: %v", err)
-	}
-}
 
 // order checks what one watcher of an increasing sequence of values sees:
 // never a value older than one it saw (strictly newer when it marks what
@@ -264,7 +244,7 @@ func TestStressWatchOrdered(t *testing.T) {
 		}))
 	}
 	go func() { senders.Wait(); tx.Close() }()
-	stressRun(t, tasks...)
+	tasktest.Stress(t, tasks...)
 	wg.Wait()
 
 	seen := 0
@@ -354,7 +334,7 @@ func TestStressWatchSwapAndChurn(t *testing.T) {
 			defer rx.Close()
 			o := &perSenderOrder{}
 			w := park.New()
-			cx := handContext(w)
+			cx := testfut.NewContext(w)
 			for n := 0; ; n++ {
 				testfut.ResetBudget(cx)
 				err, ok := rx.Changed().Poll(cx)
@@ -416,7 +396,7 @@ func TestStressWatchSwapAndChurn(t *testing.T) {
 		churning.Store(false)
 		tx.Close()
 	}()
-	stressRun(t, tasks...)
+	tasktest.Stress(t, tasks...)
 	wg.Wait()
 	first.Close()
 

@@ -7,13 +7,14 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/internal/tasktest"
 	"github.com/asyncgo/async/internal/testfut"
 	"github.com/asyncgo/async/internal/waitq"
 )
 
 // pollChanged polls r's Changed once with a fresh budget.
 func pollChanged[T any](r *Receiver[T], w async.Waker) (error, bool) {
-	return r.Changed().Poll(handContext(w))
+	return r.Changed().Poll(testfut.NewContext(w))
 }
 
 // mustChange fails the test unless Changed is ready with nil at once.
@@ -41,15 +42,15 @@ func TestChangedAfterSend(t *testing.T) {
 	if rx.HasChanged() {
 		t.Fatal("HasChanged() before any Send")
 	}
-	w := &countWaker{}
+	w := &testfut.Waker{}
 	if _, ok := pollChanged(rx, w); ok {
 		t.Fatal("Changed before any Send was ready")
 	}
 	if err := tx.Send(2); err != nil {
 		t.Fatal(err)
 	}
-	if w.wakes() != 1 {
-		t.Fatalf("Send woke the receiver %d times; want 1", w.wakes())
+	if w.Wakes() != 1 {
+		t.Fatalf("Send woke the receiver %d times; want 1", w.Wakes())
 	}
 	if !rx.HasChanged() {
 		t.Fatal("HasChanged() after a Send = false")
@@ -175,12 +176,12 @@ func TestCloseEndsAfterLastValue(t *testing.T) {
 func TestCloseWakesWaiters(t *testing.T) {
 	tx, rx := New(0)
 	other := rx.Clone()
-	w := &countWaker{}
+	w := &testfut.Waker{}
 	pollChanged(rx, w)
 	pollChanged(other, w)
 	tx.Close()
-	if w.wakes() != 2 {
-		t.Fatalf("Close woke %d receivers; want 2", w.wakes())
+	if w.Wakes() != 2 {
+		t.Fatalf("Close woke %d receivers; want 2", w.Wakes())
 	}
 	if err, ok := pollChanged(rx, w); !ok || !errors.Is(err, ErrClosed) {
 		t.Fatalf("Changed after Close = %v, %v; want ErrClosed", err, ok)
@@ -194,12 +195,12 @@ func TestCloseWakesWaiters(t *testing.T) {
 
 func TestChangedKeepsNewestWaker(t *testing.T) {
 	tx, rx := New(0)
-	w1, w2 := &countWaker{}, &countWaker{}
+	w1, w2 := &testfut.Waker{}, &testfut.Waker{}
 	pollChanged(rx, w1)
 	pollChanged(rx, w2)
 	tx.Send(1)
-	if w1.wakes() != 0 || w2.wakes() != 1 {
-		t.Fatalf("wakes: old %d, new %d; want 0, 1", w1.wakes(), w2.wakes())
+	if w1.Wakes() != 0 || w2.Wakes() != 1 {
+		t.Fatalf("wakes: old %d, new %d; want 0, 1", w1.Wakes(), w2.Wakes())
 	}
 	mustChange(t, rx)
 	checkIdle(t, rx.c)
@@ -209,8 +210,8 @@ func TestChangedKeepsNewestWaker(t *testing.T) {
 func TestChangedTakesBudget(t *testing.T) {
 	tx, rx := New(0)
 	tx.Send(1)
-	w := &countWaker{}
-	cx := handContext(w)
+	w := &testfut.Waker{}
+	cx := testfut.NewContext(w)
 	for i := 0; cx.Proceed(); i++ {
 		if i > 1<<20 {
 			t.Fatal("the budget never ran out")
@@ -219,8 +220,8 @@ func TestChangedTakesBudget(t *testing.T) {
 	if _, ok := rx.Changed().Poll(cx); ok {
 		t.Fatal("Changed was ready with the budget spent")
 	}
-	if w.wakes() != 1 {
-		t.Fatalf("Changed out of budget woke the task %d times; want 1", w.wakes())
+	if w.Wakes() != 1 {
+		t.Fatalf("Changed out of budget woke the task %d times; want 1", w.Wakes())
 	}
 	if !rx.HasChanged() {
 		t.Fatal("Changed out of budget marked the change seen")
@@ -266,7 +267,7 @@ func TestFanOutWakesEachOnce(t *testing.T) {
 	for i, r := range rxs {
 		w := &lockCheckWaker{t: t, mu: &r.c.mu}
 		wakers[i] = w
-		cx := handContext(w)
+		cx := testfut.NewContext(w)
 		w.then = func() { // poll inline, as a task run by its waker would
 			if w.wakes > 1 {
 				return // the Close at the end
@@ -342,7 +343,7 @@ func TestChangedOnExecutors(t *testing.T) {
 			tx.Close()
 			return struct{}{}
 		}))
-		run(t, x, async.Future[struct{}](all(t, tasks...)))
+		tasktest.Run(t, x, async.Future[struct{}](tasktest.All(t, tasks...)))
 		checkIdle(t, first.c)
 	})
 }
@@ -359,10 +360,10 @@ func TestChangedBlocking(t *testing.T) {
 			}
 			done <- rx.ChangedBlocking()
 		}()
-		run(t, x, async.Go(func(co *async.Co) struct{} {
-			waitFor(co, func() bool { return queued(rx) })
+		tasktest.Run(t, x, async.Go(func(co *async.Co) struct{} {
+			tasktest.WaitFor(co, func() bool { return queued(rx) })
 			tx.Send(5)
-			waitFor(co, func() bool { return queued(rx) })
+			tasktest.WaitFor(co, func() bool { return queued(rx) })
 			return struct{}{}
 		}))
 		rx.Close() // from this goroutine: the blocked one wakes
