@@ -322,6 +322,24 @@ func TestCancelSafetyMutexHandedOff(t *testing.T) {
 	})
 }
 
+// cancelTakenAtOnce cancels victim, a future that took its lock at the
+// call, before any poll, while a follower made after it waits: the
+// follower is woken once and takes the lock, and once release gives that
+// back, s is idle. what names the follower in failures.
+func cancelTakenAtOnce(t *testing.T, s *sem, victim async.Future[struct{}], follower func() async.Future[struct{}], release func(), what string) {
+	t.Helper()
+	g := follower()
+	var w tally
+	mustPending(t, handCx(&w), g, what)
+	victim.Cancel()
+	if w.count() != 1 {
+		t.Fatalf("the %s was not woken", what)
+	}
+	mustReady(t, handCx(&w), g, what)
+	release()
+	checkSem(t, s, 0, 0)
+}
+
 // An RLock queued behind a writer and cancelled gives up its place; the
 // reader behind it is admitted when the writer unlocks.
 func TestCancelSafetyRwLockReadQueued(t *testing.T) {
@@ -355,17 +373,7 @@ func TestCancelSafetyRwLockReadGranted(t *testing.T) {
 	})
 	t.Run("at-once", func(t *testing.T) {
 		var rw RwLock
-		f := rw.RLock()
-		w := rw.Lock()
-		var wt tally
-		mustPending(t, handCx(&wt), w, "writer")
-		f.Cancel()
-		if wt.count() != 1 {
-			t.Fatal("the writer was not woken")
-		}
-		mustReady(t, handCx(&wt), w, "writer")
-		rw.Unlock()
-		checkSem(t, &rw.s, 0, 0)
+		cancelTakenAtOnce(t, &rw.s, rw.RLock(), rw.Lock, rw.Unlock, "writer")
 	})
 }
 
@@ -403,17 +411,7 @@ func TestCancelSafetyRwLockWriteHandedOff(t *testing.T) {
 	})
 	t.Run("at-once", func(t *testing.T) {
 		var rw RwLock
-		f := rw.Lock()
-		r := rw.RLock()
-		var wr tally
-		mustPending(t, handCx(&wr), r, "reader")
-		f.Cancel()
-		if wr.count() != 1 {
-			t.Fatal("the reader was not woken")
-		}
-		mustReady(t, handCx(&wr), r, "reader")
-		rw.RUnlock()
-		checkSem(t, &rw.s, 0, 0)
+		cancelTakenAtOnce(t, &rw.s, rw.Lock(), rw.RLock, rw.RUnlock, "reader")
 	})
 }
 
