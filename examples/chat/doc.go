@@ -26,8 +26,9 @@
 //     the lines that a session and its writer write to one connection whole.
 //   - A read waits at most -idle: a client silent for that long is told so
 //     and dropped.
-//   - Shutdown comes from SIGINT or SIGTERM (package signals). The server
-//     stops accepting, cancels the sessions' reads with a cancel.Token, says
+//   - Shutdown comes from SIGINT or SIGTERM (package signals), or from a
+//     failure to accept (then the exit status is 1). The server stops
+//     accepting, cancels the sessions' reads with a cancel.Token, says
 //     goodbye to every client through the room and closes it; each writer
 //     sends what is left and ends. The server waits for the sessions for at
 //     most -grace, aborts those still running, and exits with status 0.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -49,6 +50,6 @@ func run(cfg config, logger *log.Logger) error {
 	if cfg.threads > 1 {
 		opts = append(opts, executor.WithWorkers(cfg.threads))
 	}
-	_, err = executor.Run(newServer(cfg, l, logger).run(stop), opts...)
-	return err
+	err, runErr := executor.Run(newServer(cfg, l, logger).run(stop), opts...)
+	return errors.Join(err, runErr)
 }

@@ -85,17 +85,24 @@ func newServer(cfg config, l *tcp.Listener, logger *log.Logger) *server {
 	}
 }
 
-// run serves until stop is ready, then shuts down gracefully: it stops
-// accepting, ends the sessions' reads, says goodbye through the room and
-// closes it, waits up to the grace period for the sessions' writers to
-// send what is left, and aborts the sessions still running.
-func (s *server) run(stop async.Future[os.Signal]) async.Future[struct{}] {
-	return async.Go(func(co *async.Co) struct{} {
-		accepting := async.Spawn(co.Context(), async.Go(s.accept))
-		sig := async.Await(co, stop)
-		s.log.Printf("%v: shutting down", sig)
+// run serves until stop is ready (or accepting fails), then shuts down
+// gracefully: it stops accepting, ends the sessions' reads, says goodbye
+// through the room and closes it, waits up to the grace period for the
+// sessions' writers to send what is left, and aborts the sessions still
+// running. Its value is the error that made accepting fail, if any.
+func (s *server) run(stop async.Future[os.Signal]) async.Future[error] {
+	return async.Go(func(co *async.Co) error {
+		// Losing the race cancels the accept loop, which closes the
+		// listener: no connection is taken after this.
+		first := async.Await(co, async.Select2(stop, async.Go(s.accept)))
+		var err error
+		if first.Index == 0 {
+			s.log.Printf("%v: shutting down", first.V1)
+		} else {
+			err = first.V2
+			s.log.Printf("%v: shutting down", err)
+		}
 		s.stopping.Cancel()
-		async.Await(co, accepting)
 		s.room.Send(message{line: "* the server is shutting down, goodbye\n"})
 		s.room.Close()
 		if r := async.Await(co, timer.Timeout[error](s.sessions.Wait(), s.cfg.grace)); r.Err != nil {
@@ -103,35 +110,30 @@ func (s *server) run(stop async.Future[os.Signal]) async.Future[struct{}] {
 			async.Await[struct{}](co, s.sessions.Shutdown())
 		}
 		s.log.Print("all sessions ended")
-		return struct{}{}
+		return err
 	})
 }
 
-// accept takes connections, a session task for each, until the server
-// stops; meanwhile it reaps the sessions that end.
-func (s *server) accept(co *async.Co) struct{} {
+// accept takes connections, a session task for each, until it is
+// cancelled or accepting fails; meanwhile it reaps the sessions that end.
+func (s *server) accept(co *async.Co) error {
 	defer s.l.Close()
 	for {
-		accept := cancel.WithToken(s.stopping, s.l.Accept())
-		var r async.Result[async.Result[*tcp.Conn]]
+		var r async.Result[*tcp.Conn]
 		if s.sessions.Len() == 0 {
-			r = async.Await(co, accept)
+			r = async.Await(co, s.l.Accept())
 		} else {
-			e := async.Await(co, async.Select2(accept, async.Future[async.Result[struct{}]](s.sessions.Next())))
+			e := async.Await(co, async.Select2(s.l.Accept(), async.Future[async.Result[struct{}]](s.sessions.Next())))
 			if e.Index == 1 {
 				s.reaped(e.V2.Err)
 				continue
 			}
 			r = e.V1
 		}
-		if r.Err != nil { // stopping
-			return struct{}{}
+		if r.Err != nil { // descriptors running out is waited out; this is not
+			return fmt.Errorf("accepting on %v: %w", s.l.Addr(), r.Err)
 		}
-		if r.Value.Err != nil {
-			s.log.Printf("accept: %v", r.Value.Err)
-			return struct{}{}
-		}
-		s.sessions.Spawn(co.Context(), s.session(r.Value.Value))
+		s.sessions.Spawn(co.Context(), s.session(r.Value))
 	}
 }
 
