@@ -1,0 +1,47 @@
+// Package http1 is HTTP/1.1 (RFC 9112) for the async runtime.
+//
+// What exists now is the message parsing a server and a client are built
+// on: the heads of requests and responses, and the framing of their
+// bodies (chunked and Content-Length). The server, with its handlers and
+// limits as options, and the pooled client are to come, and with them the
+// package's exported API: the parsers are unexported until the request
+// and response views are designed with the server.
+//
+// # How a head is parsed
+//
+// A connection reads into one buffer. After each read the parser is
+// handed the bytes read so far, the head first; it answers "complete,
+// n bytes", "need more" or an error carrying the status the server must
+// answer (400, 414, 431, 501 or 505) before it closes the connection.
+// The parse is incremental: the state of a half-read head (where the
+// search for the next line ending stopped, which lines are parsed) lives
+// in the head value, so a client that sends one byte at a time costs time
+// linear in the head's size, and a head split across any number of reads
+// parses exactly as it does whole.
+//
+// The parser allocates nothing once warm. The method, the target and
+// every field name and value are positions in the buffer, read back as
+// slices of it; the list of fields keeps its capacity from one request to
+// the next. Field names are compared ignoring ASCII case and values are
+// kept as bytes, without the whitespace around them. The facts that frame
+// the message (Content-Length, chunked, Connection, Expect, Host) are
+// derived while the fields are parsed, so nobody looks them up again.
+//
+// # Strictness
+//
+// A request that a front end and this server could frame differently is
+// how requests are smuggled, so the parser repairs nothing: lines end in
+// CRLF (no bare LF, no bare CR), there is no whitespace before a colon and
+// no obsolete line folding, methods and field names are tokens, field
+// values hold no controls, an HTTP/1.1 request has exactly one Host,
+// Content-Length is digits and never conflicts, and Transfer-Encoding
+// comes without Content-Length, ends in chunked, names it once, and is
+// not in an HTTP/1.0 request. Each rule cites its section of RFC 9110 or
+// RFC 9112 where it is written, and has a test of the same name.
+//
+// # Limits
+//
+// The request line, the head's total size and its count of fields are
+// bounded; the defaults and why they were chosen are written in one place,
+// beside the limits type.
+package http1
