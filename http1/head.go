@@ -310,7 +310,7 @@ type headKind interface {
 	// so that garbage is rejected before its line ends. It must only
 	// reject what the complete line would be rejected for, with the same
 	// error.
-	checkStartPrefix(b []byte, lim *limits) error
+	checkStartPrefix(b []byte, startLimit int) error
 	// startLine parses the complete start line, without CRLF; base is its
 	// offset in the buffer.
 	startLine(line []byte, base int) error
@@ -387,7 +387,7 @@ func (s *headState) startLine(line, content []byte, next int, l *limits, k headK
 		}
 		return nil
 	}
-	if err := k.checkStartPrefix(content, l); err != nil {
+	if err := k.checkStartPrefix(content, l.startLine); err != nil {
 		return err
 	}
 	if len(content) > l.startLine {
@@ -415,7 +415,7 @@ func (s *headState) pending(buf []byte, l *limits, k headKind) error {
 			avail = avail[:len(avail)-1] // maybe the CR of the CRLF
 		}
 		if len(avail) > 0 {
-			if err := k.checkStartPrefix(avail, l); err != nil {
+			if err := k.checkStartPrefix(avail, l.startLine); err != nil {
 				return err
 			}
 		}

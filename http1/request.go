@@ -80,8 +80,8 @@ func (h *requestHead) state() *headState { return &h.headState }
 // checkStartPrefix checks the method as far as it has arrived, within
 // the start-line limit, so that a peer speaking TLS or garbage to the
 // port is answered at once instead of when a line or size limit trips.
-func (h *requestHead) checkStartPrefix(b []byte, lim *limits) error {
-	end := min(len(b), lim.startLine)
+func (h *requestHead) checkStartPrefix(b []byte, startLimit int) error {
+	end := min(len(b), startLimit)
 	for i := h.methodChecked; i < end && !h.methodDone; i++ {
 		c := b[i]
 		if c == ' ' {

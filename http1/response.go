@@ -34,7 +34,7 @@ func (h *responseHead) state() *headState { return &h.headState }
 
 // checkStartPrefix has nothing to check early: the client chose the peer,
 // and a status line is judged when it is complete.
-func (h *responseHead) checkStartPrefix([]byte, *limits) error { return nil }
+func (h *responseHead) checkStartPrefix([]byte, int) error { return nil }
 
 // startLine parses the status line (RFC 9112 section 4):
 // HTTP-version SP status-code SP [ reason-phrase ]. A missing SP after the
