@@ -137,10 +137,11 @@ func (f *memFill) Poll(cx *async.Context) (error, bool) {
 func (f *memFill) Cancel() {}
 
 // pollReady polls f by hand until it is ready, with a full budget each
-// time, and fails t if it takes more than a few polls.
+// time, and fails t if it takes too many polls: memSource is pending once
+// per fill at most, and a body takes a fill per piece.
 func pollReady[T any](t testing.TB, cx *async.Context, f async.Future[T]) T {
 	t.Helper()
-	for range 4 {
+	for range 1 << 12 {
 		testfut.ResetBudget(cx)
 		if v, ok := f.Poll(cx); ok {
 			return v
