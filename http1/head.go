@@ -56,7 +56,6 @@ func (f *fields) get(name string) ([]byte, bool) {
 type headState struct {
 	pos       int  // start of the first line not yet parsed
 	scanned   int  // buf[pos:scanned] holds no LF
-	checked   int  // buf[pos:checked] is known to be a valid method prefix
 	empties   int  // empty lines seen before the start line
 	startDone bool // the start line is parsed
 	done      bool // the head is complete
@@ -99,7 +98,7 @@ func (s *headState) nextLine(buf []byte) (line []byte, next int, ok bool) {
 
 // advance moves past a parsed line.
 func (s *headState) advance(next int) {
-	s.pos, s.scanned, s.checked = next, next, next
+	s.pos, s.scanned = next, next
 }
 
 // stripCR removes the CR of a CRLF line ending. A line ending in a bare LF
@@ -331,6 +330,10 @@ func parseHead(buf []byte, lim *limits, k headKind) (int, error) {
 	s := k.state()
 	if s.done {
 		panic("http1: head parsed again without a reset")
+	}
+	if s.scanned == 0 {
+		// Nothing seen yet: a zero head value is a fresh one.
+		s.contentLength = -1
 	}
 	l := lim.orDefault()
 	for {

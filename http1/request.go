@@ -55,10 +55,6 @@ func (h *requestHead) target() []byte { return h.targetAt.in(h.fields.buf) }
 // host is the value of the Host field, if any.
 func (h *requestHead) host() []byte { return h.hostAt.in(h.fields.buf) }
 
-// hasBody reports whether a body follows the head: chunked or a
-// Content-Length (RFC 9112 section 6.3: a request with neither has none).
-func (h *requestHead) hasBody() bool { return h.chunked || h.contentLength > 0 }
-
 // parseRequestHead parses a request head (RFC 9112 sections 2 to 5) from
 // buf, which holds the bytes read so far, head first.
 //
@@ -69,8 +65,8 @@ func (h *requestHead) hasBody() bool { return h.chunked || h.contentLength > 0 }
 // again with the same bytes and more after them (the buffer may have
 // moved); each call looks only at what the last one had not seen.
 //
-// lim nil means defaultLimits. h must be fresh or reset; it holds the
-// result, and the parse state between calls.
+// lim nil means defaultLimits. h is a zero requestHead or one reset since
+// its last head; it holds the result, and the parse state between calls.
 func parseRequestHead(buf []byte, lim *limits, h *requestHead) (n int, err error) {
 	return parseHead(buf, lim, h)
 }

@@ -243,3 +243,17 @@ func TestSlowClientLinear(t *testing.T) {
 		t.Fatalf("n=%d err=%v", n, err)
 	}
 }
+
+// TestZeroRequestHead checks that a zero requestHead needs no reset
+// before its first parse.
+func TestZeroRequestHead(t *testing.T) {
+	var h requestHead
+	n, err := parseRequestHead([]byte(minimalHead), nil, &h)
+	if err != nil || n != len(minimalHead) || h.contentLength != -1 {
+		t.Fatalf("n=%d err=%v contentLength=%d", n, err, h.contentLength)
+	}
+	var r responseHead
+	if _, err := parseResponseHead([]byte("HTTP/1.1 200 OK\r\n\r\n"), nil, &r); err != nil || r.contentLength != -1 {
+		t.Fatalf("response: err=%v contentLength=%d", err, r.contentLength)
+	}
+}
