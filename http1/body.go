@@ -46,7 +46,8 @@ const (
 // Read and drain return futures that live in the bodyReader and are
 // reused: one call may be in flight at a time. A bodyReader belongs to
 // one task at a time and is reused for every message of a connection
-// (reset), so reading allocates nothing.
+// (reset), so reading allocates nothing. Its futures point back at it:
+// it must not be copied once reset.
 type bodyReader struct {
 	src     bodySource
 	kind    bodyKind

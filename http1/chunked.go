@@ -442,9 +442,13 @@ func (d *chunkedDecoder) stepTrailer(c byte) error {
 	}
 	switch d.state {
 	case csTrailer0:
-		if c == '\r' {
+		switch {
+		case c == '\r':
 			d.state = csEndLF
 			return nil
+		case (c == ' ' || c == '\t') && d.trailer == 1:
+			// Not a fold: there is no line before it to continue.
+			return d.fail(400, "whitespace before the first trailer field")
 		}
 		d.state = csTrailerName
 		return d.stepField(fieldName0, c)

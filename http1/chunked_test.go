@@ -277,7 +277,7 @@ func TestChunkedTrailerSyntax(t *testing.T) {
 		{"A : b\r\n", `whitespace before the colon in trailer field "A "`},
 		{"A\t: b\r\n", "whitespace before the colon"},
 		{"A: b\r\n c\r\n", `obsolete line folding in trailer field " "`},
-		{" A: b\r\n", "obsolete line folding"},
+		{" A: b\r\n", `whitespace before the first trailer field " "`},
 		{"A: b\r\n\tc\r\n", "obsolete line folding"},
 		{"A b\r\n", "whitespace before the colon"},
 		{"A\r\n", "trailer field line without a colon"},
