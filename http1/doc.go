@@ -37,7 +37,7 @@
 // Content-Length is digits and never conflicts, and Transfer-Encoding
 // comes without Content-Length, ends in chunked, names it once, and is
 // not in an HTTP/1.0 request. Each rule cites its section of RFC 9110 or
-// RFC 9112 where it is written, and has a test of the same name.
+// RFC 9112 where it is written, and has a test named after it.
 //
 // # Limits
 //

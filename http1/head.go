@@ -1,9 +1,6 @@
 package http1
 
-import (
-	"bytes"
-	"math"
-)
+import "bytes"
 
 // span is where a piece of the head sits in the buffer: buf[off:end].
 // Offsets rather than slices because the caller may move its buffer
@@ -101,204 +98,15 @@ func (s *headState) advance(next int) {
 	s.pos, s.scanned = next, next
 }
 
-// stripCR removes the CR of a CRLF line ending. A line ending in a bare LF
-// is rejected: RFC 9112 section 2.2 lets a recipient accept one, but a
-// front end that reads lines differently is how requests are smuggled,
-// so this parser does not.
-func stripCR(line []byte) ([]byte, error) {
+// checkCRLF checks that line, up to its LF, ends in CR. A line ending in
+// a bare LF is rejected: RFC 9112 section 2.2 lets a recipient accept one,
+// but a front end that splits lines only at CRLF would read another
+// message, which is how requests are smuggled.
+func checkCRLF(line []byte) error {
 	if len(line) == 0 || line[len(line)-1] != '\r' {
-		return nil, newHeadError(statusBadRequest, "bare LF line ending in", line)
-	}
-	return line[:len(line)-1], nil
-}
-
-// parseField parses one field line (RFC 9112 section 5), appends it and
-// derives the framing facts from it. base is the offset of line in the
-// buffer.
-func (s *headState) parseField(line []byte, base int, lim *limits) (name, value []byte, err error) {
-	if line[0] == ' ' || line[0] == '\t' {
-		// RFC 9112 section 5.2: obs-fold is rejected with 400; section 2.2:
-		// so is whitespace between the start line and the first field.
-		return nil, nil, newHeadError(statusBadRequest, "obsolete line folding or leading whitespace in field line", line)
-	}
-	colon := bytes.IndexByte(line, ':')
-	if colon < 0 {
-		return nil, nil, newHeadError(statusBadRequest, "header field line without colon", line)
-	}
-	name = line[:colon]
-	for i, c := range name {
-		if charClass[c]&classToken == 0 {
-			if len(trimOWS(name[i:])) == 0 {
-				// RFC 9112 section 5.1: MUST reject with 400.
-				return nil, nil, newHeadError(statusBadRequest, "whitespace between header field name and colon", name)
-			}
-			return nil, nil, newHeadError(statusBadRequest, "malformed header field name", name)
-		}
-	}
-	if len(name) == 0 {
-		return nil, nil, newHeadError(statusBadRequest, "empty header field name in", line)
-	}
-	raw := line[colon+1:]
-	for _, c := range raw {
-		if charClass[c]&classValue == 0 {
-			return nil, nil, newHeadError(statusBadRequest, "invalid character in header field value", trimLeftOWS(raw))
-		}
-	}
-	value = trimOWS(raw)
-	if len(s.fields.list) >= lim.headerCount {
-		return nil, nil, newHeadError(statusHeaderFieldsTooLarge, "too many header fields at", line)
-	}
-	voff := base + colon + 1 + (len(raw) - len(trimLeftOWS(raw)))
-	s.fields.list = append(s.fields.list, field{
-		name:  spanOf(base, base+colon),
-		value: spanOf(voff, voff+len(value)),
-	})
-	return name, value, s.frameField(name, value)
-}
-
-func trimLeftOWS(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	return b
-}
-
-// frameField derives the framing facts common to requests and responses
-// from one field.
-func (s *headState) frameField(name, value []byte) error {
-	switch len(name) {
-	case len("connection"):
-		if equalFold(name, "connection") {
-			s.connectionField(value)
-		}
-	case len("content-length"):
-		if equalFold(name, "content-length") {
-			return s.contentLengthField(value)
-		}
-	case len("transfer-encoding"):
-		if equalFold(name, "transfer-encoding") {
-			return s.transferEncodingField(value)
-		}
+		return newHeadError(statusBadRequest, "bare LF line ending in", line)
 	}
 	return nil
-}
-
-// connectionField notes the close and keep-alive options (RFC 9110
-// section 7.6.1; RFC 9112 section 9.3); other options are not framing.
-func (s *headState) connectionField(value []byte) {
-	for rest := value; len(rest) > 0; {
-		var opt []byte
-		opt, rest = nextListElem(rest)
-		switch {
-		case equalFold(opt, "close"):
-			s.connClose = true
-		case equalFold(opt, "keep-alive"):
-			s.connKeepAlive = true
-		}
-	}
-}
-
-// contentLengthField parses Content-Length (RFC 9110 section 8.6;
-// RFC 9112 section 6.3). A value is 1*DIGIT within an int64. A list of
-// identical values ("5, 5") and repeated identical lines are accepted as
-// one length, as the RFC allows: they cannot frame two ways. Differing
-// values are rejected.
-func (s *headState) contentLengthField(value []byte) error {
-	for rest := value; ; {
-		var v []byte
-		v, rest = nextListElem(rest)
-		n, ok := parseDigits(v)
-		if !ok {
-			return newHeadError(statusBadRequest, "invalid Content-Length", value)
-		}
-		if s.contentLength >= 0 && s.contentLength != n {
-			return newHeadError(statusBadRequest, "conflicting Content-Length", value)
-		}
-		s.contentLength = n
-		if rest == nil {
-			return nil
-		}
-	}
-}
-
-// parseDigits parses 1*DIGIT as a non-negative int64; ok is false for an
-// empty string, any other byte, or a value beyond int64.
-func parseDigits(b []byte) (n int64, ok bool) {
-	if len(b) == 0 {
-		return 0, false
-	}
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := int64(c - '0')
-		if n > (math.MaxInt64-d)/10 {
-			return 0, false
-		}
-		n = n*10 + d
-	}
-	return n, true
-}
-
-// transferEncodingField parses one Transfer-Encoding line (RFC 9112
-// section 6.1): a list of transfer codings, each a token with optional
-// parameters; several lines are one list, in order. For framing only
-// three things matter: whether chunked is the last coding, whether it
-// appears twice, and whether any other coding is listed. The head's
-// finish decides what to answer.
-func (s *headState) transferEncodingField(value []byte) error {
-	s.hasTE = true
-	s.teAt = s.fields.list[len(s.fields.list)-1].value
-	for rest := value; len(rest) > 0; {
-		var elem []byte
-		elem, rest = nextListElem(rest)
-		if len(elem) == 0 {
-			continue // RFC 9110 section 5.6.1: empty elements are ignored
-		}
-		name, params := elem, []byte(nil)
-		if i := bytes.IndexByte(elem, ';'); i >= 0 {
-			name, params = trimOWS(elem[:i]), elem[i:]
-		}
-		if !isToken(name) {
-			return newHeadError(statusBadRequest, "malformed Transfer-Encoding", value)
-		}
-		if !equalFold(name, "chunked") {
-			s.otherCoding = true
-			s.chunked = false
-			continue
-		}
-		if s.chunkedSeen {
-			// RFC 9112 section 7: chunked is applied at most once.
-			return newHeadError(statusBadRequest, "chunked given twice in Transfer-Encoding", value)
-		}
-		if params != nil {
-			// chunked has no parameters (RFC 9112 section 7).
-			return newHeadError(statusBadRequest, "parameters on chunked in Transfer-Encoding", value)
-		}
-		s.chunkedSeen = true
-		s.chunked = true
-	}
-	return nil
-}
-
-// parseVersion parses HTTP-version (RFC 9112 section 2.3), "HTTP/" DIGIT
-// "." DIGIT, case-sensitive. It returns the minor version to speak: 0 or
-// 1. A higher 1.x is spoken as 1.1 (RFC 9110 section 6.2: a recipient
-// SHOULD process it as the highest minor version it implements); another
-// major version is 505.
-// DIGIT, case-sensitive. It returns the minor version to speak: 0 or 1.
-// A higher 1.x is spoken as 1.1 (RFC 9110 section 6.2: a recipient
-// SHOULD process it as the highest minor version it implements); another
-// major version is 505.
-func parseVersion(v []byte) (minor int, err error) {
-	if len(v) != len("HTTP/1.1") || string(v[:5]) != "HTTP/" || v[6] != '.' ||
-		v[5] < '0' || v[5] > '9' || v[7] < '0' || v[7] > '9' {
-		return 0, newHeadError(statusBadRequest, "malformed HTTP version", v)
-	}
-	if v[5] != '1' {
-		return 0, newHeadError(statusVersionNotSupported, "unsupported HTTP version", v)
-	}
-	return min(int(v[7]-'0'), 1), nil
 }
 
 // headKind is what differs between a request head and a response head:
@@ -355,7 +163,7 @@ func parseHead(buf []byte, lim *limits, k headKind) (int, error) {
 		if next > l.headerBytes {
 			return 0, newHeadError(statusHeaderFieldsTooLarge, "header section too large at", line)
 		}
-		if _, err := stripCR(line); err != nil {
+		if err := checkCRLF(line); err != nil {
 			return 0, err
 		}
 		if len(content) == 0 {
@@ -381,7 +189,7 @@ func parseHead(buf []byte, lim *limits, k headKind) (int, error) {
 // empty line before it, or the start line itself.
 func (s *headState) startLine(line, content []byte, next int, l *limits, k headKind) error {
 	if len(content) == 0 {
-		if _, err := stripCR(line); err != nil {
+		if err := checkCRLF(line); err != nil {
 			return err
 		}
 		s.empties++
@@ -399,7 +207,7 @@ func (s *headState) startLine(line, content []byte, next int, l *limits, k headK
 	if next > l.headerBytes {
 		return newHeadError(statusHeaderFieldsTooLarge, "header section too large at", content)
 	}
-	if _, err := stripCR(line); err != nil {
+	if err := checkCRLF(line); err != nil {
 		return err
 	}
 	if err := k.startLine(content, s.pos); err != nil {
@@ -430,4 +238,24 @@ func (s *headState) pending(buf []byte, l *limits, k headKind) error {
 		return newHeadError(statusHeaderFieldsTooLarge, "header section too large at", buf[s.pos:])
 	}
 	return nil
+}
+
+// parseVersion parses HTTP-version (RFC 9112 section 2.3), "HTTP/" DIGIT
+// "." DIGIT, case-sensitive. It returns the minor version to speak: 0 or
+// 1. A higher 1.x is spoken as 1.1 (RFC 9110 section 6.2: a recipient
+// SHOULD process it as the highest minor version it implements); another
+// major version is 505.
+// DIGIT, case-sensitive. It returns the minor version to speak: 0 or 1.
+// A higher 1.x is spoken as 1.1 (RFC 9110 section 6.2: a recipient
+// SHOULD process it as the highest minor version it implements); another
+// major version is 505.
+func parseVersion(v []byte) (minor int, err error) {
+	if len(v) != len("HTTP/1.1") || string(v[:5]) != "HTTP/" || v[6] != '.' ||
+		v[5] < '0' || v[5] > '9' || v[7] < '0' || v[7] > '9' {
+		return 0, newHeadError(statusBadRequest, "malformed HTTP version", v)
+	}
+	if v[5] != '1' {
+		return 0, newHeadError(statusVersionNotSupported, "unsupported HTTP version", v)
+	}
+	return min(int(v[7]-'0'), 1), nil
 }

@@ -130,12 +130,16 @@ func responseFraming(method []byte, h *responseHead) framing {
 }
 
 // responseKeepAlive reports whether the connection persists after the
-// response (RFC 9112 section 9.3): not after a close-delimited body or a
-// tunnel, not with Connection: close, and for HTTP/1.0 only with
-// Connection: keep-alive.
+// response (RFC 9112 section 9.3): not after a close-delimited body, a
+// tunnel or a 101 (the connection speaks another protocol after it), not
+// with Connection: close, and for HTTP/1.0 only with Connection:
+// keep-alive.
 func responseKeepAlive(method []byte, h *responseHead) bool {
 	switch responseFraming(method, h) {
 	case framingClose, framingTunnel:
+		return false
+	}
+	if h.status == 101 {
 		return false
 	}
 	if h.connClose {

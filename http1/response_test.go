@@ -102,7 +102,8 @@ func TestResponseFraming(t *testing.T) {
 		// Rule 1: HEAD, 1xx, 204 and 304 have no body, whatever the fields say.
 		{"HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", framingNone, true},
 		{"HEAD", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", framingNone, true},
-		{"GET", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", framingNone, true},
+		{"GET", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", framingNone, false},
+		{"GET", "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n", framingNone, true},
 		{"GET", "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n", framingNone, true},
 		{"GET", "HTTP/1.1 304 Not Modified\r\n\r\n", framingNone, true},
 		// Rule 2: a 2xx to CONNECT turns the connection into a tunnel.
