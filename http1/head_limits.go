@@ -1,8 +1,7 @@
 package http1
 
-// limits bounds what a peer may make the parser hold. The zero value is
-// not useful; defaultLimits holds the defaults, and a nil *limits means
-// them.
+// limits bounds what a peer may make the parser hold. A nil *limits, or
+// a field of zero, means the default; defaultLimits holds them.
 //
 // The defaults, and why:
 //
@@ -19,8 +18,8 @@ package http1
 //     every slow connection pin a megabyte of buffer. 64 KiB is twice
 //     nginx's default at a sixteenth of Go's.
 //   - headerCount, 100: field lines in one head; more is answered 431.
-//     Apache's LimitRequestFields and Go's http2 default are 100 too; real
-//     browsers send 10 to 20.
+//     Apache's LimitRequestFields is 100 too; browsers typically send 10
+//     to 20. The field list grows to this many entries of 16 bytes.
 type limits struct {
 	startLine   int
 	headerBytes int
@@ -42,18 +41,28 @@ const maxLeadingEmptyLines = 4
 // maxLimit keeps every offset of a head within a uint32.
 const maxLimit = 1 << 30
 
-// orDefault returns the limits to use: the defaults for nil, else lim
-// with each field clamped to a sane range. headerBytes is at least the
-// start line plus the empty lines that may precede it, so a head that
-// fits the start-line limit is never cut off by the byte limit first.
+// orDefault returns the limits to use: each field of zero (or less) is
+// its default, and the others are clamped to a sane range. headerBytes is
+// at least the start line plus the empty lines that may precede it, so a
+// head that fits the start-line limit is never cut off by the byte limit
+// first.
 func (lim *limits) orDefault() limits {
 	if lim == nil {
 		return defaultLimits
 	}
 	l := *lim
+	if l.startLine <= 0 {
+		l.startLine = defaultLimits.startLine
+	}
+	if l.headerBytes <= 0 {
+		l.headerBytes = defaultLimits.headerBytes
+	}
+	if l.headerCount <= 0 {
+		l.headerCount = defaultLimits.headerCount
+	}
 	l.startLine = clampLimit(l.startLine, 16, maxLimit/2)
 	l.headerBytes = clampLimit(l.headerBytes, l.startLine+2+2*maxLeadingEmptyLines+2, maxLimit)
-	l.headerCount = clampLimit(l.headerCount, 0, maxLimit)
+	l.headerCount = min(l.headerCount, maxLimit)
 	return l
 }
 

@@ -353,3 +353,21 @@ func TestErrorMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitsDefaults checks how limits are filled in: nil and zero
+// fields mean the defaults, and a tiny start line or head size is raised
+// to what still parses a head.
+func TestLimitsDefaults(t *testing.T) {
+	var none *limits
+	if got := none.orDefault(); got != defaultLimits {
+		t.Errorf("nil: %+v", got)
+	}
+	if got := (&limits{}).orDefault(); got != defaultLimits {
+		t.Errorf("zero: %+v", got)
+	}
+	got := (&limits{startLine: 1, headerBytes: 1, headerCount: 1}).orDefault()
+	want := limits{startLine: 16, headerBytes: 16 + 2 + 2*maxLeadingEmptyLines + 2, headerCount: 1}
+	if got != want {
+		t.Errorf("tiny: %+v, want %+v", got, want)
+	}
+}
