@@ -1,5 +1,7 @@
 package http1
 
+import "encoding/binary"
+
 // Character classes of RFC 9110 and RFC 9112, one table lookup each.
 //
 // The table holds one bit per class so that a byte is classified with a
@@ -60,6 +62,40 @@ func isToken(b []byte) bool {
 		}
 	}
 	return len(b) > 0
+}
+
+// validValue reports whether every byte of b may be in a field value
+// (classValue). Values are most of a head's bytes, so it checks eight at
+// a time: a word passes at once when none of its bytes is below 0x20 or
+// equal to 0x7f, the usual case; a word that does not is checked byte by
+// byte, since HTAB (0x09) is valid.
+func validValue(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; len(b) >= 8; b = b[8:] {
+		w := binary.LittleEndian.Uint64(b)
+		// Some byte is below 0x20: subtracting 0x20 from every byte sets
+		// the high bit of the lowest such byte, and of no byte that had
+		// its high bit set already (masked by ^w) unless a lower byte
+		// borrowed, which only a byte below 0x20 does. ("hasless" in Sean
+		// Anderson's Bit Twiddling Hacks.)
+		low := (w - ones*0x20) & ^w & highs
+		// Some byte is 0x7f: the same test for a zero byte of w^0x7f...
+		x := w ^ ones*0x7f
+		del := (x - ones) & ^x & highs
+		if low|del != 0 && !validValueBytes(b[:8]) {
+			return false
+		}
+	}
+	return validValueBytes(b)
+}
+
+func validValueBytes(b []byte) bool {
+	for _, c := range b {
+		if charClass[c]&classValue == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // equalFold reports whether b equals lower, a lower-case ASCII string,

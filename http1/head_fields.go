@@ -36,16 +36,15 @@ func (s *headState) parseField(line []byte, base int, lim *limits) (name, value 
 		return nil, nil, newHeadError(statusBadRequest, "empty header field name in", line)
 	}
 	raw := line[colon+1:]
-	for _, c := range raw {
-		if charClass[c]&classValue == 0 {
-			return nil, nil, newHeadError(statusBadRequest, "invalid character in header field value", trimLeftOWS(raw))
-		}
+	if !validValue(raw) {
+		return nil, nil, newHeadError(statusBadRequest, "invalid character in header field value", trimLeftOWS(raw))
 	}
-	value = trimOWS(raw)
+	left := trimLeftOWS(raw)
+	value = trimOWS(left)
 	if len(s.fields.list) >= lim.headerCount {
 		return nil, nil, newHeadError(statusHeaderFieldsTooLarge, "too many header fields at", line)
 	}
-	voff := base + colon + 1 + (len(raw) - len(trimLeftOWS(raw)))
+	voff := base + colon + 1 + len(raw) - len(left)
 	s.fields.list = append(s.fields.list, field{
 		name:  spanOf(base, base+colon),
 		value: spanOf(voff, voff+len(value)),

@@ -371,3 +371,18 @@ func TestLimitsDefaults(t *testing.T) {
 		t.Errorf("tiny: %+v, want %+v", got, want)
 	}
 }
+
+// TestValidValue checks the word-at-a-time check of field values against
+// the table, for every byte at every position of a 17-byte value.
+func TestValidValue(t *testing.T) {
+	b := []byte("abcdefghijklmnopq")
+	for i := range b {
+		for c := 0; c < 256; c++ {
+			v := append([]byte(nil), b...)
+			v[i] = byte(c)
+			if got, want := validValue(v), charClass[c]&classValue != 0; got != want {
+				t.Fatalf("byte %#x at %d: %v, want %v", c, i, got, want)
+			}
+		}
+	}
+}
