@@ -41,7 +41,8 @@
 //
 // # Limits
 //
-// The request line, the head's total size and its count of fields are
-// bounded; the defaults and why they were chosen are written in one place,
-// beside the limits type.
+// A head is bounded by default to a request line of 8 KiB (beyond it the
+// answer is 414), 64 KiB in all and 100 field lines (beyond either, 431).
+// The reasons for these numbers are written beside the limits type; the
+// server will make them options.
 package http1
