@@ -17,18 +17,20 @@ func headFuzzLimit(small bool) *limits {
 }
 
 // splitPoints are the places a fuzz input is split at: all of them for a
-// short input, a spread of them for a long one.
+// short input, 64 spread over a long one (every split is a parse and a
+// description, and the fuzzer minimizes with many runs).
 func splitPoints(n int) []int {
-	if n <= 300 {
+	const most = 64
+	if n <= most {
 		p := make([]int, n+1)
 		for i := range p {
 			p[i] = i
 		}
 		return p
 	}
-	var p []int
-	for i := 0; i <= n; i += n/97 + 1 {
-		p = append(p, i)
+	p := make([]int, 0, most+1)
+	for i := 0; i <= most; i++ {
+		p = append(p, i*n/most)
 	}
 	return p
 }

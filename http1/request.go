@@ -94,6 +94,8 @@ func (h *requestHead) checkStartPrefix(b []byte, startLimit int) error {
 
 // startLine parses the request line (RFC 9112 section 3):
 // method SP request-target SP HTTP-version, single spaces, nothing else.
+// The bytes of the method were checked by checkStartPrefix, which parseHead
+// runs on every complete start line first.
 func (h *requestHead) startLine(line []byte, base int) error {
 	sp1 := bytes.IndexByte(line, ' ')
 	if sp1 <= 0 {
