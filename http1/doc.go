@@ -39,10 +39,27 @@
 // not in an HTTP/1.0 request. Each rule cites its section of RFC 9110 or
 // RFC 9112 where it is written, and has a test named after it.
 //
+// # How a body is framed
+//
+// After the head, the same buffer feeds the body's decoder: a Content-Length
+// counter, or the chunked decoder, an incremental state machine that is
+// handed whatever bytes are buffered and answers with how many it consumed,
+// the span of body data among them (a slice of the buffer, never copied) and
+// whether the body has ended; it never consumes a byte of the next message,
+// and a body split across any number of reads decodes the same. The body
+// reader is an aio.Reader over that: it reads the connection only when its
+// caller asks for more and the buffer is spent, so a large upload never sits
+// whole in memory, and a body left unread can be drained, up to a limit, or
+// the connection closed. Chunk sizes, extensions, the CRLF after each chunk
+// and the trailer fields are held to RFC 9112 section 7 as strictly as the
+// head; malformed framing is a 400, and a body over its limit a 413. The
+// chunked encoder writes a response's framing into the caller's buffer.
+//
 // # Limits
 //
 // A head is bounded by default to a request line of 8 KiB (beyond it the
-// answer is 414), 64 KiB in all and 100 field lines (beyond either, 431).
-// The reasons for these numbers are written beside the limits type; the
-// server will make them options.
+// answer is 414), 64 KiB in all and 100 field lines (beyond either, 431);
+// a body to 10 MiB (413), its chunk extensions to 4 KiB and its trailers to
+// 8 KiB (400). The reasons for these numbers are written beside the limits
+// types; the server will make them options.
 package http1
