@@ -342,12 +342,19 @@ func TestChatGraceRunsOut(t *testing.T) {
 	stuck.expect(t, "* welcome")
 	talker := dial(t, p.addr)
 	talker.expect(t, "* welcome")
+	observer := dial(t, p.addr)
+	observer.expect(t, "* welcome")
 	// Fill stuck's socket: it reads nothing more, and its writer waits
 	// for the socket for the hour that -write allows. 100 kB is more than
 	// its buffers and the server's hold, and less than the room's ring.
+	// Once the observer has every line, the room has them all, and
+	// stuck's writer is blocked on them.
 	line := strings.Repeat("z", 1000)
 	for range 100 {
 		talker.send(t, line)
+	}
+	for range 100 {
+		observer.expect(t, "guest2: z")
 	}
 	p.stop(t, syscall.SIGTERM)
 	p.waitLog(t, "still running after 500ms: aborting them")
