@@ -14,6 +14,7 @@ func allCases() []lcase {
 		dnsCases(),
 		chanCases(),
 		aioCases(),
+		syncCases(),
 		miscCases(),
 	} {
 		cs = append(cs, part...)
