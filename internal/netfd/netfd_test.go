@@ -66,8 +66,12 @@ func TestShortReadClearsReadiness(t *testing.T) {
 				t.Errorf("Read: %+v, %v; want \"ping\"", r, ok)
 			}
 			// The read was short, so the socket is known drained: the next
-			// Read waits without trying read(2).
-			if src := s.Registered(); src == nil || src.Ready()&reactor.Readable != 0 {
+			// Read waits without trying read(2). On a MultiThread another
+			// worker may turn the reactor meanwhile and deliver the event
+			// of the registration, which sets the bit again (rightly: it is
+			// an event, not a stale clear); the Read below is pending all
+			// the same.
+			if src := s.Registered(); src == nil || !x.Multi && src.Ready()&reactor.Readable != 0 {
 				t.Errorf("after a short read the source is %v; want it not readable", src.Ready())
 			}
 			if _, ok := s.Read(buf).Poll(cx); ok {
