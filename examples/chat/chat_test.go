@@ -213,8 +213,10 @@ func testFiftyClients(t *testing.T, threads string) {
 	const clients, perClient = 50, 20
 	p := startChat(t, "-threads", threads, "-queue", "2048", "-sndbuf", "4096", "-write", "2s", "-grace", "10s")
 
-	// The slow client connects first, so it is guest1, and never reads.
-	dialSlow(t, p.addr)
+	// The slow client never reads. It names itself, so that the test
+	// knows its name whichever session a MultiThread starts first.
+	slow := dialSlow(t, p.addr)
+	slow.send(t, "/nick slowpoke")
 
 	cs := make([]*chatClient, clients)
 	for i := range cs {
@@ -269,8 +271,8 @@ func testFiftyClients(t *testing.T, threads string) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	p.waitLog(t, "dropped guest1: too slow")
-	cs[0].expect(t, "* guest1 was dropped: too slow")
+	p.waitLog(t, "dropped slowpoke: too slow")
+	cs[0].expect(t, "* slowpoke was dropped: too slow")
 
 	p.stop(t, syscall.SIGTERM)
 	for _, c := range cs {
