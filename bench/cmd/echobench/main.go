@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/asyncgo/async/bench/internal/peers"
 	"github.com/asyncgo/async/bench/internal/procfs"
 	"github.com/asyncgo/async/bench/internal/report"
 )
@@ -104,7 +105,7 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if _, err := exec.LookPath("taskset"); err != nil {
 		return fmt.Errorf("taskset (util-linux) is needed to pin the server and the load: %w", err)
 	}
-	mods, err := findModules(ctx, cfg.mainDir)
+	mods, err := peers.FindModules(ctx, "echobench", cfg.mainDir)
 	if err != nil {
 		return err
 	}
@@ -212,8 +213,8 @@ func measureRounds(ctx context.Context, g *rig, cfg config, bins []built, logf f
 }
 
 // writeOutputs writes the markdown report and the chart, if asked.
-func writeOutputs(ctx context.Context, cfg config, mods modules, tables []report.Table, notes []string, logf func(string, ...any)) error {
-	out, chart := resolvePath(cfg.out, mods.main), resolvePath(cfg.chart, mods.main)
+func writeOutputs(ctx context.Context, cfg config, mods peers.Modules, tables []report.Table, notes []string, logf func(string, ...any)) error {
+	out, chart := resolvePath(cfg.out, mods.Main), resolvePath(cfg.chart, mods.Main)
 	m := describe(ctx, cfg, mods, tables, notes)
 	if chart != "" {
 		if err := writeFile(chart, func(w io.Writer) error { return report.WriteChart(w, tables, m) }); err != nil {
@@ -269,7 +270,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 }
 
 // describe gathers the report's facts about the run and the machine.
-func describe(ctx context.Context, cfg config, mods modules, tables []report.Table, notes []string) report.Meta {
+func describe(ctx context.Context, cfg config, mods peers.Modules, tables []report.Table, notes []string) report.Meta {
 	mach := procfs.ReadMachine("/proc")
 	shared := ""
 	for _, t := range tables {
@@ -282,8 +283,8 @@ func describe(ctx context.Context, cfg config, mods modules, tables []report.Tab
 		Duration: cfg.duration, Warmup: cfg.warmup, MemConns: cfg.memConns, MemSize: memSize,
 		ServerCPU: cfg.serverCPU, LoadCPU: cfg.loadCPU, Shared: shared, Workers: cfg.threads,
 		CPUModel: mach.CPUModel, Cores: mach.Cores, Kernel: mach.Kernel,
-		GoVersion: firstLine(ctx, mods.main, "go", "env", "GOVERSION"),
-		CC:        strings.Join(strings.Fields("gcc "+firstLine(ctx, mods.bench, "gcc", "-dumpfullversion")+" "+strings.Join(cFlags, " ")), " "),
+		GoVersion: firstLine(ctx, mods.Main, "go", "env", "GOVERSION"),
+		CC:        strings.Join(strings.Fields("gcc "+firstLine(ctx, mods.Bench, "gcc", "-dumpfullversion")+" "+strings.Join(cFlags, " ")), " "),
 		Date:      time.Now(), Notes: notes,
 	}
 }

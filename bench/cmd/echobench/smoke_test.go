@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/asyncgo/async/bench/internal/peers"
 )
 
 // smokeRig builds the load generator and the net echo server, the one
@@ -17,16 +19,16 @@ import (
 func smokeRig(t *testing.T, ctx context.Context) (*rig, built) {
 	t.Helper()
 	needTaskset(t)
-	mods, err := findModules(ctx, "")
+	mods, err := peers.FindModules(ctx, "echobench", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	load, err := goBuild(ctx, mods.bench, "./cmd/load", filepath.Join(dir, "load"))
+	load, err := peers.GoBuild(ctx, mods.Bench, "./cmd/load", filepath.Join(dir, "load"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin, err := benchServer("./servers/netecho")(ctx, mods, dir)
+	bin, err := peers.BenchServer("./servers/netecho")(ctx, mods, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -9,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/asyncgo/async/bench/internal/peers"
 )
 
 // refServer is the server the × column divides by: the issue's targets
@@ -27,7 +28,7 @@ type server struct {
 	// args come after -addr host:port.
 	args func(c config) []string
 	// build compiles the server into dir and returns the binary's path.
-	build func(ctx context.Context, m modules, dir string) (string, error)
+	build func(ctx context.Context, m peers.Modules, dir string) (string, error)
 }
 
 // servers is the comparison in the table's order: the runtime's two
@@ -36,9 +37,9 @@ var servers = []server{
 	{name: "async", key: "asynchello", args: fixed("-handler", "native"), build: buildAsync},
 	{name: "async-nethttp", key: "asynchello", args: fixed("-handler", "nethttp"), build: buildAsync},
 	{name: refServer, key: "hyperhello", args: fixed(), build: buildHyper},
-	{name: "fasthttp", key: "fasthttphello", args: goProcs, build: benchServer("./servers/fasthttphello")},
-	{name: "nbhttp", key: "nbhttphello", args: goProcs, build: benchServer("./servers/nbhttphello")},
-	{name: "nethttp", key: "nethttphello", args: goProcs, build: benchServer("./servers/nethttphello")},
+	{name: "fasthttp", key: "fasthttphello", args: goProcs, build: peers.BenchServer("./servers/fasthttphello")},
+	{name: "nbhttp", key: "nbhttphello", args: goProcs, build: peers.BenchServer("./servers/nbhttphello")},
+	{name: "nethttp", key: "nethttphello", args: goProcs, build: peers.BenchServer("./servers/nethttphello")},
 }
 
 // fixed returns the same arguments whatever the configuration.
@@ -62,62 +63,22 @@ func serverNames() []string {
 // build failure.
 var errNoAsync = fmt.Errorf("%s does not exist yet in the main module", asyncHello)
 
-func buildAsync(ctx context.Context, m modules, dir string) (string, error) {
-	if _, err := os.Stat(filepath.Join(m.main, filepath.FromSlash(asyncHello))); err != nil {
+func buildAsync(ctx context.Context, m peers.Modules, dir string) (string, error) {
+	if _, err := os.Stat(filepath.Join(m.Main, filepath.FromSlash(asyncHello))); err != nil {
 		return "", errNoAsync
 	}
-	return goBuild(ctx, m.main, "./"+asyncHello, filepath.Join(dir, "asynchello"))
+	return peers.GoBuild(ctx, m.Main, "./"+asyncHello, filepath.Join(dir, "asynchello"))
 }
-
-// benchServer builds a server kept in this module.
-func benchServer(pkg string) func(context.Context, modules, string) (string, error) {
-	return func(ctx context.Context, m modules, dir string) (string, error) {
-		return goBuild(ctx, m.bench, pkg, filepath.Join(dir, filepath.Base(pkg)))
-	}
-}
-
-// goBuild runs "go build -o out pkg" in module directory modDir.
-func goBuild(ctx context.Context, modDir, pkg, out string) (string, error) {
-	return out, runBuild(ctx, modDir, "go", "build", "-o", out, pkg)
-}
-
-// debianCrates is where Debian's librust-*-dev packages put crate sources.
-const debianCrates = "/usr/share/cargo/registry"
 
 // buildHyper builds servers/hyperhello offline against Debian's packaged
 // crates (apt-get install librust-hyper-dev librust-tokio-dev), into a
 // target directory kept in the user's cache so later runs do not compile
 // hyper again.
-func buildHyper(ctx context.Context, m modules, dir string) (string, error) {
-	if ms, _ := filepath.Glob(filepath.Join(debianCrates, "hyper-0.14.*")); len(ms) == 0 {
-		return "", fmt.Errorf("no hyper 0.14 sources in %s: apt-get install librust-hyper-dev librust-tokio-dev", debianCrates)
+func buildHyper(ctx context.Context, m peers.Modules, dir string) (string, error) {
+	if ms, _ := filepath.Glob(filepath.Join(peers.DebianCrates, "hyper-0.14.*")); len(ms) == 0 {
+		return "", fmt.Errorf("no hyper 0.14 sources in %s: apt-get install librust-hyper-dev librust-tokio-dev", peers.DebianCrates)
 	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		cache = dir
-	}
-	target := filepath.Join(cache, "asyncgo-bench", "hyper-target")
-	err = runBuild(ctx, filepath.Join(m.bench, "servers", "hyperhello"), "cargo", "build", "--release", "--offline",
-		"--target-dir", target,
-		"--config", `source.crates-io.replace-with="debian"`,
-		"--config", `source.debian.directory="`+debianCrates+`"`)
-	return filepath.Join(target, "release", "hyperhello"), err
-}
-
-// runBuild runs a build command in dir, folding its output into the error.
-func runBuild(ctx context.Context, dir, name string, args ...string) error {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(out.String())
-		if len(msg) > 600 {
-			msg = msg[:600] + " …"
-		}
-		return fmt.Errorf("%s %s (in %s): %v: %s", name, strings.Join(args, " "), dir, err, msg)
-	}
-	return nil
+	return peers.CargoOffline(ctx, filepath.Join(m.Bench, "servers", "hyperhello"), "hyper-target", "hyperhello", dir)
 }
 
 // built is a server ready to run.
@@ -130,7 +91,7 @@ type built struct {
 // buildAll builds the selected servers into dir. A server that fails to
 // build is skipped with a note, and so are the runtime's rows while its
 // server does not exist.
-func buildAll(ctx context.Context, c config, m modules, dir string, logf func(string, ...any)) (ok []built, notes []string, err error) {
+func buildAll(ctx context.Context, c config, m peers.Modules, dir string, logf func(string, ...any)) (ok []built, notes []string, err error) {
 	type result struct {
 		bin string
 		err error
@@ -163,57 +124,6 @@ func buildAll(ctx context.Context, c config, m modules, dir string, logf func(st
 		ok = append(ok, built{name: s.name, bin: r.bin, args: s.args(c)})
 	}
 	return ok, notes, nil
-}
-
-// modules are the two module directories: this bench module and, its
-// parent, the async module whose examples/hello is measured.
-type modules struct {
-	bench, main string
-}
-
-// findModules locates the bench module from the go command's view of the
-// working directory (anywhere inside bench/, or in the main module above
-// it), and takes its parent as the main module unless mainDir is given.
-func findModules(ctx context.Context, mainDir string) (modules, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil {
-		return modules{}, fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if checkModule(gomod, "github.com/asyncgo/async") == nil {
-		gomod = filepath.Join(filepath.Dir(gomod), "bench", "go.mod")
-	}
-	if err := checkModule(gomod, "github.com/asyncgo/async/bench"); err != nil {
-		return modules{}, fmt.Errorf("run httpbench from inside the bench module (cd bench): %w", err)
-	}
-	m := modules{bench: filepath.Dir(gomod), main: mainDir}
-	if m.main == "" {
-		m.main = filepath.Dir(m.bench)
-	}
-	if err := checkModule(filepath.Join(m.main, "go.mod"), "github.com/asyncgo/async"); err != nil {
-		return modules{}, fmt.Errorf("the main module (-main): %w", err)
-	}
-	return m, nil
-}
-
-// checkModule verifies that gomod declares module path want.
-func checkModule(gomod, want string) error {
-	if gomod == "" || gomod == os.DevNull {
-		return fmt.Errorf("not inside a Go module")
-	}
-	b, err := os.ReadFile(gomod)
-	if err != nil {
-		return err
-	}
-	for line := range strings.Lines(string(b)) {
-		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
-			if strings.Trim(f[1], `"`) != want {
-				return fmt.Errorf("%s declares module %s, want %s", gomod, f[1], want)
-			}
-			return nil
-		}
-	}
-	return fmt.Errorf("%s has no module line", gomod)
 }
 
 // ensureWrk finds wrk, installing Debian's package when it is missing and

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/asyncgo/async/bench/internal/httpreport"
+	"github.com/asyncgo/async/bench/internal/peers"
 	"github.com/asyncgo/async/bench/internal/procfs"
 )
 
@@ -46,7 +47,7 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	mods, err := findModules(ctx, cfg.mainDir)
+	mods, err := peers.FindModules(ctx, "httpbench", cfg.mainDir)
 	if err != nil {
 		return err
 	}
@@ -138,7 +139,7 @@ func measureRounds(ctx context.Context, g *rig, cfg config, bins []built, logf f
 
 // writeReport writes the markdown: the table, how it was measured, the
 // notes, the command and the machine.
-func writeReport(b *strings.Builder, ctx context.Context, cfg config, mods modules, wrkBin string, rows []httpreport.Row, notes []string) {
+func writeReport(b *strings.Builder, ctx context.Context, cfg config, mods peers.Modules, wrkBin string, rows []httpreport.Row, notes []string) {
 	rounds := "1 round"
 	if cfg.rounds > 1 {
 		rounds = fmt.Sprintf("%d rounds", cfg.rounds)
@@ -169,8 +170,8 @@ func writeReport(b *strings.Builder, ctx context.Context, cfg config, mods modul
 	mach := procfs.ReadMachine("/proc")
 	fmt.Fprintf(b, "\nCommand: `%s`\n\n", commandLine(cfg.args))
 	fmt.Fprintf(b, "Machine: %s, %d cores; Linux %s; %s; %s; %s.\n", orUnknown(mach.CPUModel), mach.Cores, orUnknown(mach.Kernel),
-		orUnknown(firstLine(ctx, mods.main, "go", "env", "GOVERSION")),
-		orUnknown(strings.TrimSpace(strings.Split(firstLine(ctx, mods.bench, wrkBin, "-v"), "Copyright")[0])), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+		orUnknown(firstLine(ctx, mods.Main, "go", "env", "GOVERSION")),
+		orUnknown(strings.TrimSpace(strings.Split(firstLine(ctx, mods.Bench, wrkBin, "-v"), "Copyright")[0])), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 }
 
 // firstLine runs a command and returns the first line it prints (on
