@@ -7,21 +7,6 @@ import (
 	"time"
 )
 
-func TestSecondsFlag(t *testing.T) {
-	for in, want := range map[string]time.Duration{"2": 2 * time.Second, "2s": 2 * time.Second, "0.5": 500 * time.Millisecond, "300ms": 300 * time.Millisecond} {
-		var d time.Duration
-		if err := (seconds{&d}).Set(in); err != nil || d != want {
-			t.Errorf("Set(%q) = %v, %v; want %v", in, d, err, want)
-		}
-	}
-	for _, bad := range []string{"", "two", "-1", "-1s"} {
-		var d time.Duration
-		if err := (seconds{&d}).Set(bad); err == nil {
-			t.Errorf("Set(%q) succeeded, want an error", bad)
-		}
-	}
-}
-
 func TestParseFlags(t *testing.T) {
 	cfg, err := parseFlags([]string{"-rounds", "1", "-duration", "2", "-memconns", "2000", "-only", "net, c-epoll"})
 	if err != nil {
@@ -37,14 +22,6 @@ func TestParseFlags(t *testing.T) {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%q) succeeded, want an error", bad)
 		}
-	}
-}
-
-func TestCommandLine(t *testing.T) {
-	got := commandLine([]string{"-rounds", "3", "-out", "/tmp/my report.md", "-only", ""})
-	want := `cd bench && go run ./cmd/echobench -rounds 3 -out '/tmp/my report.md' -only ''`
-	if got != want {
-		t.Errorf("commandLine = %s\nwant          %s", got, want)
 	}
 }
 

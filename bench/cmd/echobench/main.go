@@ -8,13 +8,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/asyncgo/async/bench/internal/cli"
 	"github.com/asyncgo/async/bench/internal/peers"
 	"github.com/asyncgo/async/bench/internal/procfs"
 	"github.com/asyncgo/async/bench/internal/report"
@@ -48,8 +47,8 @@ func parseFlags(args []string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("echobench", flag.ContinueOnError)
 	fs.IntVar(&c.rounds, "rounds", 3, "interleaved rounds; the table shows medians over them")
-	secondsVar(fs, &c.duration, "duration", 5*time.Second, "CPU test: measured window per run (2, 2s, 500ms)")
-	secondsVar(fs, &c.warmup, "warmup", time.Second, "CPU test: load before the window, not counted")
+	cli.SecondsVar(fs, &c.duration, "duration", 5*time.Second, "CPU test: measured window per run (2, 2s, 500ms)")
+	cli.SecondsVar(fs, &c.warmup, "warmup", time.Second, "CPU test: load before the window, not counted")
 	fs.IntVar(&c.conns, "conns", 100, "CPU test: connections")
 	fs.IntVar(&c.size, "size", 64, "CPU test: message size in bytes")
 	fs.IntVar(&c.memConns, "memconns", 15000, "memory test: connections to hold (0 skips the test)")
@@ -74,30 +73,14 @@ func parseFlags(args []string) (config, error) {
 		return config{}, fmt.Errorf("-shared-cpus: empty")
 	}
 	var err error
-	if c.only, err = parseOnly(*only, serverNames()); err != nil {
+	if c.only, err = cli.ParseOnly(*only, serverNames()); err != nil {
 		return config{}, err
 	}
 	c.args = args
 	return c, nil
 }
 
-func main() {
-	cfg, err := parseFlags(os.Args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "echobench:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	err = run(ctx, cfg, os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "echobench:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("echobench", parseFlags, run) }
 
 // run builds, measures, and reports; every child is dead when it returns.
 func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
@@ -279,7 +262,7 @@ func describe(ctx context.Context, cfg config, mods peers.Modules, tables []repo
 		}
 	}
 	return report.Meta{
-		Command: commandLine(cfg.args), Rounds: cfg.rounds, Conns: cfg.conns, Size: cfg.size,
+		Command: cli.CommandLine("echobench", cfg.args), Rounds: cfg.rounds, Conns: cfg.conns, Size: cfg.size,
 		Duration: cfg.duration, Warmup: cfg.warmup, MemConns: cfg.memConns, MemSize: memSize,
 		ServerCPU: cfg.serverCPU, LoadCPU: cfg.loadCPU, Shared: shared, Workers: cfg.threads,
 		CPUModel: mach.CPUModel, Cores: mach.Cores, Kernel: mach.Kernel,

@@ -43,11 +43,3 @@ func TestWrkSeconds(t *testing.T) {
 		}
 	}
 }
-
-func TestCommandLine(t *testing.T) {
-	got := commandLine([]string{"-only", "hyper,nethttp", "-out", "a b.md"})
-	want := "cd bench && go run ./cmd/httpbench -only hyper,nethttp -out 'a b.md'"
-	if got != want {
-		t.Errorf("commandLine = %q, want %q", got, want)
-	}
-}

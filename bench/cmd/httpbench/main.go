@@ -3,39 +3,21 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/asyncgo/async/bench/internal/cli"
 	"github.com/asyncgo/async/bench/internal/httpreport"
 	"github.com/asyncgo/async/bench/internal/peers"
 	"github.com/asyncgo/async/bench/internal/procfs"
 )
 
-func main() {
-	cfg, err := parseFlags(os.Args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "httpbench:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	err = run(ctx, cfg, os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "httpbench:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("httpbench", parseFlags, run) }
 
 // run builds, measures, and reports; every child is dead when it returns.
 func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
@@ -168,7 +150,7 @@ func writeReport(b *strings.Builder, ctx context.Context, cfg config, mods peers
 		}
 	}
 	mach := procfs.ReadMachine("/proc")
-	fmt.Fprintf(b, "\nCommand: `%s`\n\n", commandLine(cfg.args))
+	fmt.Fprintf(b, "\nCommand: `%s`\n\n", cli.CommandLine("httpbench", cfg.args))
 	fmt.Fprintf(b, "Machine: %s, %d cores; Linux %s; %s; %s; %s.\n", orUnknown(mach.CPUModel), mach.Cores, orUnknown(mach.Kernel),
 		orUnknown(firstLine(ctx, mods.Main, "go", "env", "GOVERSION")),
 		orUnknown(strings.TrimSpace(strings.Split(firstLine(ctx, mods.Bench, wrkBin, "-v"), "Copyright")[0])), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
