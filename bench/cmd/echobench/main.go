@@ -15,6 +15,7 @@ import (
 
 	"github.com/asyncgo/async/bench/internal/cli"
 	"github.com/asyncgo/async/bench/internal/peers"
+	"github.com/asyncgo/async/bench/internal/pin"
 	"github.com/asyncgo/async/bench/internal/procfs"
 	"github.com/asyncgo/async/bench/internal/report"
 )
@@ -105,9 +106,9 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return errors.New("no server built; nothing to measure")
 	}
 
-	g := &rig{procs: newProcs(), load: load, serverCPU: strconv.Itoa(cfg.serverCPU), loadCPU: strconv.Itoa(cfg.loadCPU),
+	g := &rig{procs: pin.NewGroup(), load: load, serverCPU: strconv.Itoa(cfg.serverCPU), loadCPU: strconv.Itoa(cfg.loadCPU),
 		sharedCPUs: cfg.sharedCPUs, proc: "/proc"}
-	defer g.procs.killAll()
+	defer g.procs.KillAll()
 	samples, runNotes, err := measureRounds(ctx, g, cfg, bins, logf)
 	if err != nil {
 		return err

@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"strconv"
 	"time"
 
 	"github.com/asyncgo/async/bench/internal/loadproto"
+	"github.com/asyncgo/async/bench/internal/pin"
 	"github.com/asyncgo/async/bench/internal/procfs"
 )
 
@@ -25,7 +25,7 @@ const (
 
 // rig is what a test needs: where to pin, what to run, and the children.
 type rig struct {
-	procs      *procs
+	procs      *pin.Group
 	load       string // load generator binary
 	serverCPU  string // a single-thread server's CPU (taskset's list)
 	loadCPU    string // the load's CPU when the server is single-threaded
@@ -69,31 +69,31 @@ func (g *rig) cpuTest(ctx context.Context, srv built, conns, size int, warmup, d
 	if err != nil {
 		return cpuResult{}, err
 	}
-	defer s.kill()
+	defer s.Kill()
 	_, loadCPUs := g.pins(srv)
-	l, err := g.procs.startPinned("load", loadCPUs, driven, g.load, "-addr", addr,
+	l, err := g.procs.Start("load", loadCPUs, pin.Options{Driven: true}, g.load, "-addr", addr,
 		"-conns", strconv.Itoa(conns), "-size", strconv.Itoa(size),
 		"-duration", duration.String(), "-warmup", warmup.String(), "-timeout", tailTimeout.String())
 	if err != nil {
 		return cpuResult{}, err
 	}
-	defer l.kill()
+	defer l.Kill()
 
-	if err := l.expectLine(ctx, loadproto.Warm, connectTimeout+warmup); err != nil {
+	if err := l.ExpectLine(ctx, loadproto.Warm, connectTimeout+warmup); err != nil {
 		return cpuResult{}, err
 	}
 	c0, l0, err := g.readCPUs(s, l)
 	if err != nil {
 		return cpuResult{}, err
 	}
-	if err := l.expectLine(ctx, loadproto.End, duration+tailTimeout); err != nil {
+	if err := l.ExpectLine(ctx, loadproto.End, duration+tailTimeout); err != nil {
 		return cpuResult{}, err
 	}
 	c1, l1, err := g.readCPUs(s, l)
 	if err != nil {
 		return cpuResult{}, err
 	}
-	line, err := l.expect(ctx, "the result", tailTimeout)
+	line, err := l.Expect(ctx, "the result", tailTimeout)
 	if err != nil {
 		return cpuResult{}, err
 	}
@@ -109,12 +109,12 @@ func (g *rig) cpuTest(ctx context.Context, srv built, conns, size int, warmup, d
 }
 
 // readCPUs reads the server's CPU time, then the load's.
-func (g *rig) readCPUs(s, l *child) (server, load procfs.CPU, err error) {
-	if server, err = procfs.ReadCPU(g.proc, s.pid); err != nil {
-		return server, load, fmt.Errorf("%s: %w", s.name, err)
+func (g *rig) readCPUs(s, l *pin.Child) (server, load procfs.CPU, err error) {
+	if server, err = procfs.ReadCPU(g.proc, s.Pid); err != nil {
+		return server, load, fmt.Errorf("%s: %w", s.Name, err)
 	}
-	if load, err = procfs.ReadCPU(g.proc, l.pid); err != nil {
-		return server, load, fmt.Errorf("%s: %w", l.name, err)
+	if load, err = procfs.ReadCPU(g.proc, l.Pid); err != nil {
+		return server, load, fmt.Errorf("%s: %w", l.Name, err)
 	}
 	return server, load, nil
 }
@@ -127,106 +127,40 @@ func (g *rig) memTest(ctx context.Context, srv built, conns int) (float64, error
 	if err != nil {
 		return 0, err
 	}
-	defer s.kill()
-	if err := sleepCtx(ctx, settle); err != nil {
+	defer s.Kill()
+	if err := pin.Sleep(ctx, settle); err != nil {
 		return 0, err
 	}
-	before, err := procfs.ReadRSS(g.proc, s.pid)
+	before, err := procfs.ReadRSS(g.proc, s.Pid)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", srv.name, err)
 	}
 	_, loadCPUs := g.pins(srv)
-	l, err := g.procs.startPinned("load -hold", loadCPUs, driven, g.load, "-addr", addr,
+	l, err := g.procs.Start("load -hold", loadCPUs, pin.Options{Driven: true}, g.load, "-addr", addr,
 		"-hold", strconv.Itoa(conns), "-timeout", holdTimeout.String())
 	if err != nil {
 		return 0, err
 	}
-	defer l.stop(exitGrace)
-	if err := l.expectLine(ctx, loadproto.Ready, holdTimeout+tailTimeout); err != nil {
+	defer l.Stop(exitGrace)
+	if err := l.ExpectLine(ctx, loadproto.Ready, holdTimeout+tailTimeout); err != nil {
 		return 0, err
 	}
-	if err := sleepCtx(ctx, settle); err != nil {
+	if err := pin.Sleep(ctx, settle); err != nil {
 		return 0, err
 	}
-	after, err := procfs.ReadRSS(g.proc, s.pid)
+	after, err := procfs.ReadRSS(g.proc, s.Pid)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", srv.name, err)
 	}
 	// The server dies first: its sockets, not the load's, then carry the
 	// closing handshake (the load also resets its own on close).
-	s.kill()
+	s.Kill()
 	return (float64(after) - float64(before)) / float64(conns), nil
 }
 
 // startServer starts srv pinned on a free loopback port and waits until it
-// accepts connections. The port is free when chosen but may be taken (as
-// another socket's ephemeral port) before the server binds it, so a server
-// that exits before listening is tried again on another port.
-func (g *rig) startServer(ctx context.Context, srv built) (*child, string, error) {
-	const attempts = 3
-	var err error
-	for range attempts {
-		var addr string
-		if addr, err = freeAddr(); err != nil {
-			return nil, "", err
-		}
-		var s *child
-		serverCPUs, _ := g.pins(srv)
-		args := append([]string{"-addr", addr}, srv.args...)
-		if s, err = g.procs.startPinned(srv.name, serverCPUs, quiet, srv.bin, args...); err != nil {
-			return nil, "", err
-		}
-		if err = waitListening(ctx, s, addr); err == nil {
-			return s, addr, nil
-		}
-		died := s.exited() // rather than hung: worth another port
-		s.kill()
-		if !died || ctx.Err() != nil {
-			break
-		}
-	}
-	return nil, "", err
-}
-
-// freeAddr returns a loopback address with a port nothing listens on now.
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
-// waitListening dials addr until it connects, s exits, or listenTimeout.
-func waitListening(ctx context.Context, s *child, addr string) error {
-	deadline := time.Now().Add(listenTimeout)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return nil
-		}
-		if s.exited() {
-			return fmt.Errorf("%s exited (%v) before listening on %s; stderr: %s", s.name, s.err, addr, s.stderr)
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%s: not listening on %s after %v: %v; stderr: %s", s.name, addr, listenTimeout, err, s.stderr)
-		}
-		if err := sleepCtx(ctx, 20*time.Millisecond); err != nil {
-			return err
-		}
-	}
-}
-
-// sleepCtx sleeps for d unless ctx ends first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
+// accepts connections.
+func (g *rig) startServer(ctx context.Context, srv built) (*pin.Child, string, error) {
+	serverCPUs, _ := g.pins(srv)
+	return g.procs.StartServer(ctx, srv.name, serverCPUs, listenTimeout, srv.bin, srv.args...)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/asyncgo/async/bench/internal/peers"
+	"github.com/asyncgo/async/bench/internal/pin"
 )
 
 // smokeRig builds the load generator and the net echo server, the one
@@ -32,7 +34,7 @@ func smokeRig(t *testing.T, ctx context.Context) (*rig, built) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &rig{procs: newProcs(), load: load, serverCPU: "0", loadCPU: "1", sharedCPUs: "0,1", proc: "/proc"}
+	g := &rig{procs: pin.NewGroup(), load: load, serverCPU: "0", loadCPU: "1", sharedCPUs: "0,1", proc: "/proc"}
 	if runtime.NumCPU() < 2 {
 		g.loadCPU, g.sharedCPUs = "0", "0"
 	}
@@ -43,7 +45,7 @@ func TestSmokeNetEcho(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	g, srv := smokeRig(t, ctx)
-	defer g.procs.killAll()
+	defer g.procs.KillAll()
 
 	r, err := g.cpuTest(ctx, srv, 4, 64, 200*time.Millisecond, time.Second)
 	if err != nil {
@@ -69,10 +71,7 @@ func TestSmokeNetEcho(t *testing.T) {
 		t.Errorf("net server RSS per connection = %.0f B, want between 0 and 1 MiB", rss)
 	}
 
-	g.procs.mu.Lock()
-	left := len(g.procs.m)
-	g.procs.mu.Unlock()
-	if left != 0 {
+	if left := g.procs.Len(); left != 0 {
 		t.Errorf("%d children still running after the tests", left)
 	}
 }
@@ -108,5 +107,14 @@ func TestSmokeRunWritesReport(t *testing.T) {
 	}
 	if svg, err := os.ReadFile(chart); err != nil || !strings.HasPrefix(string(svg), "<svg") {
 		t.Errorf("chart: %v %.40q", err, svg)
+	}
+}
+
+// needTaskset fails the test where taskset is missing: the harness pins
+// every process with it, so without it nothing here can run.
+func needTaskset(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("taskset"); err != nil {
+		t.Fatalf("echobench needs taskset (Debian's util-linux): %v", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/asyncgo/async/bench/internal/pin"
 )
 
 // How the memory test opens its idle connections.
@@ -82,7 +84,7 @@ func openOne(ctx context.Context, addr string) (*net.TCPConn, error) {
 		if err == nil || ctx.Err() != nil {
 			break
 		}
-		if err := sleepCtx(ctx, 50*time.Millisecond); err != nil {
+		if err := pin.Sleep(ctx, 50*time.Millisecond); err != nil {
 			return nil, err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/asyncgo/async/bench/internal/cli"
 	"github.com/asyncgo/async/bench/internal/httpreport"
 	"github.com/asyncgo/async/bench/internal/peers"
+	"github.com/asyncgo/async/bench/internal/pin"
 	"github.com/asyncgo/async/bench/internal/procfs"
 )
 
@@ -46,9 +47,9 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return errors.New("no server built; nothing to measure")
 	}
 
-	g := &rig{procs: newProcs(), wrk: wrkBin, serverCPU: strconv.Itoa(cfg.serverCPU),
+	g := &rig{procs: pin.NewGroup(), wrk: wrkBin, serverCPU: strconv.Itoa(cfg.serverCPU),
 		loadCPU: strconv.Itoa(cfg.loadCPU), proc: "/proc"}
-	defer g.procs.killAll()
+	defer g.procs.KillAll()
 	samples, runNotes, err := measureRounds(ctx, g, cfg, bins, logf)
 	if err != nil {
 		return err
