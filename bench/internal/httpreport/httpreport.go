@@ -1,10 +1,8 @@
 package httpreport
 
 import (
-	"fmt"
 	"io"
 	"math"
-	"strings"
 
 	"github.com/asyncgo/async/bench/internal/report"
 )
@@ -77,79 +75,39 @@ func columns(ref string) []string {
 func (r Row) cells() []string {
 	return []string{
 		r.Server,
-		num(r.ReqPerSec, "%.0f"),
+		report.Num(r.ReqPerSec, "%.0f"),
 		latency(r.P99us),
-		num(r.CPUusReq, "%.2f"),
-		num(r.Ref, "%.2f×"),
-		num(r.RSSPerIdle, "%.0f"),
+		report.Num(r.CPUusReq, "%.2f"),
+		report.Num(r.Ref, "%.2f×"),
+		report.Num(r.RSSPerIdle, "%.0f"),
 	}
 }
 
-// num formats v, or "–" when it is missing.
-func num(v float64, format string) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "–"
-	}
-	return fmt.Sprintf(format, v)
-}
-
-// latency formats microseconds, switching to milliseconds at 10 ms.
+// latency formats microseconds, switching to milliseconds at 10 ms,
+// or "–" when it is missing or infinite.
 func latency(us float64) string {
-	switch {
-	case math.IsNaN(us) || math.IsInf(us, 0):
+	if math.IsInf(us, 0) {
 		return "–"
-	case us >= 10000:
-		return fmt.Sprintf("%.1f ms", us/1000)
-	default:
-		return fmt.Sprintf("%.0f µs", us)
 	}
+	return report.Latency(us)
 }
 
 // WriteTable writes rows as an aligned text table: the server name left
 // aligned, numbers right aligned.
 func WriteTable(w io.Writer, rows []Row, ref string) error {
-	grid := [][]string{columns(ref)}
-	for _, r := range rows {
-		grid = append(grid, r.cells())
-	}
-	widths := make([]int, len(grid[0]))
-	for _, line := range grid {
-		for i, c := range line {
-			widths[i] = max(widths[i], len([]rune(c)))
-		}
-	}
-	var b strings.Builder
-	for n, line := range grid {
-		for i, c := range line {
-			pad := strings.Repeat(" ", widths[i]-len([]rune(c)))
-			if i == 0 {
-				b.WriteString(c + pad)
-			} else {
-				b.WriteString("  " + pad + c)
-			}
-		}
-		b.WriteString("\n")
-		if n == 0 {
-			total := 2 * (len(widths) - 1)
-			for _, wd := range widths {
-				total += wd
-			}
-			b.WriteString(strings.Repeat("-", total) + "\n")
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return report.WriteGrid(w, columns(ref), grid(rows))
 }
 
 // WriteMarkdownTable writes rows as a GitHub markdown table.
 func WriteMarkdownTable(w io.Writer, rows []Row, ref string) error {
-	cols := columns(ref)
-	var b strings.Builder
-	b.WriteString("| " + strings.Join(cols, " | ") + " |\n")
-	b.WriteString("|:---" + strings.Repeat("|---:", len(cols)-1) + "|\n")
+	return report.WriteMarkdownGrid(w, columns(ref), grid(rows))
+}
+
+// grid formats rows, one line of cells each.
+func grid(rows []Row) [][]string {
+	g := make([][]string, 0, len(rows))
 	for _, r := range rows {
-		b.WriteString("| " + strings.Join(r.cells(), " | ") + " |\n")
+		g = append(g, r.cells())
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return g
 }

@@ -14,25 +14,25 @@ var columns = []string{"server", "msgs/s", "p50", "p99", "CPU µs/msg", "× C fl
 func (r Row) cells() []string {
 	return []string{
 		r.Server,
-		num(r.MsgsPerSec, "%.0f"),
-		latency(r.P50us),
-		latency(r.P99us),
-		num(r.CPUusMsg, "%.2f"),
-		num(r.Floor, "%.2f×"),
-		num(r.RSSPerConn, "%.0f"),
+		Num(r.MsgsPerSec, "%.0f"),
+		Latency(r.P50us),
+		Latency(r.P99us),
+		Num(r.CPUusMsg, "%.2f"),
+		Num(r.Floor, "%.2f×"),
+		Num(r.RSSPerConn, "%.0f"),
 	}
 }
 
-// num formats v, or "–" when it is missing.
-func num(v float64, format string) string {
+// Num formats v with format, or "–" when it is missing.
+func Num(v float64, format string) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
 	return fmt.Sprintf(format, v)
 }
 
-// latency formats microseconds, switching to milliseconds at 10 ms.
-func latency(us float64) string {
+// Latency formats microseconds, switching to milliseconds at 10 ms.
+func Latency(us float64) string {
 	switch {
 	case math.IsNaN(us):
 		return "–"
@@ -46,11 +46,27 @@ func latency(us float64) string {
 // WriteTable writes rows as an aligned text table: the server name left
 // aligned, numbers right aligned.
 func WriteTable(w io.Writer, rows []Row) error {
-	grid := [][]string{columns}
+	grid := make([][]string, 0, len(rows))
 	for _, r := range rows {
 		grid = append(grid, r.cells())
 	}
-	widths := make([]int, len(columns))
+	return WriteGrid(w, columns, grid)
+}
+
+// WriteMarkdownTable writes rows as a GitHub markdown table.
+func WriteMarkdownTable(w io.Writer, rows []Row) error {
+	grid := make([][]string, 0, len(rows))
+	for _, r := range rows {
+		grid = append(grid, r.cells())
+	}
+	return WriteMarkdownGrid(w, columns, grid)
+}
+
+// WriteGrid writes header and rows as an aligned text table, a rule under
+// the header: the first column left aligned, the others right aligned.
+func WriteGrid(w io.Writer, header []string, rows [][]string) error {
+	grid := append([][]string{header}, rows...)
+	widths := make([]int, len(header))
 	for _, line := range grid {
 		for i, c := range line {
 			widths[i] = max(widths[i], len([]rune(c)))
@@ -79,13 +95,14 @@ func WriteTable(w io.Writer, rows []Row) error {
 	return err
 }
 
-// WriteMarkdownTable writes rows as a GitHub markdown table.
-func WriteMarkdownTable(w io.Writer, rows []Row) error {
+// WriteMarkdownGrid writes header and rows as a GitHub markdown table, the
+// first column left aligned, the others right aligned.
+func WriteMarkdownGrid(w io.Writer, header []string, rows [][]string) error {
 	var b strings.Builder
-	b.WriteString("| " + strings.Join(columns, " | ") + " |\n")
-	b.WriteString("|:---" + strings.Repeat("|---:", len(columns)-1) + "|\n")
+	b.WriteString("| " + strings.Join(header, " | ") + " |\n")
+	b.WriteString("|:---" + strings.Repeat("|---:", len(header)-1) + "|\n")
 	for _, r := range rows {
-		b.WriteString("| " + strings.Join(r.cells(), " | ") + " |\n")
+		b.WriteString("| " + strings.Join(r, " | ") + " |\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
