@@ -28,9 +28,9 @@ type Child struct {
 	// EOF (at once for one that is not driven).
 	Lines <-chan string
 
-	outName string    // what Out holds, for error messages
-	cmd     *exec.Cmd //
-	stdin   *os.File  // write end of stdin, for a driven child
+	outName string // what Out holds, for error messages
+	cmd     *exec.Cmd
+	stdin   *os.File // write end of stdin, for a driven child
 	done    chan struct{}
 	err     error // Wait's result, set before done closes
 	owner   *Group
