@@ -207,7 +207,14 @@ func asyncCases() []lcase {
 		{name: "async.JoinHandle/abort-after-cancel", pendable: true, body: func(h *H) {
 			// The handle's Cancel leaves Abort working.
 			jh := async.Spawn(h.co.Context(), sleepInt(time.Hour))
-			await(h, async.Yield()) // the task arms its timer
+			// Wait until the task has armed its timer: on the multi-thread
+			// executor it may run on another worker, later than one Yield.
+			for i := 0; h.reactor().Timers() != 1; i++ {
+				if i > 1000 {
+					h.fatalf("the spawned task never armed its timer")
+				}
+				await(h, async.Yield())
+			}
 			cancel(h, async.Future[async.Result[int]](jh), 0)
 			if n := h.reactor().Timers(); n != 1 {
 				h.errorf("%d timers armed by the running task, want 1", n)
