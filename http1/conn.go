@@ -1,0 +1,519 @@
+package http1
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/reactor"
+	"github.com/asyncgo/async/tcp"
+)
+
+// serverConn is the task of one connection: a state machine that reads a
+// request head, polls the handler's future, finishes the response and
+// drains what is left of the body, writes the responses out, and starts
+// over while the connection is kept alive.
+//
+// Pipelined requests are answered in order because the next head is
+// parsed only once the current handler is done; their responses gather in
+// the output buffer and go out in one write when the input runs dry.
+//
+// A connection between requests holds no buffer (see exchange): this
+// struct, the tcp.Conn and its reactor source, the timer and the task are
+// all it costs.
+//
+// One timer serves every timeout. deadline is the current one; the timer
+// is armed for armed, which may be earlier: when a request ends, the
+// next deadline (idle) is later than the one armed, and rather than
+// re-arm it for every request, the timer fires at the old deadline and
+// Poll arms it again for the new one. A busy connection touches the
+// timer once per timeout period, not once per request.
+type serverConn struct {
+	srv *Server
+	c   *tcp.Conn
+	x   *exchange // nil while idle with nothing buffered
+
+	waker      async.Waker // the task's, for Shutdown; guarded by srv.mu for others
+	prev, next *serverConn // in srv.conns; guarded by srv.mu
+
+	r        *reactor.Reactor
+	timer    reactor.Timer
+	deadline int64     // when the current wait times out, Unix ns; 0 for never
+	armed    int64     // the deadline the timer is armed for; 0 if not armed
+	now      time.Time // read once per poll
+	state    connState
+	tracked  bool
+}
+
+// connState is where a connection is in its loop.
+type connState uint8
+
+const (
+	stIdle    connState = iota // waiting for a request's first byte
+	stHead                     // reading a head
+	stHandler                  // the handler's future is pending
+	stDrain                    // reading the rest of the body the handler left
+	stFlush                    // writing out the responses, then reading on
+	stClosing                  // writing out the last response, then closing
+	stClosed
+)
+
+func (c *serverConn) Poll(cx *async.Context) (struct{}, bool) {
+	if !c.tracked {
+		c.tracked = true
+		c.r = cx.Reactor()
+		c.srv.track(c, cx.Waker())
+	} else if w := cx.Waker(); w != c.waker {
+		c.srv.setWaker(c, w)
+		c.r.PollTimer(&c.timer, w)
+	}
+	c.now = c.r.Now()
+	now := c.now.UnixNano()
+	if c.armed != 0 && now >= c.armed {
+		c.armed = 0 // it fired, or is about to: nothing to stop
+	}
+	if c.state == stIdle && c.deadline == 0 {
+		c.deadline = now + c.srv.cfg.idle
+	}
+	if c.deadline != 0 && now >= c.deadline {
+		c.timedOut()
+	}
+	if c.srv.closing.Load() != open {
+		c.shutdown()
+	}
+	for c.state != stClosed {
+		if !c.step(cx) {
+			c.arm(cx)
+			return struct{}{}, false
+		}
+	}
+	return struct{}{}, true
+}
+
+// step runs the current state; false means the connection must wait.
+func (c *serverConn) step(cx *async.Context) bool {
+	switch c.state {
+	case stIdle, stHead:
+		return c.readHead(cx)
+	case stHandler:
+		return c.pollHandler(cx)
+	case stDrain:
+		return c.drain(cx)
+	case stFlush, stClosing:
+		return c.flushOut(cx)
+	}
+	return true
+}
+
+// readHead parses the next head from the buffered bytes, reading more
+// until it is complete, then starts its handler.
+func (c *serverConn) readHead(cx *async.Context) bool {
+	x := c.x
+	if x == nil {
+		x = c.srv.pool.get(c)
+		c.x = x
+		x.head.reset()
+	}
+	for {
+		if x.r < x.w {
+			if c.state == stIdle {
+				c.state = stHead
+				c.deadline = c.now.UnixNano() + c.srv.cfg.header
+			}
+			n, err := parseRequestHead(x.in[x.r:x.w], &c.srv.cfg.head, &x.head)
+			if err != nil {
+				c.reject(err)
+				return true
+			}
+			if n > 0 {
+				return c.startHandler(cx, n)
+			}
+		}
+		if !cx.Proceed() {
+			// A client that pipelines without end must not keep the
+			// worker: give way, keeping the exchange.
+			cx.Waker().Wake()
+			return false
+		}
+		x.room(c.srv.cfg.head.headerBytes)
+		r, ok := c.c.Read(x.in[x.w:]).Poll(cx)
+		if !ok {
+			if c.state == stIdle {
+				c.release()
+			}
+			return false
+		}
+		if r.Err != nil || r.Value == 0 {
+			// The client closed or reset the connection. Mid-head there
+			// is nobody to answer.
+			c.close()
+			return true
+		}
+		x.w += r.Value
+	}
+}
+
+// startHandler sets up the request whose head is n bytes at x.in[x.r:]
+// and calls the handler.
+func (c *serverConn) startHandler(cx *async.Context, n int) bool {
+	x, srv := c.x, c.srv
+	h := &x.head
+	x.headEnd = x.r + n
+	x.br = x.headEnd
+	x.headTime = c.now.UnixNano()
+	x.fillErr, x.fillWaits, x.writeWaits = nil, false, false
+	x.continued = !h.expectContinue
+	closeConn := !h.keepAlive || srv.closing.Load() != open
+	x.rw.reset(closeConn)
+	if h.expectOther {
+		c.answer(417, "Expectation Failed: only 100-continue is known")
+		return true
+	}
+	kind, length := bodyNone, int64(0)
+	switch {
+	case h.chunked:
+		kind = bodyChunked
+	case h.contentLength > 0:
+		kind, length = bodyLength, h.contentLength
+	}
+	if err := x.body.reset(x, kind, length, srv.cfg.body); err != nil {
+		c.reject(err)
+		return true
+	}
+	c.state = stHandler
+	c.deadline = 0
+	x.handler = c.callHandler(cx)
+	return true
+}
+
+// callHandler calls the handler, turning a panic into a closed connection.
+func (c *serverConn) callHandler(cx *async.Context) (f async.Future[struct{}]) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.handlerPanicked(p)
+			f = nil
+		}
+	}()
+	return c.srv.Handler.ServeHTTP1(&c.x.rw, &c.x.req)
+}
+
+// pollHandler polls the handler's future; once it is ready, it finishes
+// the response and goes on to drain the body.
+func (c *serverConn) pollHandler(cx *async.Context) bool {
+	x := c.x
+	if x.handler == nil { // it panicked when called
+		return true
+	}
+	if !c.pollHandlerOnce(cx) {
+		switch {
+		case x.fillWaits:
+			c.deadline = x.headTime + c.srv.cfg.bodyT
+		case x.writeWaits:
+			c.deadline = c.now.UnixNano() + c.srv.cfg.wrtT
+		default:
+			c.deadline = 0
+		}
+		return false
+	}
+	x.handler = nil
+	if c.state != stHandler { // the handler panicked
+		return true
+	}
+	if c.bodyFailed() {
+		return true
+	}
+	if !x.rw.finish() {
+		c.srv.logError(fmt.Errorf("http1: %s %s: %w", x.head.method(), x.head.target(), x.rw.err))
+		x.rw.closeConn = true
+	}
+	c.state = stDrain
+	return true
+}
+
+// bodyFailed handles a request body that failed while the handler read
+// it: malformed, over the limit, or too slow. The connection closes, since
+// where the next request starts is unknown; if the handler did not answer,
+// the server does, with the status the failure calls for.
+func (c *serverConn) bodyFailed() bool {
+	x := c.x
+	var be *bodyError
+	switch {
+	case x.fillErr != nil:
+		if !x.rw.committed {
+			x.out = x.out[:x.rw.bodyStart]
+			c.answer(408, "Request Timeout: the request body took too long")
+			return true
+		}
+	case errors.As(x.body.err, &be):
+		if !x.rw.committed {
+			x.out = x.out[:x.rw.bodyStart]
+			c.reject(be)
+			return true
+		}
+	default:
+		return false
+	}
+	x.rw.closeConn = true
+	return false
+}
+
+// pollHandlerOnce polls the handler's future, recovering a panic.
+func (c *serverConn) pollHandlerOnce(cx *async.Context) (ready bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.handlerPanicked(p)
+			ready = true
+		}
+	}()
+	_, ready = c.x.handler.Poll(cx)
+	return ready
+}
+
+// handlerPanicked answers 500 if the head was not sent, logs the panic,
+// and closes the connection after what was written goes out.
+func (c *serverConn) handlerPanicked(p any) {
+	x := c.x
+	c.srv.logError(fmt.Errorf("http1: handler panicked serving %s %s: %v", x.head.method(), x.head.target(), p))
+	x.handler = nil
+	if !x.rw.committed {
+		x.out = x.out[:x.rw.bodyStart]
+		c.answer(500, "Internal Server Error")
+		return
+	}
+	c.state = stClosing
+}
+
+// drain reads and discards what the handler left of the body, then goes
+// on to the next request or closes.
+func (c *serverConn) drain(cx *async.Context) bool {
+	x := c.x
+	if !x.rw.closeConn && !x.body.reusable() {
+		if x.body.err == nil && x.continued {
+			ok, ready := x.body.drain(c.srv.cfg.drain).Poll(cx)
+			if !ready {
+				c.deadline = x.headTime + c.srv.cfg.bodyT
+				return false
+			}
+			if !ok {
+				x.rw.closeConn = true
+			}
+		} else {
+			// The client waits for 100 Continue before sending a body
+			// that nobody read: close rather than ask for it (RFC 9110
+			// section 10.1.1), or the body failed.
+			x.rw.closeConn = true
+		}
+	}
+	if x.rw.closeConn {
+		c.state = stClosing
+		return true
+	}
+	// The next request starts after the body.
+	x.r = x.br
+	x.head.reset()
+	c.state = stFlush
+	if x.r < x.w && len(x.out)-x.sent < flushAt {
+		// Pipelined: parse the next request before writing, so that
+		// the responses go out together.
+		c.state = stHead
+		c.deadline = c.now.UnixNano() + c.srv.cfg.header
+	}
+	return true
+}
+
+// flushOut writes the output buffer, then reads the next request or
+// closes the connection.
+func (c *serverConn) flushOut(cx *async.Context) bool {
+	done, err := c.flush(cx)
+	if err != nil {
+		c.close()
+		return true
+	}
+	if !done {
+		c.deadline = c.now.UnixNano() + c.srv.cfg.wrtT
+		return false
+	}
+	if c.state == stClosing {
+		c.close()
+		return true
+	}
+	x := c.x
+	c.state = stIdle
+	c.deadline = c.now.UnixNano() + c.srv.cfg.idle
+	if x.r == x.w {
+		x.r, x.w = 0, 0
+	} else {
+		c.state = stHead
+		c.deadline = c.now.UnixNano() + c.srv.cfg.header
+	}
+	return true
+}
+
+// flush writes out[sent:], reporting true once all of it is written.
+func (c *serverConn) flush(cx *async.Context) (bool, error) {
+	x := c.x
+	end := len(x.out)
+	if !x.rw.committed {
+		end = x.rw.bodyStart // the head must go first
+	}
+	for x.sent < end {
+		r, ok := c.c.Write(x.out[x.sent:end]).Poll(cx)
+		if !ok {
+			return false, nil
+		}
+		if r.Err != nil {
+			return false, r.Err
+		}
+		x.sent += r.Value
+	}
+	if end == len(x.out) {
+		x.out, x.sent = x.out[:0], 0
+	} else {
+		// Keep the body of a response not yet committed, at the front.
+		x.out = x.out[:copy(x.out, x.out[end:])]
+		x.sent = 0
+	}
+	x.rw.bodyStart -= end
+	return true, nil
+}
+
+// reject answers a request whose head or body framing failed, with the
+// status the error carries, and closes the connection.
+func (c *serverConn) reject(err error) {
+	status := 400
+	var s interface{ Status() int }
+	if errors.As(err, &s) {
+		status = s.Status()
+	}
+	c.answer(status, statusText(status)+": "+err.Error())
+}
+
+// answer writes a whole plain-text response of the server's own after
+// any responses before it, and closes the connection once it is out.
+func (c *serverConn) answer(status int, text string) {
+	x := c.x
+	b := appendStatusLine(x.out, status)
+	b = append(b, "Date: "...)
+	b = c.srv.date.append(b, c.now)
+	b = append(b, "\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: "...)
+	b = fmt.Appendf(b, "%d\r\n\r\n%s\n", len(text)+1, text)
+	x.out = b
+	x.rw.committed = true
+	c.state = stClosing
+	c.deadline = 0
+}
+
+// timedOut acts on a deadline that passed.
+func (c *serverConn) timedOut() {
+	c.deadline = 0
+	switch c.state {
+	case stIdle:
+		c.close()
+	case stHead:
+		c.answer(408, "Request Timeout: the request head took too long")
+	case stHandler:
+		x := c.x
+		if x.fillWaits {
+			x.fillErr = &serverTimeout{"reading the request body"}
+			x.rw.closeConn = true
+			return
+		}
+		c.abort() // the client does not read the response
+	default:
+		c.abort()
+	}
+}
+
+// shutdown acts on the server's closing state: a connection waiting for a
+// request closes; one in the middle of one finishes it and closes, unless
+// the grace ran out.
+func (c *serverConn) shutdown() {
+	if c.srv.closing.Load() == closed {
+		c.abort()
+		return
+	}
+	switch c.state {
+	case stIdle:
+		c.close()
+	case stHandler, stDrain, stFlush:
+		if c.x != nil {
+			c.x.rw.closeConn = true
+		}
+		if c.state == stFlush {
+			c.state = stClosing
+		}
+	}
+}
+
+// abort cancels the handler, if any, and closes at once.
+func (c *serverConn) abort() {
+	if c.x != nil && c.x.handler != nil {
+		h := c.x.handler
+		c.x.handler = nil
+		h.Cancel()
+	}
+	c.close()
+}
+
+// arm makes sure the timer wakes the task by the current deadline.
+func (c *serverConn) arm(cx *async.Context) {
+	if c.deadline == 0 || c.armed != 0 && c.armed <= c.deadline {
+		return
+	}
+	if c.r.StartTimer(&c.timer, time.Unix(0, c.deadline), cx.Waker()) {
+		cx.Waker().Wake() // passed already: look again
+		return
+	}
+	c.armed = c.deadline
+}
+
+// release gives the exchange back to the pool if it holds nothing.
+func (c *serverConn) release() {
+	if c.x != nil && c.x.idle() {
+		c.srv.pool.put(c.x)
+		c.x = nil
+	}
+}
+
+// close closes the connection and lets go of everything it holds.
+func (c *serverConn) close() {
+	if c.state == stClosed {
+		return
+	}
+	c.state = stClosed
+	c.c.Read(nil).Cancel()
+	c.c.Write(nil).Cancel()
+	c.c.Close()
+	if c.r != nil {
+		c.r.StopTimer(&c.timer)
+	}
+	if c.x != nil {
+		x := c.x
+		c.x = nil
+		x.body.cancelFill()
+		c.srv.pool.put(x)
+	}
+	if c.tracked {
+		c.srv.untrack(c)
+	}
+}
+
+// Cancel ends the connection: its executor is shutting down, or it was
+// aborted.
+func (c *serverConn) Cancel() { c.abort() }
+
+// methodIs reports whether the request's method is m.
+func (h *requestHead) methodIs(m string) bool { return bytes.Equal(h.method(), []byte(m)) }
+
+// serverTimeout is a read of a request body that took longer than the
+// server allows. It satisfies net.Error with Timeout true, and matches
+// os.ErrDeadlineExceeded.
+type serverTimeout struct{ op string }
+
+func (e *serverTimeout) Error() string        { return "http1: timeout " + e.op }
+func (e *serverTimeout) Timeout() bool        { return true }
+func (e *serverTimeout) Temporary() bool      { return true }
+func (e *serverTimeout) Is(target error) bool { return target == os.ErrDeadlineExceeded }

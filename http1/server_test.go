@@ -1,0 +1,163 @@
+package http1
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/aio"
+	"github.com/asyncgo/async/internal/rttest"
+)
+
+var helloBody = []byte("Hello, World!")
+
+// hello answers every request with 200 and "Hello, World!".
+func hello(w *ResponseWriter, r *Request) async.Future[struct{}] {
+	w.Header().Set("Content-Type", "text/plain")
+	return w.Send(200, helloBody)
+}
+
+// echoBody answers with the request's method, target and body, read
+// through a coroutine.
+func echoBody(w *ResponseWriter, r *Request) async.Future[struct{}] {
+	return async.Go(func(co *async.Co) struct{} {
+		var body bytes.Buffer
+		buf := make([]byte, 1000)
+		for {
+			n, err := async.Await(co, r.Body().Read(buf)).Get()
+			body.Write(buf[:n])
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return struct{}{}
+			}
+		}
+		msg := fmt.Sprintf("%s %s %d:%s", r.Method(), r.Target(), body.Len(), body.String())
+		async.Await(co, w.Write([]byte(msg)))
+		return struct{}{}
+	})
+}
+
+func TestServerHelloNetHTTPClient(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(hello)})
+		tr := &http.Transport{}
+		defer tr.CloseIdleConnections()
+		cl := &http.Client{Transport: tr}
+		for i := range 20 {
+			resp, err := cl.Get("http://" + ts.addr + fmt.Sprintf("/x/%d", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != 200 || string(b) != "Hello, World!" {
+				t.Fatalf("GET: %d %q %v", resp.StatusCode, b, err)
+			}
+			if resp.Header.Get("Date") == "" || resp.Header.Get("Content-Type") != "text/plain" || resp.ContentLength != 13 {
+				t.Fatalf("header %v, length %d", resp.Header, resp.ContentLength)
+			}
+		}
+	})
+}
+
+func TestServerPipelining100(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(echoBody)})
+		c := dialRaw(t, ts.addr)
+		var all strings.Builder
+		for i := range 100 {
+			if i%3 == 0 {
+				fmt.Fprintf(&all, "POST /p/%d HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabc%02d", i, i)
+			} else if i%3 == 1 {
+				fmt.Fprintf(&all, "POST /p/%d HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\n%02d\r\n0\r\n\r\n", i, i)
+			} else {
+				fmt.Fprintf(&all, "GET /p/%d HTTP/1.1\r\nHost: x\r\n\r\n", i)
+			}
+		}
+		c.send(all.String())
+		for i := range 100 {
+			r := c.read(false)
+			want := fmt.Sprintf("POST /p/%d 5:abc%02d", i, i)
+			if i%3 == 2 {
+				want = fmt.Sprintf("GET /p/%d 0:", i)
+			}
+			if r.status != 200 || r.body != want {
+				t.Fatalf("response %d: %d %q, want %q", i, r.status, r.body, want)
+			}
+		}
+	})
+}
+
+func TestServerHeadAndKeepAlive10(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(hello)})
+		c := dialRaw(t, ts.addr)
+		c.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
+		r := c.read(true)
+		if r.status != 200 || r.fields["content-length"] != "13" {
+			t.Fatalf("HEAD: %+v", r)
+		}
+		c.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+		r = c.read(false)
+		if r.body != "Hello, World!" || r.fields["connection"] != "keep-alive" {
+			t.Fatalf("HTTP/1.0 keep-alive: %+v", r)
+		}
+		c.send("GET / HTTP/1.0\r\n\r\n")
+		r = c.read(false)
+		if r.body != "Hello, World!" || r.fields["connection"] != "close" {
+			t.Fatalf("HTTP/1.0: %+v", r)
+		}
+		c.expectClosed()
+	})
+}
+
+func TestServerExpectContinue(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(echoBody)})
+		c := dialRaw(t, ts.addr)
+		c.send("PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+		r := c.read(false)
+		if r.status != 100 {
+			t.Fatalf("want 100 Continue first, got %+v", r)
+		}
+		c.send("data")
+		r = c.read(false)
+		if r.status != 200 || r.body != "PUT /up 4:data" {
+			t.Fatalf("after 100: %+v", r)
+		}
+		// A handler that answers without reading: no 100, and the
+		// connection closes since the client holds its body back.
+		c.send("PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+		_ = aio.Reader(nil)
+	})
+}
+
+func TestServerStreamsLargeBodies(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		// The handler copies the upload back: 4 MiB each way, through
+		// buffers of a few KiB.
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) async.Future[struct{}] {
+			return async.Map(aio.Copy(w, r.Body(), make([]byte, 8<<10)), func(async.Result[int64]) struct{} { return struct{}{} })
+		})})
+		body := bytes.Repeat([]byte("0123456789abcdef"), 256<<10)
+		resp, err := http.Post("http://"+ts.addr+"/copy", "application/octet-stream", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("got %d bytes (%v), want %d back", len(got), err, len(body))
+		}
+		if resp.TransferEncoding == nil || resp.TransferEncoding[0] != "chunked" {
+			t.Fatalf("a long body of unknown length should be chunked: %v", resp.TransferEncoding)
+		}
+		http.DefaultClient.CloseIdleConnections()
+	})
+}
