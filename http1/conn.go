@@ -46,6 +46,7 @@ type serverConn struct {
 	now      time.Time // read once per poll
 	state    connState
 	tracked  bool
+	hijacked bool // the handler took the connection: close leaves it open
 }
 
 // connState is where a connection is in its loop.
@@ -484,9 +485,11 @@ func (c *serverConn) close() {
 		return
 	}
 	c.state = stClosed
-	c.c.Read(nil).Cancel()
-	c.c.Write(nil).Cancel()
-	c.c.Close()
+	if !c.hijacked { // a hijacked connection's futures are its new owner's
+		c.c.Read(nil).Cancel()
+		c.c.Write(nil).Cancel()
+		c.c.Close()
+	}
 	if c.r != nil {
 		c.r.StopTimer(&c.timer)
 	}

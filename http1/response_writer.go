@@ -1,10 +1,12 @@
 package http1
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/tcp"
 )
 
 // ResponseWriter writes the response to one request. Set fields with
@@ -336,3 +338,67 @@ func (f *flushFuture) Poll(cx *async.Context) (error, bool) {
 }
 
 func (f *flushFuture) Cancel() { f.w.x.writeWaits = false }
+
+// Hijack takes the connection from the server, for a protocol that is
+// not HTTP from here on (a WebSocket after its 101 response, a CONNECT
+// tunnel). It returns the connection and the bytes the server had read
+// past the request's head (the start of what the client sent next),
+// after writing out any response bytes written so far, with the head if
+// one was set. From then on the server neither reads, writes nor closes
+// the connection: the handler owns it, may keep it past its future, and
+// must close it. Hijack fails if the response is being written by a
+// future in flight, or was already hijacked.
+//
+// It returns a future because the response bytes written so far must
+// reach the client before the new protocol starts.
+func (w *ResponseWriter) Hijack() async.Future[async.Result[Hijacked]] {
+	return &hijackFuture{w: w}
+}
+
+// Hijacked is a connection taken from the server by Hijack.
+type Hijacked struct {
+	Conn     *tcp.Conn
+	Buffered []byte // bytes read past the head: the client's next bytes
+}
+
+type hijackFuture struct {
+	w *ResponseWriter
+}
+
+func (f *hijackFuture) Poll(cx *async.Context) (async.Result[Hijacked], bool) {
+	w, x := f.w, f.w.x
+	c := x.c
+	if c.hijacked {
+		return async.Err[Hijacked](errors.New("http1: connection hijacked twice")), true
+	}
+	if w.err != nil {
+		return async.Err[Hijacked](w.err), true
+	}
+	if w.status != 0 && !w.committed {
+		// A head was set (101 Switching Protocols): it goes out as is,
+		// without a body and without framing.
+		w.mode, w.declared = bodyNone, -1
+		w.closeConn = false
+		h := w.appendHead(x.headBuf[:0])
+		x.headBuf = h
+		x.out = append(x.out[:w.bodyStart], h...)
+		w.committed = true
+	} else if !w.committed {
+		w.committed = true // nothing to send
+		x.out = x.out[:w.bodyStart]
+	}
+	done, err := c.flush(cx)
+	if err != nil {
+		return async.Err[Hijacked](err), true
+	}
+	if !done {
+		return async.Result[Hijacked]{}, false
+	}
+	buffered := append([]byte(nil), x.in[x.br:x.w]...)
+	x.br = x.w
+	c.hijacked = true
+	x.rw.closeConn = true
+	return async.Ok(Hijacked{Conn: c.c, Buffered: buffered}), true
+}
+
+func (f *hijackFuture) Cancel() {}

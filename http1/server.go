@@ -161,7 +161,7 @@ func (s *Server) Serve(l *tcp.Listener) async.Future[error] {
 	}
 	s.lns = append(s.lns, l)
 	s.mu.Unlock()
-	return &serveFuture{s: s, accept: tcp.Serve(l, s.newConn)}
+	return &serveFuture{s: s, l: l}
 }
 
 // ListenAndServe listens on addr ("host:port") and serves it; see Serve.
@@ -173,25 +173,32 @@ func (s *Server) ListenAndServe(addr string) async.Future[error] {
 	return s.Serve(l)
 }
 
+// serveFuture is Serve's accept loop. It spawns each connection's task
+// itself, rather than through tcp.Serve, because a connection may outlive
+// its task: a hijacked one belongs to the handler.
 type serveFuture struct {
-	s      *Server
-	accept async.Future[error]
+	s *Server
+	l *tcp.Listener
 }
 
 func (f *serveFuture) Poll(cx *async.Context) (error, bool) {
-	err, ok := f.accept.Poll(cx)
-	if ok && f.s.closing.Load() != open && errors.Is(err, net.ErrClosed) {
-		err = ErrServerClosed
+	for {
+		r, ok := f.l.Accept().Poll(cx)
+		if !ok {
+			return nil, false
+		}
+		if r.Err != nil {
+			if f.s.closing.Load() != open && errors.Is(r.Err, net.ErrClosed) {
+				return ErrServerClosed, true
+			}
+			return r.Err, true
+		}
+		async.Spawn[struct{}](cx, &serverConn{srv: f.s, c: r.Value}).Detach()
 	}
-	return err, ok
 }
 
-func (f *serveFuture) Cancel() { f.accept.Cancel() }
-
-// newConn makes the task of an accepted connection.
-func (s *Server) newConn(c *tcp.Conn) async.Future[struct{}] {
-	return &serverConn{srv: s, c: c}
-}
+// Cancel stops accepting; the listener stays open, and Shutdown closes it.
+func (f *serveFuture) Cancel() { f.l.Accept().Cancel() }
 
 // Shutdown returns a future that shuts the server down gracefully: it
 // closes the listeners, so that Serve is ready with ErrServerClosed;
