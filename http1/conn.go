@@ -240,7 +240,7 @@ func (c *serverConn) pollHandler(cx *async.Context) bool {
 // the server does, with the status the failure calls for.
 func (c *serverConn) bodyFailed() bool {
 	x := c.x
-	var be *bodyError
+	be, _ := x.body.err.(*bodyError)
 	switch {
 	case x.fillErr != nil:
 		if !x.rw.committed {
@@ -248,7 +248,7 @@ func (c *serverConn) bodyFailed() bool {
 			c.answer(408, "Request Timeout: the request body took too long")
 			return true
 		}
-	case errors.As(x.body.err, &be):
+	case be != nil:
 		if !x.rw.committed {
 			x.out = x.out[:x.rw.bodyStart]
 			c.reject(be)

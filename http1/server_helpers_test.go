@@ -26,7 +26,7 @@ type testServer struct {
 // startServer serves srv on 127.0.0.1 with executor x until the test
 // ends, then shuts it down with a grace of a second and checks that
 // Serve and Shutdown ended as they should.
-func startServer(t *testing.T, x rttest.Executor, srv *Server) *testServer {
+func startServer(t testing.TB, x rttest.Executor, srv *Server) *testServer {
 	t.Helper()
 	l, err := tcp.Listen("127.0.0.1:0")
 	if err != nil {
@@ -53,7 +53,7 @@ func startServer(t *testing.T, x rttest.Executor, srv *Server) *testServer {
 
 // shutdown shuts the server down with grace and returns Shutdown's
 // error; a second call returns nil.
-func (ts *testServer) shutdown(t *testing.T, grace time.Duration) error {
+func (ts *testServer) shutdown(t testing.TB, grace time.Duration) error {
 	if ts.stop == nil {
 		return nil
 	}
@@ -71,12 +71,12 @@ func (ts *testServer) shutdown(t *testing.T, grace time.Duration) error {
 // rawConn is a client connection that speaks bytes, for requests no
 // well-behaved client would send.
 type rawConn struct {
-	t *testing.T
+	t testing.TB
 	net.Conn
 	br *bufio.Reader
 }
 
-func dialRaw(t *testing.T, addr string) *rawConn {
+func dialRaw(t testing.TB, addr string) *rawConn {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
