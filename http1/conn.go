@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -209,6 +210,13 @@ func (c *serverConn) pollHandler(cx *async.Context) bool {
 		return true
 	}
 	if !c.pollHandlerOnce(cx) {
+		if c.state != stHandler {
+			return true // the handler panicked
+		}
+		if !c.watchPeer(cx) {
+			c.abort()
+			return true
+		}
 		switch {
 		case x.fillWaits:
 			c.deadline = x.headTime + c.srv.cfg.bodyT
@@ -259,6 +267,29 @@ func (c *serverConn) bodyFailed() bool {
 	}
 	x.rw.closeConn = true
 	return false
+}
+
+// watchPeer reads the connection while the handler waits for something
+// other than the client, once the request body is read: a client that
+// goes away (end of stream, reset) then cancels the handler, whose
+// answer nobody would read (net/http cancels the request's context for
+// the same reason). Bytes that arrive are the next pipelined request,
+// kept for later; once the buffer is full, watching stops. It reports
+// false if the client is gone.
+func (c *serverConn) watchPeer(cx *async.Context) bool {
+	x := c.x
+	if c.hijacked || x.fillWaits || x.body.err != io.EOF || len(x.in)-x.w == 0 {
+		return true
+	}
+	r, ok := c.c.Read(x.in[x.w:]).Poll(cx)
+	if !ok {
+		return true
+	}
+	if r.Err != nil || r.Value == 0 {
+		return false
+	}
+	x.w += r.Value
+	return true
 }
 
 // pollHandlerOnce polls the handler's future, recovering a panic.

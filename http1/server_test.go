@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/aio"
@@ -159,5 +160,32 @@ func TestServerStreamsLargeBodies(t *testing.T) {
 			t.Fatalf("a long body of unknown length should be chunked: %v", resp.TransferEncoding)
 		}
 		http.DefaultClient.CloseIdleConnections()
+	})
+}
+
+// waitForever is a handler's future that never completes and reports its
+// cancellation.
+type waitForever struct{ cancelled chan struct{} }
+
+func (f *waitForever) Poll(*async.Context) (struct{}, bool) { return struct{}{}, false }
+func (f *waitForever) Cancel()                             { close(f.cancelled) }
+
+func TestServerCancelsHandlerWhenClientGoes(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		started := make(chan *waitForever, 1)
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) async.Future[struct{}] {
+			f := &waitForever{cancelled: make(chan struct{})}
+			started <- f
+			return f
+		})})
+		c := dialRaw(t, ts.addr)
+		c.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+		f := <-started
+		c.Close()
+		select {
+		case <-f.cancelled:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the handler was not cancelled when its client went away")
+		}
 	})
 }
