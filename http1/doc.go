@@ -1,11 +1,50 @@
-// Package http1 is HTTP/1.1 (RFC 9112) for the async runtime.
+// Package http1 is HTTP/1.1 (RFC 9112) for the async runtime: a server
+// whose handlers are futures, polled on the event loop without a
+// goroutine per connection, and a pooled client.
 //
-// What exists now is the message parsing a server and a client are built
-// on: the heads of requests and responses, and the framing of their
-// bodies (chunked and Content-Length). The server, with its handlers and
-// limits as options, and the pooled client are to come, and with them the
-// package's exported API: the parsers are unexported until the request
-// and response views are designed with the server.
+// A server answers every request with a Handler:
+//
+//	srv := &http1.Server{Handler: http1.HandlerFunc(func(w *http1.ResponseWriter, r *http1.Request) async.Future[struct{}] {
+//		w.Header().Set("Content-Type", "text/plain")
+//		return w.Send(200, []byte("Hello, World!"))
+//	})}
+//	err, runErr := executor.Run(srv.ListenAndServe("127.0.0.1:8080"))
+//
+// A handler that must wait (for a body, a timer, another service) is a
+// coroutine, async.Go(func(co *async.Co) struct{} { ... }), or any future;
+// a net/http Handler runs through package http1/nethttp. Shutdown stops
+// the server gracefully.
+//
+// # How a request flows
+//
+// Each connection is one task: a state machine that reads a request head
+// into a buffer, parses it, calls the handler and polls the future it
+// returns, finishes the response (its framing, any body the handler left
+// unread), and writes the response out; then it reads the next request.
+// Pipelined requests are answered in order, and their responses leave in
+// one write. The handler's Request is a view of the parsed head (its
+// slices point into the connection's buffer) and its ResponseWriter
+// writes into the connection's output buffer, so a handler that reads
+// fields and sends a small body allocates nothing.
+//
+// A connection waiting for its next request holds no buffer: the buffers
+// and the per-request state (an exchange) come from a free list when
+// bytes arrive and go back when the connection is idle again. An idle
+// keep-alive connection costs its task, its socket's registration, a
+// timer and a small struct.
+//
+// While a handler waits on something other than the client, the
+// connection keeps reading its socket: a client that goes away cancels
+// the handler's future.
+//
+// # Limits and timeouts
+//
+// Every limit and timeout of the Server has a documented default. A
+// request over a limit is answered 400, 413, 414, 431, 501 or 505, and
+// one too slow 408, and the connection is closed; nothing else on the
+// server is affected. One timer per connection serves every timeout,
+// re-armed lazily, so a busy connection does not touch the timer wheel
+// for each request.
 //
 // # How a head is parsed
 //
@@ -55,11 +94,11 @@
 // head; malformed framing is a 400, and a body over its limit a 413. The
 // chunked encoder writes a response's framing into the caller's buffer.
 //
-// # Limits
+// # Limits of the parser
 //
 // A head is bounded by default to a request line of 8 KiB (beyond it the
 // answer is 414), 64 KiB in all and 100 field lines (beyond either, 431);
 // a body to 10 MiB (413), its chunk extensions to 4 KiB and its trailers to
 // 8 KiB (400). The reasons for these numbers are written beside the limits
-// types; the server will make them options.
+// types; the Server's fields set them.
 package http1

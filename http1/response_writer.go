@@ -32,7 +32,7 @@ type ResponseWriter struct {
 	header Header
 	status int
 
-	committed bool  // the head is in the output buffer
+	committed bool // the head is in the output buffer
 	mode      bodyKind
 	bodyStart int   // where the body starts in x.out while not committed
 	declared  int64 // the Content-Length, or -1 while unknown

@@ -168,7 +168,7 @@ func TestServerStreamsLargeBodies(t *testing.T) {
 type waitForever struct{ cancelled chan struct{} }
 
 func (f *waitForever) Poll(*async.Context) (struct{}, bool) { return struct{}{}, false }
-func (f *waitForever) Cancel()                             { close(f.cancelled) }
+func (f *waitForever) Cancel()                              { close(f.cancelled) }
 
 func TestServerCancelsHandlerWhenClientGoes(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
