@@ -44,7 +44,7 @@ type serverConn struct {
 	timer    reactor.Timer
 	deadline int64     // when the current wait times out, Unix ns; 0 for never
 	armed    int64     // the deadline the timer is armed for; 0 if not armed
-	now      time.Time // read once per poll
+	now      int64     // the time, read once per poll, Unix ns
 	state    connState
 	tracked  bool
 	hijacked bool // the handler took the connection: close leaves it open
@@ -72,8 +72,8 @@ func (c *serverConn) Poll(cx *async.Context) (struct{}, bool) {
 		c.srv.setWaker(c, w)
 		c.r.PollTimer(&c.timer, w)
 	}
-	c.now = c.r.Now()
-	now := c.now.UnixNano()
+	c.now = c.r.Now().UnixNano()
+	now := c.now
 	if c.armed != 0 && now >= c.armed {
 		c.armed = 0 // it fired, or is about to: nothing to stop
 	}
@@ -123,7 +123,7 @@ func (c *serverConn) readHead(cx *async.Context) bool {
 		if x.r < x.w {
 			if c.state == stIdle {
 				c.state = stHead
-				c.deadline = c.now.UnixNano() + c.srv.cfg.header
+				c.deadline = c.now + c.srv.cfg.header
 			}
 			n, err := parseRequestHead(x.in[x.r:x.w], &c.srv.cfg.head, &x.head)
 			if err != nil {
@@ -165,7 +165,7 @@ func (c *serverConn) startHandler(cx *async.Context, n int) bool {
 	h := &x.head
 	x.headEnd = x.r + n
 	x.br = x.headEnd
-	x.headTime = c.now.UnixNano()
+	x.headTime = c.now
 	x.fillErr, x.fillWaits, x.writeWaits = nil, false, false
 	x.continued = !h.expectContinue
 	closeConn := !h.keepAlive || srv.closing.Load() != open
@@ -221,7 +221,7 @@ func (c *serverConn) pollHandler(cx *async.Context) bool {
 		case x.fillWaits:
 			c.deadline = x.headTime + c.srv.cfg.bodyT
 		case x.writeWaits:
-			c.deadline = c.now.UnixNano() + c.srv.cfg.wrtT
+			c.deadline = c.now + c.srv.cfg.wrtT
 		default:
 			c.deadline = 0
 		}
@@ -351,7 +351,7 @@ func (c *serverConn) drain(cx *async.Context) bool {
 		// Pipelined: parse the next request before writing, so that
 		// the responses go out together.
 		c.state = stHead
-		c.deadline = c.now.UnixNano() + c.srv.cfg.header
+		c.deadline = c.now + c.srv.cfg.header
 	}
 	return true
 }
@@ -365,7 +365,7 @@ func (c *serverConn) flushOut(cx *async.Context) bool {
 		return true
 	}
 	if !done {
-		c.deadline = c.now.UnixNano() + c.srv.cfg.wrtT
+		c.deadline = c.now + c.srv.cfg.wrtT
 		return false
 	}
 	if c.state == stClosing {
@@ -374,12 +374,12 @@ func (c *serverConn) flushOut(cx *async.Context) bool {
 	}
 	x := c.x
 	c.state = stIdle
-	c.deadline = c.now.UnixNano() + c.srv.cfg.idle
+	c.deadline = c.now + c.srv.cfg.idle
 	if x.r == x.w {
 		x.r, x.w = 0, 0
 	} else {
 		c.state = stHead
-		c.deadline = c.now.UnixNano() + c.srv.cfg.header
+		c.deadline = c.now + c.srv.cfg.header
 	}
 	return true
 }

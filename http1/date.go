@@ -19,13 +19,14 @@ type dateValue struct {
 	b   [len(time.RFC1123)]byte // "Mon, 02 Jan 2006 15:04:05 GMT"
 }
 
-// append appends now's date in IMF-fixdate form.
-func (d *dateCache) append(b []byte, now time.Time) []byte {
-	sec := now.Unix()
+// append appends the date of now, in Unix nanoseconds, in IMF-fixdate
+// form.
+func (d *dateCache) append(b []byte, now int64) []byte {
+	sec := now / int64(time.Second)
 	v := d.cur.Load()
 	if v == nil || v.sec != sec {
 		v = &dateValue{sec: sec}
-		now.UTC().AppendFormat(v.b[:0], http1Date)
+		time.Unix(sec, 0).UTC().AppendFormat(v.b[:0], http1Date)
 		d.cur.Store(v)
 	}
 	return append(b, v.b[:]...)

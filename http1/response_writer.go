@@ -63,10 +63,11 @@ func (w *ResponseWriter) Header() *Header { return &w.header }
 
 // WriteHeader sets the status code, 200 unless it is called; it has no
 // effect once the head is sent. It panics for a code outside 200 to
-// 999: the 100 Continue that a request may ask for is the server's to
-// send, when the handler reads the body.
+// 999 other than 101 Switching Protocols, which is for a response that
+// Hijack follows: the 100 Continue that a request may ask for is the
+// server's to send, when the handler reads the body.
 func (w *ResponseWriter) WriteHeader(status int) {
-	if status < 200 || status > 999 {
+	if status < 200 && status != 101 || status > 999 {
 		panic(fmt.Sprintf("http1: invalid WriteHeader status %d", status))
 	}
 	if !w.committed && w.status == 0 {
