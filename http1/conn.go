@@ -42,9 +42,9 @@ type serverConn struct {
 
 	r        *reactor.Reactor
 	timer    reactor.Timer
-	deadline int64     // when the current wait times out, Unix ns; 0 for never
-	armed    int64     // the deadline the timer is armed for; 0 if not armed
-	now      int64     // the time, read once per poll, Unix ns
+	deadline int64 // when the current wait times out, Unix ns; 0 for never
+	armed    int64 // the deadline the timer is armed for; 0 if not armed
+	now      int64 // the time, read once per poll, Unix ns
 	state    connState
 	tracked  bool
 	hijacked bool // the handler took the connection: close leaves it open
