@@ -24,24 +24,26 @@ import (
 // the answers arrive in the order their delays end, and all of them within
 // about the longest delay, far less than the sum.
 func TestChapter4(t *testing.T) {
-	const step = 100 * time.Millisecond
-	defer goleak.VerifyNone(t)
-	defer checkFDs(t)()
-	srv := startServer(t, "127.0.0.1:0")
-	defer closeServer(t, srv) // before the checks above, which run last
+	eachImpl(t, func(t *testing.T, impl delayserver.Impl) {
+		const step = 100 * time.Millisecond
+		defer goleak.VerifyNone(t)
+		defer checkFDs(t)()
+		srv := startServer(t, impl, "127.0.0.1:0")
+		defer closeServer(t, srv) // before the checks above, which run last
 
-	var out strings.Builder
-	start := time.Now()
-	if err := Chapter4Delays(&out, srv.Addr(), step); err != nil {
-		t.Fatalf("Chapter4Delays(%s, %v): %v", srv.Addr(), step, err)
-	}
-	elapsed := time.Since(start)
+		var out strings.Builder
+		start := time.Now()
+		if err := Chapter4Delays(&out, srv.Addr(), step); err != nil {
+			t.Fatalf("Chapter4Delays(%s, %v): %v", srv.Addr(), step, err)
+		}
+		elapsed := time.Since(start)
 
-	checkAnswers(t, out.String(), []int{4, 3, 2, 1, 0})
-	longest, sum := 5*step, 15*step
-	if elapsed < longest || elapsed >= sum {
-		t.Errorf("took %v; want at least the longest delay %v and less than the sum %v", elapsed, longest, sum)
-	}
+		checkAnswers(t, out.String(), []int{4, 3, 2, 1, 0})
+		longest, sum := 5*step, 15*step
+		if elapsed < longest || elapsed >= sum {
+			t.Errorf("took %v; want at least the longest delay %v and less than the sum %v", elapsed, longest, sum)
+		}
+	})
 }
 
 // TestChapter4Addresses checks that the program reaches the server however
@@ -57,22 +59,24 @@ func TestChapter4Addresses(t *testing.T) {
 		{"ipv4-mapped", "127.0.0.1:0", func(port string) string { return "[::ffff:127.0.0.1]:" + port }},
 		{"ipv6", "[::1]:0", func(port string) string { return "[::1]:" + port }},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			defer goleak.VerifyNone(t)
-			srv, err := delayserver.Start(tt.listen, nil)
-			if err != nil {
-				t.Skipf("no server on %s: %v", tt.listen, err)
-			}
-			defer closeServer(t, srv)
-			_, port, _ := net.SplitHostPort(srv.Addr())
-			var out strings.Builder
-			if err := Chapter4Delays(&out, tt.dial(port), 0); err != nil {
-				t.Fatalf("Chapter4Delays(%s): %v", tt.dial(port), err)
-			}
-			checkAnswers(t, out.String(), nil)
-		})
-	}
+	eachImpl(t, func(t *testing.T, impl delayserver.Impl) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				defer goleak.VerifyNone(t)
+				srv, err := delayserver.StartOn(impl, tt.listen, nil)
+				if err != nil {
+					t.Skipf("no server on %s: %v", tt.listen, err)
+				}
+				defer closeServer(t, srv)
+				_, port, _ := net.SplitHostPort(srv.Addr())
+				var out strings.Builder
+				if err := Chapter4Delays(&out, tt.dial(port), 0); err != nil {
+					t.Fatalf("Chapter4Delays(%s): %v", tt.dial(port), err)
+				}
+				checkAnswers(t, out.String(), nil)
+			})
+		}
+	})
 }
 
 // TestChapter4Refused checks that a port with no listener gives an error
@@ -174,9 +178,21 @@ func checkAnswers(t *testing.T, out string, order []int) {
 	}
 }
 
-func startServer(t *testing.T, addr string) *delayserver.Server {
+// eachImpl runs body as a subtest once per implementation of the
+// delayserver: the programs must pass against net/http's server and
+// against the runtime's own.
+func eachImpl(t *testing.T, body func(t *testing.T, impl delayserver.Impl)) {
 	t.Helper()
-	srv, err := delayserver.Start(addr, nil)
+	for _, impl := range delayserver.Impls() {
+		t.Run(impl.String(), func(t *testing.T) { body(t, impl) })
+	}
+}
+
+// startServer starts a delayserver of impl on addr; the caller closes it
+// with closeServer.
+func startServer(t *testing.T, impl delayserver.Impl, addr string) *delayserver.Server {
+	t.Helper()
+	srv, err := delayserver.StartOn(impl, addr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,45 +10,49 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/asyncgo/async/delayserver"
 )
 
 // TestChapter7AsyncAwait checks both programs: the five bodies in the order
 // of their delays each time; the one after another takes at least the sum
 // of the delays, the joined one at least the longest and less than the sum.
 func TestChapter7AsyncAwait(t *testing.T) {
-	const step = 100 * time.Millisecond // far apart enough that a busy machine keeps the order
-	defer goleak.VerifyNone(t)
-	defer checkFDs(t)()
-	srv := startServer(t, "127.0.0.1:0")
-	defer closeServer(t, srv)
+	eachImpl(t, func(t *testing.T, impl delayserver.Impl) {
+		const step = 100 * time.Millisecond // far apart enough that a busy machine keeps the order
+		defer goleak.VerifyNone(t)
+		defer checkFDs(t)()
+		srv := startServer(t, impl, "127.0.0.1:0")
+		defer closeServer(t, srv)
 
-	var out strings.Builder
-	if err := Chapter7AsyncAwaitDelays(&out, srv.Addr(), step); err != nil {
-		t.Fatalf("Chapter7AsyncAwaitDelays(%s, %v): %v", srv.Addr(), step, err)
-	}
-	sections := strings.Split(out.String(), "\n\n")
-	if len(sections) != 2 {
-		t.Fatalf("want two sections; output:\n%s", out.String())
-	}
-	want := []string{"Program starting"}
-	for i := range chapter7Requests {
-		want = append(want, fmt.Sprintf("HelloWorld%d", i))
-	}
-	for _, s := range sections {
-		lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-		if len(lines) < 2 || !strings.HasPrefix(lines[0], "== ") || !slices.Equal(lines[1:len(lines)-1], want) {
-			t.Errorf("section:\n%s\nwant a heading, %q and ELAPSED TIME", s, want)
+		var out strings.Builder
+		if err := Chapter7AsyncAwaitDelays(&out, srv.Addr(), step); err != nil {
+			t.Fatalf("Chapter7AsyncAwaitDelays(%s, %v): %v", srv.Addr(), step, err)
 		}
-	}
-	d := elapsedTimes(t, out.String(), 2)
-	sequential, joined := d[0], d[1]
-	longest, sum := 4*step, 10*step
-	if sequential < sum {
-		t.Errorf("one after another took %v; want at least the sum of the delays, %v", sequential, sum)
-	}
-	if joined < longest || joined >= sum {
-		t.Errorf("joined took %v; want at least the longest delay %v and less than the sum %v", joined, longest, sum)
-	}
+		sections := strings.Split(out.String(), "\n\n")
+		if len(sections) != 2 {
+			t.Fatalf("want two sections; output:\n%s", out.String())
+		}
+		want := []string{"Program starting"}
+		for i := range chapter7Requests {
+			want = append(want, fmt.Sprintf("HelloWorld%d", i))
+		}
+		for _, s := range sections {
+			lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+			if len(lines) < 2 || !strings.HasPrefix(lines[0], "== ") || !slices.Equal(lines[1:len(lines)-1], want) {
+				t.Errorf("section:\n%s\nwant a heading, %q and ELAPSED TIME", s, want)
+			}
+		}
+		d := elapsedTimes(t, out.String(), 2)
+		sequential, joined := d[0], d[1]
+		longest, sum := 4*step, 10*step
+		if sequential < sum {
+			t.Errorf("one after another took %v; want at least the sum of the delays, %v", sequential, sum)
+		}
+		if joined < longest || joined >= sum {
+			t.Errorf("joined took %v; want at least the longest delay %v and less than the sum %v", joined, longest, sum)
+		}
+	})
 }
 
 func TestChapter7AsyncAwaitErrors(t *testing.T) {

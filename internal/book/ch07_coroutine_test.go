@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/asyncgo/async/delayserver"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,44 +20,46 @@ import (
 // other), with ticks of the timer meanwhile, and no more ticks than the
 // time allows: they come from a timer, not from a busy loop.
 func TestChapter7Coroutine(t *testing.T) {
-	const step = 25 * time.Millisecond
-	defer goleak.VerifyNone(t)
-	defer checkFDs(t)()
-	srv := startServer(t, "127.0.0.1:0")
-	defer closeServer(t, srv)
+	eachImpl(t, func(t *testing.T, impl delayserver.Impl) {
+		const step = 25 * time.Millisecond
+		defer goleak.VerifyNone(t)
+		defer checkFDs(t)()
+		srv := startServer(t, impl, "127.0.0.1:0")
+		defer closeServer(t, srv)
 
-	var out strings.Builder
-	if err := Chapter7CoroutineDelays(&out, srv.Addr(), step); err != nil {
-		t.Fatalf("Chapter7CoroutineDelays(%s, %v): %v", srv.Addr(), step, err)
-	}
-	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	var bodies []string
-	ticks := make([]int, 3) // before the first body, between, after the second
-	for _, l := range lines[1 : len(lines)-2] {
-		switch l {
-		case "Schedule other tasks":
-			ticks[min(len(bodies), 2)]++
-		default:
-			bodies = append(bodies, l)
+		var out strings.Builder
+		if err := Chapter7CoroutineDelays(&out, srv.Addr(), step); err != nil {
+			t.Fatalf("Chapter7CoroutineDelays(%s, %v): %v", srv.Addr(), step, err)
 		}
-	}
-	elapsed := elapsedTimes(t, out.String(), 1)[0]
-	switch {
-	case lines[0] != "Program starting" || lines[len(lines)-2] != "":
-		t.Errorf("want Program starting first and a blank line before ELAPSED TIME; output:\n%s", out.String())
-	case !slices.Equal(bodies, []string{"HelloWorld1", "HelloWorld2"}):
-		t.Errorf("bodies %q; want HelloWorld1, HelloWorld2; output:\n%s", bodies, out.String())
-	case ticks[0] == 0 || ticks[1] == 0:
-		t.Errorf("ticks before, between and after the bodies: %v; want some while each request waits; output:\n%s", ticks, out.String())
-	case ticks[2] != 0:
-		t.Errorf("%d ticks after the last body; want none", ticks[2])
-	}
-	if n, most := ticks[0]+ticks[1], int(elapsed/step)+2; n > most {
-		t.Errorf("%d ticks in %v; a timer of period %v gives at most %d", n, elapsed, step, most)
-	}
-	if sum := 10 * step; elapsed < sum {
-		t.Errorf("took %v; the requests are awaited one after the other, so at least %v", elapsed, sum)
-	}
+		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+		var bodies []string
+		ticks := make([]int, 3) // before the first body, between, after the second
+		for _, l := range lines[1 : len(lines)-2] {
+			switch l {
+			case "Schedule other tasks":
+				ticks[min(len(bodies), 2)]++
+			default:
+				bodies = append(bodies, l)
+			}
+		}
+		elapsed := elapsedTimes(t, out.String(), 1)[0]
+		switch {
+		case lines[0] != "Program starting" || lines[len(lines)-2] != "":
+			t.Errorf("want Program starting first and a blank line before ELAPSED TIME; output:\n%s", out.String())
+		case !slices.Equal(bodies, []string{"HelloWorld1", "HelloWorld2"}):
+			t.Errorf("bodies %q; want HelloWorld1, HelloWorld2; output:\n%s", bodies, out.String())
+		case ticks[0] == 0 || ticks[1] == 0:
+			t.Errorf("ticks before, between and after the bodies: %v; want some while each request waits; output:\n%s", ticks, out.String())
+		case ticks[2] != 0:
+			t.Errorf("%d ticks after the last body; want none", ticks[2])
+		}
+		if n, most := ticks[0]+ticks[1], int(elapsed/step)+2; n > most {
+			t.Errorf("%d ticks in %v; a timer of period %v gives at most %d", n, elapsed, step, most)
+		}
+		if sum := 10 * step; elapsed < sum {
+			t.Errorf("took %v; the requests are awaited one after the other, so at least %v", elapsed, sum)
+		}
+	})
 }
 
 func TestChapter7CoroutineErrors(t *testing.T) {

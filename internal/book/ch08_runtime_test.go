@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/asyncgo/async/delayserver"
 )
 
 // TestChapter8Runtime checks both runs: the bodies in the order of their
@@ -18,37 +20,39 @@ import (
 // keeping time to within a step, which a busy machine may not do once:
 // the program gets three tries.
 func TestChapter8Runtime(t *testing.T) {
-	const step = 100 * time.Millisecond
-	defer goleak.VerifyNone(t)
-	defer checkFDs(t)()
-	srv := startServer(t, "127.0.0.1:0")
-	defer closeServer(t, srv)
+	eachImpl(t, func(t *testing.T, impl delayserver.Impl) {
+		const step = 100 * time.Millisecond
+		defer goleak.VerifyNone(t)
+		defer checkFDs(t)()
+		srv := startServer(t, impl, "127.0.0.1:0")
+		defer closeServer(t, srv)
 
-	var problems []string
-	for try := 1; try <= 3; try++ {
-		var out strings.Builder
-		if err := Chapter8RuntimeDelays(&out, srv.Addr(), step); err != nil {
-			t.Fatalf("Chapter8RuntimeDelays(%s, %v): %v", srv.Addr(), step, err)
-		}
-		sections := strings.Split(out.String(), "\n\n")
-		if len(sections) != 2 || !strings.Contains(sections[1], "WithReactorGoroutine") {
-			t.Fatalf("want two sections, the second for WithReactorGoroutine; output:\n%s", out.String())
-		}
-		problems = nil
-		for _, s := range sections {
-			problems = append(problems, checkChapter8Run(t, s)...)
-		}
-		for i, d := range elapsedTimes(t, out.String(), 2) {
-			if longest, sum := 4*step, 10*step; d < longest || d >= sum {
-				problems = append(problems, fmt.Sprintf("run %d took %v; want at least the longest delay %v and less than the sum %v", i, d, longest, sum))
+		var problems []string
+		for try := 1; try <= 3; try++ {
+			var out strings.Builder
+			if err := Chapter8RuntimeDelays(&out, srv.Addr(), step); err != nil {
+				t.Fatalf("Chapter8RuntimeDelays(%s, %v): %v", srv.Addr(), step, err)
 			}
+			sections := strings.Split(out.String(), "\n\n")
+			if len(sections) != 2 || !strings.Contains(sections[1], "WithReactorGoroutine") {
+				t.Fatalf("want two sections, the second for WithReactorGoroutine; output:\n%s", out.String())
+			}
+			problems = nil
+			for _, s := range sections {
+				problems = append(problems, checkChapter8Run(t, s)...)
+			}
+			for i, d := range elapsedTimes(t, out.String(), 2) {
+				if longest, sum := 4*step, 10*step; d < longest || d >= sum {
+					problems = append(problems, fmt.Sprintf("run %d took %v; want at least the longest delay %v and less than the sum %v", i, d, longest, sum))
+				}
+			}
+			if len(problems) == 0 {
+				return
+			}
+			t.Logf("try %d:\n%s", try, strings.Join(problems, "\n"))
 		}
-		if len(problems) == 0 {
-			return
-		}
-		t.Logf("try %d:\n%s", try, strings.Join(problems, "\n"))
-	}
-	t.Errorf("three tries out of order or out of time; the last:\n%s", strings.Join(problems, "\n"))
+		t.Errorf("three tries out of order or out of time; the last:\n%s", strings.Join(problems, "\n"))
+	})
 }
 
 // checkChapter8Run checks the lines of one run. It fails t if the run's

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/asyncgo/async/delayserver"
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
@@ -25,75 +27,81 @@ import (
 // TestGet fetches one answer from the delayserver and checks the parts of
 // the response.
 func TestGet(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	defer checkFDs(t)()
-	srv := startServer(t, "127.0.0.1:0")
-	defer closeServer(t, srv)
+	eachImpl(t, func(t *testing.T, impl delayserver.Impl) {
+		defer goleak.VerifyNone(t)
+		defer checkFDs(t)()
+		srv := startServer(t, impl, "127.0.0.1:0")
+		defer closeServer(t, srv)
 
-	resp := mustGet(t, srv.Addr(), "/0/hello")
-	if resp.Proto != "HTTP/1.1" || resp.Status != 200 || resp.Reason != "OK" || string(resp.Body) != "hello" {
-		t.Errorf("got %s %d %q, body %q; want HTTP/1.1 200 \"OK\", body \"hello\"", resp.Proto, resp.Status, resp.Reason, resp.Body)
-	}
-	if got := resp.Header.Get("content-type"); !strings.HasPrefix(got, "text/plain") {
-		t.Errorf("Content-Type %q; want text/plain", got)
-	}
-	if got := resp.Header.Get("Content-Length"); got != "5" {
-		t.Errorf("Content-Length %q; want 5", got)
-	}
+		resp := mustGet(t, srv.Addr(), "/0/hello")
+		if resp.Proto != "HTTP/1.1" || resp.Status != 200 || resp.Reason != "OK" || string(resp.Body) != "hello" {
+			t.Errorf("got %s %d %q, body %q; want HTTP/1.1 200 \"OK\", body \"hello\"", resp.Proto, resp.Status, resp.Reason, resp.Body)
+		}
+		if got := resp.Header.Get("content-type"); !strings.HasPrefix(got, "text/plain") {
+			t.Errorf("Content-Type %q; want text/plain", got)
+		}
+		if got := resp.Header.Get("Content-Length"); got != "5" {
+			t.Errorf("Content-Length %q; want 5", got)
+		}
+	})
 }
 
 // TestGetConcurrent sends five requests at once, on one executor, with
 // delays of 500 down to 100 ms: they complete in the order of their
 // delays, all within about the longest, far less than the sum.
 func TestGetConcurrent(t *testing.T) {
-	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
-		const step = 100 * time.Millisecond
-		defer goleak.VerifyNone(t)
-		defer checkFDs(t)()
-		srv := startServer(t, "127.0.0.1:0")
-		defer closeServer(t, srv)
+	eachImpl(t, func(t *testing.T, impl delayserver.Impl) {
+		rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+			const step = 100 * time.Millisecond
+			defer goleak.VerifyNone(t)
+			defer checkFDs(t)()
+			srv := startServer(t, impl, "127.0.0.1:0")
+			defer closeServer(t, srv)
 
-		var order []int // request numbers, as they complete; one goroutine appends
-		fs := make([]async.Future[async.Result[Response]], 5)
-		for i := range fs {
-			path := fmt.Sprintf("/%d/request-%d", (5-i)*int(step/time.Millisecond), i)
-			fs[i] = async.Map(Get(srv.Addr(), path), func(r async.Result[Response]) async.Result[Response] {
-				order = append(order, i)
-				return r
-			})
-		}
-		start := time.Now()
-		results, err := executor.Run(async.JoinAll(fs), x.Options...)
-		elapsed := time.Since(start)
-		if err != nil {
-			t.Fatalf("Run: %v", err)
-		}
-		for i, r := range results {
-			if want := fmt.Sprintf("request-%d", i); r.Err != nil || string(r.Value.Body) != want {
-				t.Errorf("request %d: %q, %v; want body %q", i, r.Value.Body, r.Err, want)
+			var order []int // request numbers, as they complete; one goroutine appends
+			fs := make([]async.Future[async.Result[Response]], 5)
+			for i := range fs {
+				path := fmt.Sprintf("/%d/request-%d", (5-i)*int(step/time.Millisecond), i)
+				fs[i] = async.Map(Get(srv.Addr(), path), func(r async.Result[Response]) async.Result[Response] {
+					order = append(order, i)
+					return r
+				})
 			}
-		}
-		if want := []int{4, 3, 2, 1, 0}; !slices.Equal(order, want) {
-			t.Errorf("requests completed in the order %v; want %v", order, want)
-		}
-		if longest, sum := 5*step, 15*step; elapsed < longest || elapsed >= sum {
-			t.Errorf("took %v; want at least the longest delay %v and less than the sum %v", elapsed, longest, sum)
-		}
+			start := time.Now()
+			results, err := executor.Run(async.JoinAll(fs), x.Options...)
+			elapsed := time.Since(start)
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			for i, r := range results {
+				if want := fmt.Sprintf("request-%d", i); r.Err != nil || string(r.Value.Body) != want {
+					t.Errorf("request %d: %q, %v; want body %q", i, r.Value.Body, r.Err, want)
+				}
+			}
+			if want := []int{4, 3, 2, 1, 0}; !slices.Equal(order, want) {
+				t.Errorf("requests completed in the order %v; want %v", order, want)
+			}
+			if longest, sum := 5*step, 15*step; elapsed < longest || elapsed >= sum {
+				t.Errorf("took %v; want at least the longest delay %v and less than the sum %v", elapsed, longest, sum)
+			}
+		})
 	})
 }
 
 // TestGetErrorStatus checks that an answer of 400 is a response, not an
 // error: the delayserver refuses a delay that is not a number.
 func TestGetErrorStatus(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	defer checkFDs(t)()
-	srv := startServer(t, "127.0.0.1:0")
-	defer closeServer(t, srv)
+	eachImpl(t, func(t *testing.T, impl delayserver.Impl) {
+		defer goleak.VerifyNone(t)
+		defer checkFDs(t)()
+		srv := startServer(t, impl, "127.0.0.1:0")
+		defer closeServer(t, srv)
 
-	resp := mustGet(t, srv.Addr(), "/abc/x")
-	if resp.Status != 400 || !strings.Contains(string(resp.Body), `invalid delay "abc"`) {
-		t.Errorf("got %d, body %q; want 400 saying the delay is invalid", resp.Status, resp.Body)
-	}
+		resp := mustGet(t, srv.Addr(), "/abc/x")
+		if resp.Status != 400 || !strings.Contains(string(resp.Body), `invalid delay "abc"`) {
+			t.Errorf("got %d, body %q; want 400 saying the delay is invalid", resp.Status, resp.Body)
+		}
+	})
 }
 
 // TestGetRefused checks that a port with no listener gives an error that
@@ -237,27 +245,29 @@ func TestGetResponses(t *testing.T) {
 // TestGetTimeout cancels a Get that waits for its answer: the timeout
 // ends it on time, and its socket is deregistered and closed.
 func TestGetTimeout(t *testing.T) {
-	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
-		defer goleak.VerifyNone(t)
-		defer checkFDs(t)()
-		srv := startServer(t, "127.0.0.1:0")
-		defer closeServer(t, srv)
+	eachImpl(t, func(t *testing.T, impl delayserver.Impl) {
+		rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+			defer goleak.VerifyNone(t)
+			defer checkFDs(t)()
+			srv := startServer(t, impl, "127.0.0.1:0")
+			defer closeServer(t, srv)
 
-		ex := newExecutor(t, x)
-		defer ex.Close() // before the checks of goroutines and descriptors
-		start := time.Now()
-		r, err := executor.BlockOn(ex, timer.Timeout(Get(srv.Addr(), "/10000/slow"), 50*time.Millisecond))
-		elapsed := time.Since(start)
-		if err != nil {
-			t.Fatalf("BlockOn: %v", err)
-		}
-		if !errors.Is(r.Err, timer.ErrTimeout) {
-			t.Fatalf("result %+v; want ErrTimeout", r)
-		}
-		if elapsed > 5*time.Second {
-			t.Errorf("timed out after %v; want about 50ms", elapsed)
-		}
-		checkReleased(t, ex)
+			ex := newExecutor(t, x)
+			defer ex.Close() // before the checks of goroutines and descriptors
+			start := time.Now()
+			r, err := executor.BlockOn(ex, timer.Timeout(Get(srv.Addr(), "/10000/slow"), 50*time.Millisecond))
+			elapsed := time.Since(start)
+			if err != nil {
+				t.Fatalf("BlockOn: %v", err)
+			}
+			if !errors.Is(r.Err, timer.ErrTimeout) {
+				t.Fatalf("result %+v; want ErrTimeout", r)
+			}
+			if elapsed > 5*time.Second {
+				t.Errorf("timed out after %v; want about 50ms", elapsed)
+			}
+			checkReleased(t, ex)
+		})
 	})
 }
 
@@ -286,35 +296,37 @@ func TestGetCancelConnecting(t *testing.T) {
 // TestGetAbort aborts a task blocked in Get and checks that its socket is
 // released by the abort, not later by the executor's shutdown.
 func TestGetAbort(t *testing.T) {
-	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
-		defer goleak.VerifyNone(t)
-		defer checkFDs(t)()
-		srv := startServer(t, "127.0.0.1:0")
-		defer closeServer(t, srv)
+	eachImpl(t, func(t *testing.T, impl delayserver.Impl) {
+		rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+			defer goleak.VerifyNone(t)
+			defer checkFDs(t)()
+			srv := startServer(t, impl, "127.0.0.1:0")
+			defer closeServer(t, srv)
 
-		ex := newExecutor(t, x)
-		defer ex.Close() // before the checks of goroutines and descriptors
-		h := executor.Spawn(ex, Get(srv.Addr(), "/10000/slow"))
-		var during, after int // registered sources while blocked, and after the abort
-		main := async.Then(timer.Sleep(100*time.Millisecond), func(struct{}) async.Future[async.Result[async.Result[Response]]] {
-			during = ex.Reactor().Sources()
-			h.Abort()
-			return async.Map(async.Future[async.Result[async.Result[Response]]](h), func(r async.Result[async.Result[Response]]) async.Result[async.Result[Response]] {
-				after = ex.Reactor().Sources()
-				return r
+			ex := newExecutor(t, x)
+			defer ex.Close() // before the checks of goroutines and descriptors
+			h := executor.Spawn(ex, Get(srv.Addr(), "/10000/slow"))
+			var during, after int // registered sources while blocked, and after the abort
+			main := async.Then(timer.Sleep(100*time.Millisecond), func(struct{}) async.Future[async.Result[async.Result[Response]]] {
+				during = ex.Reactor().Sources()
+				h.Abort()
+				return async.Map(async.Future[async.Result[async.Result[Response]]](h), func(r async.Result[async.Result[Response]]) async.Result[async.Result[Response]] {
+					after = ex.Reactor().Sources()
+					return r
+				})
 			})
+			r, err := executor.BlockOn(ex, main)
+			if err != nil {
+				t.Fatalf("BlockOn: %v", err)
+			}
+			if !errors.Is(r.Err, async.ErrAborted) {
+				t.Errorf("handle's result %+v; want ErrAborted", r)
+			}
+			if during != 1 || after != 0 {
+				t.Errorf("sources registered: %d while blocked, %d after the abort; want 1 and 0", during, after)
+			}
+			checkReleased(t, ex)
 		})
-		r, err := executor.BlockOn(ex, main)
-		if err != nil {
-			t.Fatalf("BlockOn: %v", err)
-		}
-		if !errors.Is(r.Err, async.ErrAborted) {
-			t.Errorf("handle's result %+v; want ErrAborted", r)
-		}
-		if during != 1 || after != 0 {
-			t.Errorf("sources registered: %d while blocked, %d after the abort; want 1 and 0", during, after)
-		}
-		checkReleased(t, ex)
 	})
 }
 
