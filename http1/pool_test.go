@@ -266,3 +266,52 @@ func TestClientStaleConnectionRetried(t *testing.T) {
 		})
 	})
 }
+
+// One Client used by tasks of two executors at once: each reuses only the
+// connections of its own reactor, and under MaxPerHost 1 they take turns
+// with the one connection allowed, closing the other's idle one.
+func TestClientTwoExecutors(t *testing.T) {
+	clCheckFDs(t)
+	srv := clStart(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	addr := srv.Listener.Addr().String()
+	c := Client{MaxPerHost: 1}
+	defer c.CloseIdle()
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for _, x := range rttest.Executors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err, runErr := executor.Run(async.Go(func(co *async.Co) error {
+				for range 20 {
+					if _, body, err := clGetString(co, &c, srv.URL); err != nil || body != "ok" {
+						return fmt.Errorf("%s: %q, %v", x.Name, body, err)
+					}
+					if n := clOpen(&c, addr); n > 1 {
+						return fmt.Errorf("%d connections open, MaxPerHost is 1", n)
+					}
+				}
+				return nil
+			}), x.Options...)
+			if runErr != nil {
+				err = runErr
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	// The executors are gone; their last idle connection is the pool's
+	// until CloseIdle.
+	if n := clIdle(&c, addr); n != 1 {
+		t.Errorf("%d idle connections, want 1", n)
+	}
+	c.CloseIdle()
+	if n := clOpen(&c, addr); n != 0 {
+		t.Errorf("%d connections open after CloseIdle, want 0", n)
+	}
+}
