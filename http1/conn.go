@@ -464,6 +464,9 @@ func (c *serverConn) timedOut() {
 // the grace ran out.
 func (c *serverConn) shutdown() {
 	if c.srv.closing.Load() == closed {
+		if c.state != stIdle {
+			c.srv.cut.Add(1)
+		}
 		c.abort()
 		return
 	}

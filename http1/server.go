@@ -97,6 +97,7 @@ type Server struct {
 	lns     []*tcp.Listener
 	done    async.Waker // the Shutdown waiting for the last connection
 	closing atomic.Uint32
+	cut     atomic.Int64 // connections closed mid-request when a shutdown's grace ran out
 }
 
 // The Server's closing states.
@@ -218,7 +219,7 @@ type shutdownFuture struct {
 	started bool
 	timer   reactor.Timer
 	r       *reactor.Reactor
-	cut     int
+	cutting bool // the grace ran out
 }
 
 func (f *shutdownFuture) Poll(cx *async.Context) (error, bool) {
@@ -247,23 +248,22 @@ func (f *shutdownFuture) Poll(cx *async.Context) (error, bool) {
 	s.mu.Unlock()
 	if n == 0 {
 		f.r.StopTimer(&f.timer)
-		if f.cut > 0 {
-			return fmt.Errorf("http1: shutdown's grace of %v ran out: closed %d connections in the middle of a request", f.grace, f.cut), true
+		if cut := s.cut.Load(); cut > 0 {
+			return fmt.Errorf("http1: shutdown's grace of %v ran out: closed %d connections in the middle of a request", f.grace, cut), true
 		}
 		return nil, true
 	}
-	if f.cut == 0 && f.r.PollTimer(&f.timer, cx.Waker()) {
+	if !f.cutting && f.r.PollTimer(&f.timer, cx.Waker()) {
 		f.cutOff()
 	}
 	return nil, false
 }
 
-// cutOff tells the connections still open to close at once.
+// cutOff tells the connections still open to close at once; those in the
+// middle of a request count themselves in s.cut as they close.
 func (f *shutdownFuture) cutOff() {
-	f.s.mu.Lock()
-	f.cut = max(f.s.conns.n, 1)
+	f.cutting = true
 	f.s.closing.Store(closed)
-	f.s.mu.Unlock()
 	f.s.wakeAll()
 }
 
