@@ -7,7 +7,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
-	"github.com/asyncgo/async/internal/book"
+	"github.com/asyncgo/async/http1"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -21,11 +21,15 @@ func coroutines(w io.Writer, server string) error {
 	start := time.Now()
 	since := func() string { return fmt.Sprintf("%.2fs", time.Since(start).Seconds()) }
 	f := async.Go(func(co *async.Co) error {
-		res := async.Await(co, book.Get(server, "/300/HelloAwait"))
-		if res.Err != nil {
-			return res.Err
+		resp, err := async.Await(co, http1.Get("http://"+server+"/300/HelloAwait")).Get()
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(w, "  %s  awaited book.Get: %d, body %q\n", since(), res.Value.Status, res.Value.Body)
+		body, err := async.Await(co, resp.Body.ReadAll(maxBody)).Get()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %s  awaited http1.Get and its body: %d, body %q\n", since(), resp.StatusCode, body)
 		async.Await(co, timer.Sleep(200*time.Millisecond))
 		fmt.Fprintf(w, "  %s  awaited timer.Sleep(200ms)\n", since())
 		return nil

@@ -40,10 +40,15 @@
 //     for an hour is cancelled when BlockOn returns, and its handle reports
 //     async.ErrShutdown; Close retires the pool's goroutine.
 //  8. Shared state (shared.go): six fetches in a group.Set, held two at a
-//     time by a lock.Semaphore, finish in three waves of 200 ms; three
+//     time by a lock.Semaphore and sharing an http1.Client's pool of
+//     connections, finish in three waves of 200 ms; three
 //     listeners on a broadcast channel each hear every message until a
 //     cancel.Token ends them. examples/chat builds a chat server of the
 //     same pieces.
+//
+// Sections 3, 4, 5 and 8 make their requests with package http1's client
+// (fetch.go, shared.go), as a program would; sections 1 and 2 make them
+// with the book's own sockets and leaf future, which are what they show.
 //
 // The whole tour takes about nine seconds, most of it section 1.
 //

@@ -11,7 +11,7 @@ import (
 	"github.com/asyncgo/async/cancel"
 	"github.com/asyncgo/async/executor"
 	"github.com/asyncgo/async/group"
-	"github.com/asyncgo/async/internal/book"
+	"github.com/asyncgo/async/http1"
 	"github.com/asyncgo/async/lock"
 )
 
@@ -43,6 +43,8 @@ func sharedState(w io.Writer, server string) error {
 // finishes, with when.
 func boundedFetches(w io.Writer, server string) error {
 	start := time.Now()
+	var client http1.Client // one pool of connections for the six
+	defer client.CloseIdle()
 	err, runErr := executor.Run(async.Go(func(co *async.Co) error {
 		sem := lock.NewSemaphore(2)
 		var fetches group.Set[string]
@@ -50,11 +52,15 @@ func boundedFetches(w io.Writer, server string) error {
 			fetches.Spawn(co.Context(), async.Go(func(co *async.Co) string {
 				async.Await(co, sem.Acquire(1))
 				defer sem.Release(1)
-				r := async.Await(co, book.Get(server, fmt.Sprintf("/200/fetch-%d", i)))
-				if r.Err != nil {
-					return r.Err.Error()
+				resp, err := async.Await(co, client.Get(fmt.Sprintf("http://%s/200/fetch-%d", server, i))).Get()
+				if err != nil {
+					return err.Error()
 				}
-				return string(r.Value.Body)
+				body, err := async.Await(co, resp.Body.ReadAll(maxBody)).Get()
+				if err != nil {
+					return err.Error()
+				}
+				return string(body)
 			}))
 		}
 		for fetches.Len() > 0 {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
-	"github.com/asyncgo/async/internal/book"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -30,9 +29,9 @@ func timeoutGet(w io.Writer, server string) error {
 		return err
 	}
 	defer ex.Close()
-	fmt.Fprintf(w, "timer.Timeout(book.Get(server, \"/2000/slow\"), %v): the server answers after 2s.\n", patience)
-	f := &whilePending[async.Result[async.Result[book.Response]]]{
-		f: timer.Timeout(book.Get(server, "/2000/slow"), patience),
+	fmt.Fprintf(w, "timer.Timeout(fetch(server, \"/2000/slow\"), %v): the server answers after 2s.\n", patience)
+	f := &whilePending[async.Result[async.Result[page]]]{
+		f: timer.Timeout(fetch(server, "/2000/slow"), patience),
 		fn: func(cx *async.Context) {
 			fmt.Fprintf(w, "  pending: the reactor watches %d socket and %d timer\n", cx.Reactor().Sources(), cx.Reactor().Timers())
 		},
@@ -46,7 +45,7 @@ func timeoutGet(w io.Writer, server string) error {
 	case r.Err == nil && r.Value.Err != nil:
 		return r.Value.Err
 	case r.Err == nil:
-		return fmt.Errorf("the request did not time out: %d %s", r.Value.Value.Status, r.Value.Value.Body)
+		return fmt.Errorf("the request did not time out: %d %s", r.Value.Value.status, r.Value.Value.body)
 	}
 	fmt.Fprintf(w, "  %.2fs: %v\n", time.Since(start).Seconds(), r.Err)
 	_, err = fmt.Fprintf(w, "  the timeout cancelled the request, which closed its socket: the reactor watches %d sockets and %d timers\n",
@@ -88,10 +87,10 @@ func selectFirst(w io.Writer, server string) error {
 		{"/1000/slow", 200 * time.Millisecond},
 	}
 	for _, race := range races {
-		fmt.Fprintf(w, "async.Select2(book.Get(server, %q), timer.Sleep(%v)):\n", race.path, race.sleep)
+		fmt.Fprintf(w, "async.Select2(fetch(server, %q), timer.Sleep(%v)):\n", race.path, race.sleep)
 		start := time.Now()
-		won, err := executor.BlockOn(ex, async.Select2[async.Result[book.Response], struct{}](
-			book.Get(server, race.path), timer.Sleep(race.sleep)))
+		won, err := executor.BlockOn(ex, async.Select2[async.Result[page], struct{}](
+			fetch(server, race.path), timer.Sleep(race.sleep)))
 		if err != nil {
 			return err
 		}
@@ -101,7 +100,7 @@ func selectFirst(w io.Writer, server string) error {
 			return won.V1.Err
 		case won.Index == 0:
 			fmt.Fprintf(w, "  %.2fs: the request won with %d %s, body %q; the sleep was cancelled\n",
-				elapsed, won.V1.Value.Status, won.V1.Value.Reason, won.V1.Value.Body)
+				elapsed, won.V1.Value.status, won.V1.Value.reason, won.V1.Value.body)
 		default:
 			fmt.Fprintf(w, "  %.2fs: the sleep won; the request was cancelled\n", elapsed)
 		}
