@@ -11,6 +11,12 @@ package book
 // Here each task is a coroutine spawned with async.Spawn, and the main
 // future waits for all their handles with async.JoinAll, which polls only
 // the handles whose tasks finished since its last poll.
+//
+// The other library is this module's HTTP client, package http1: its
+// futures were not written for the book, and run on its runtime as they
+// are. Its Client keeps a pool of connections per host; the hundred
+// requests all wait at once, so it opens a hundred, and keeps a few for a
+// next round that this program does not make (it closes them at the end).
 
 import (
 	"errors"
@@ -20,6 +26,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/http1"
 )
 
 // chapter10Tasks is how many tasks the program spawns, as in the book.
@@ -41,8 +48,10 @@ func Chapter10JoinAllDelays(w io.Writer, server string, step time.Duration) erro
 		return fmt.Errorf("book: chapter 10: negative delay step %v", step)
 	}
 	p := &printer{w: w}
+	var client http1.Client
+	defer client.CloseIdle()
 	start := time.Now()
-	failed, err := executor.Run(chapter10Main(p, server, step))
+	failed, err := executor.Run(chapter10Main(p, &client, server, step))
 	if err = errors.Join(err, failed); err != nil {
 		return fmt.Errorf("book: chapter 10: %w", err)
 	}
@@ -59,13 +68,13 @@ func Chapter10JoinAllDelays(w io.Writer, server string, step time.Duration) erro
 
 // chapter10Main spawns the tasks and joins their handles. Its value is
 // the first task's error, if any failed.
-func chapter10Main(p *printer, server string, step time.Duration) async.Future[error] {
+func chapter10Main(p *printer, client *http1.Client, server string, step time.Duration) async.Future[error] {
 	return async.Go(func(co *async.Co) error {
 		p.println("Program starting")
 		tasks := make([]async.Future[async.Result[error]], chapter10Tasks)
 		for i := range tasks {
 			path := delayPath(time.Duration(i)*step, fmt.Sprintf("HelloAsyncAwait%d", i))
-			tasks[i] = async.Spawn(co.Context(), getAndPrint(p, server, path, ""))
+			tasks[i] = async.Spawn(co.Context(), fetchAndPrint(p, client, "http://"+server+path))
 		}
 		results := async.Await(co, async.JoinAll(tasks))
 		errs := make([]error, len(results))
@@ -75,5 +84,24 @@ func chapter10Main(p *printer, server string, step time.Duration) async.Future[e
 			}
 		}
 		return firstError(errs, "tasks")
+	})
+}
+
+// fetchAndPrint is the book's request(i) with another library's client:
+// GET url with client, read the body, at most MaxBodyBytes as Get reads,
+// and print it as getAndPrint does (see bodyText). Its value is the
+// request's error.
+func fetchAndPrint(p *printer, client *http1.Client, url string) async.Future[error] {
+	return async.Go(func(co *async.Co) error {
+		resp, err := async.Await(co, client.Get(url)).Get()
+		if err != nil {
+			return err
+		}
+		body, err := async.Await(co, resp.Body.ReadAll(MaxBodyBytes)).Get()
+		if err != nil {
+			return err
+		}
+		p.println(bodyText(Response{Status: resp.StatusCode, Reason: resp.Reason, Body: body}))
+		return nil
 	})
 }

@@ -44,7 +44,9 @@
 //     turned on a goroutine of its own.
 //   - Chapter 10, "Creating Your Own Runtime": ch10_join_all.go,
 //     [Chapter10JoinAll]. A hundred tasks awaited with async.JoinAll, done
-//     in about the longest delay.
+//     in about the longest delay. As the book's last example runs another
+//     library's futures, the tasks make their requests with this module's
+//     HTTP client (package http1) rather than the book's Get.
 //
 // The programs of chapters 5 to 10 write through a printer (ch05_fibers.go)
 // that keeps lines whole across goroutines and reports the first failed
