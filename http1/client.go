@@ -28,8 +28,8 @@ const (
 
 // Client is an HTTP/1.1 client with a pool of keep-alive connections per
 // host. The zero Client is ready to use with the defaults. A Client is
-// safe for use by many tasks at once, on either executor; it must not be
-// copied after first use.
+// safe for use by many tasks at once, on either executor; its fields must
+// not change, and it must not be copied, once it is in use.
 //
 // Only http URLs are served. HTTPS is out of scope here: a program that
 // needs it today connects with tcp.Connect, wraps the connection with

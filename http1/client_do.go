@@ -66,10 +66,11 @@ func (f *doFuture) begin(cx *async.Context) error {
 	if err := f.prepare(f.req); err != nil {
 		return err
 	}
-	if f.c.Timeout > 0 {
+	if r := cx.Reactor(); f.c.Timeout > 0 && r != nil {
 		// A timeout so short that it has passed already arms nothing,
-		// and PollTimer reports the unarmed timer as fired.
-		f.tr = cx.Reactor()
+		// and PollTimer reports the unarmed timer as fired. (Without a
+		// reactor, the connect fails and says why.)
+		f.tr = r
 		f.tr.StartTimer(&f.timer, f.tr.Now().Add(f.c.Timeout), cx.Waker())
 	}
 	return nil
