@@ -149,9 +149,16 @@ func (f *responseRead) Cancel() {
 // connection may serve another request once the body is read.
 func newResponse(x *roundTrip, keep bool) *Response {
 	cc, h := x.cc, &x.cc.head
-	// One string holds the whole head; the fields are its substrings.
+	// One allocation holds the response and its body, one string the
+	// whole head (the fields are its substrings), and one slice the
+	// fields.
+	both := &struct {
+		resp Response
+		body ResponseBody
+	}{}
 	s := string(h.fields.buf)
-	resp := &Response{
+	resp := &both.resp
+	*resp = Response{
 		StatusCode:    h.status,
 		Reason:        s[h.reasonAt.off:h.reasonAt.end],
 		Proto:         "HTTP/1.1",
@@ -161,6 +168,7 @@ func newResponse(x *roundTrip, keep bool) *Response {
 	if h.minor == 0 {
 		resp.Proto = "HTTP/1.0"
 	}
+	resp.Header.list = make([]headerField, 0, len(h.fields.list))
 	for _, f := range h.fields.list {
 		resp.Header.Add(s[f.name.off:f.name.end], s[f.value.off:f.value.end])
 	}
@@ -179,7 +187,8 @@ func newResponse(x *roundTrip, keep bool) *Response {
 	}
 	keep = keep && responseKeepAlive(method, h)
 	cc.consume(x.headLen)
-	b := &ResponseBody{cc: cc, keep: keep, req: x.req}
+	b := &both.body
+	*b = ResponseBody{cc: cc, keep: keep, req: x.req}
 	if err := cc.body.reset(cc, kind, max(h.contentLength, 0), clientBodyLimits()); err != nil {
 		b.release(false, newError(x.req, "read body", err))
 	} else if cc.body.err == io.EOF {

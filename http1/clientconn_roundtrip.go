@@ -65,7 +65,9 @@ func (x *roundTrip) start(cc *clientConn, req *ClientRequest, t *clientTarget, b
 		x.length = -1
 	}
 	cc.head.reset()
-	if cap(cc.out) < clientOutSize {
+	if x.length != -1 && cap(cc.out) < clientOutSize {
+		// The body is framed in the buffer the head was written from; a
+		// request without one needs only the head's room.
 		cc.out = make([]byte, 0, clientOutSize)
 	}
 	closeConn = closeConn && !wantsClose(&req.Header)
