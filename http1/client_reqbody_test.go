@@ -282,3 +282,45 @@ func TestNewRequest(t *testing.T) {
 		t.Errorf("NewRequest with an empty body: %+v", req)
 	}
 }
+
+// clLastBytesWithEOF returns its bytes and io.EOF from one Read.
+type clLastBytesWithEOF struct{ b []byte }
+
+func (r *clLastBytesWithEOF) Read(p []byte) async.Future[async.Result[int]] {
+	if len(r.b) == 0 {
+		return async.Ready(async.Err[int](errors.New("read again after io.EOF")))
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return async.Ready(async.Result[int]{Value: n, Err: io.EOF})
+}
+
+// A Read that returns the last bytes with io.EOF ends the body there:
+// the bytes are sent, and the body is not read again.
+func TestClientRequestBodyBytesWithEOF(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		clCheckFDs(t)
+		srv := clBodyServer(t)
+		var c Client
+		defer c.CloseIdle()
+		clRun(t, x, func(co *async.Co) error {
+			for _, length := range []int64{-1, 5} {
+				req, _ := NewRequest("POST", srv.URL, &clLastBytesWithEOF{b: []byte("hello")})
+				req.ContentLength = length
+				resp, err := async.Await(co, c.Do(req)).Get()
+				if err != nil {
+					return err
+				}
+				got, err := clReadAll(co, resp.Body)
+				te := "[chunked]"
+				if length > 0 {
+					te = "[]"
+				}
+				if want := clBodySummary("POST", length, te, []byte("hello")); err != nil || got != want {
+					return fmt.Errorf("ContentLength %d: %q, %v; want %q", length, got, err, want)
+				}
+			}
+			return nil
+		})
+	})
+}

@@ -230,7 +230,7 @@ func methodWantsLength(method string) bool {
 }
 
 // appendRequestHead appends the head of req, whose target is t and whose
-// body framing is length (see bodyLength), to b. closeConn adds
+// body framing is length (see sendFraming), to b. closeConn adds
 // Connection: close, for a connection that is not kept.
 func appendRequestHead(b []byte, req *ClientRequest, t *clientTarget, length int64, closeConn bool) []byte {
 	b = append(b, req.Method...)

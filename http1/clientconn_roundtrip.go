@@ -30,7 +30,7 @@ type roundTrip struct {
 
 	// The write side.
 	body     aio.Reader
-	length   int64 // the body's framing: see bodyLength
+	length   int64 // the body's framing: see sendFraming
 	sent     int64 // body bytes sent
 	touched  bool  // body was read from: it cannot be sent again as it is
 	ws       rtWriteState
@@ -38,6 +38,7 @@ type roundTrip struct {
 	brd      async.Future[async.Result[int]] // the body read in flight
 	writeErr error                           // a write to the socket failed
 	bodyErr  error                           // the request's Body failed, or ended early
+	bodyEnd  error                           // the error a Read returned with bytes, for the next
 
 	// The read side.
 	filling  bool  // the connection's fill is in flight
@@ -200,36 +201,25 @@ func (x *roundTrip) readBody(cx *async.Context) (out []byte, ok bool) {
 	default:
 		region = buf[chunkHeadRoom : len(buf)-len(crlf)]
 	}
-	if x.brd == nil {
-		x.touched = true
-		x.brd = x.body.Read(region)
-	}
-	res, ready := x.brd.Poll(cx)
+	n, err, ready := x.readSome(cx, region)
 	if !ready {
 		return nil, false
 	}
-	x.brd = nil
-	n := res.Value
-	if n < 0 || n > len(region) {
-		panic(fmt.Sprintf("http1: request body Read returned %d bytes for a buffer of %d", n, len(region)))
-	}
 	x.sent += int64(n)
 	switch {
-	case n == 0 && res.Err == io.EOF && x.length < 0:
+	case n == 0 && err == io.EOF && x.length < 0:
 		x.ws = rtSent
 		return append(buf[:0], lastChunk...), true
-	case n == 0 && res.Err == io.EOF:
+	case n == 0 && err == io.EOF:
 		x.bodyErr = fmt.Errorf("body ended after %d of its ContentLength of %d bytes", x.sent, x.length)
 		return nil, true
-	case n == 0 && res.Err != nil:
-		x.bodyErr = res.Err
+	case n == 0 && err != nil:
+		x.bodyErr = err
 		return nil, true
 	case n == 0:
 		x.bodyErr = io.ErrNoProgress
 		return nil, true
 	}
-	// Bytes that come with an error are sent; the error comes back at
-	// the next Read, as the aio contract has it.
 	if x.length >= 0 {
 		return region[:n], true
 	}
@@ -239,6 +229,32 @@ func (x *roundTrip) readBody(cx *async.Context) (out []byte, ok bool) {
 	end := chunkHeadRoom + n
 	copy(buf[end:], crlf)
 	return buf[start : end+len(crlf)], true
+}
+
+// readSome reads the body into region once. Bytes that come with an
+// error are returned first; the error is kept for the next call.
+func (x *roundTrip) readSome(cx *async.Context, region []byte) (n int, err error, ok bool) {
+	if x.bodyEnd != nil {
+		err, x.bodyEnd = x.bodyEnd, nil
+		return 0, err, true
+	}
+	if x.brd == nil {
+		x.touched = true
+		x.brd = x.body.Read(region)
+	}
+	res, ok := x.brd.Poll(cx)
+	if !ok {
+		return 0, nil, false
+	}
+	x.brd = nil
+	if res.Value < 0 || res.Value > len(region) {
+		panic(fmt.Sprintf("http1: request body Read returned %d bytes for a buffer of %d", res.Value, len(region)))
+	}
+	if res.Value > 0 {
+		x.bodyEnd = res.Err
+		return res.Value, nil, true
+	}
+	return 0, res.Err, true
 }
 
 // pollRead reads until the final response head is parsed, skipping
