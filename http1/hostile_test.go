@@ -1,10 +1,15 @@
 package http1
 
 import (
+	"fmt"
+	"io"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/internal/rttest"
 )
 
@@ -352,6 +357,65 @@ func TestServerAnswersBeforeAnIncompleteHead(t *testing.T) {
 					t.Fatalf("after the response read %q, %v; want the connection closed", rest, err)
 				}
 			})
+		}
+	})
+}
+
+// TestServerPipelineFloodBackpressure: a client that pipelines thousands
+// of requests and reads none of the responses is held back once the
+// socket buffers are full: the server stops reading rather than keeping
+// the responses (40 MiB of them) in memory, and answers every request,
+// in order, once the client reads.
+func TestServerPipelineFloodBackpressure(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		const n, size = 5000, 8 << 10
+		var served atomic.Int64
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) async.Future[struct{}] {
+			served.Add(1)
+			body := make([]byte, size)
+			copy(body, r.Target())
+			return w.Send(200, body)
+		})})
+		c := dialRaw(t, ts.addr)
+		var all strings.Builder
+		for i := range n {
+			fmt.Fprintf(&all, "GET /%d HTTP/1.1\r\nHost: x\r\n\r\n", i)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		sent := make(chan error, 1)
+		go func() {
+			_, err := io.WriteString(c.Conn, all.String())
+			sent <- err
+		}()
+		// Wait until the server stops: nothing served for 300ms.
+		for last := int64(-1); ; {
+			time.Sleep(300 * time.Millisecond)
+			now := served.Load()
+			if now == last {
+				break
+			}
+			last = now
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		stalled := served.Load()
+		if stalled == n {
+			t.Fatalf("all %d requests were served before the client read anything: "+
+				"the socket buffers took 40 MiB, or the server kept the responses", n)
+		}
+		if grew := int64(after.HeapAlloc) - int64(before.HeapAlloc); grew > 4<<20 {
+			t.Fatalf("the server's heap grew by %d bytes while %d responses waited for the client", grew, stalled)
+		}
+		for i := range n {
+			r := c.read(false)
+			if want := fmt.Sprintf("/%d", i); r.status != 200 || len(r.body) != size || !strings.HasPrefix(r.body, want+"\x00") {
+				t.Fatalf("response %d: %q, %d bytes starting %q; want 200 for %s", i, r.line, len(r.body), r.body[:min(len(r.body), 8)], want)
+			}
+		}
+		if err := <-sent; err != nil {
+			t.Fatalf("writing the requests: %v", err)
 		}
 	})
 }
