@@ -14,9 +14,10 @@ import (
 //
 //	http1: GET http://127.0.0.1:7/x: connect: dial tcp 127.0.0.1:7: connect: connection refused
 //
-// Op is one of "request" (the request itself is invalid), "connect",
-// "write request", "read request body" (the request's Body failed),
-// "read response head", "read body" and "redirect". errors.Is and
+// Op is one of "request" (the request itself is invalid), "wait for a
+// connection" (MaxPerHost's line, when the Timeout ran out there),
+// "connect", "write request", "read request body" (the request's Body
+// failed), "read response head", "read body" and "redirect". errors.Is and
 // errors.As see through it to Err; a timeout satisfies
 // errors.Is(err, os.ErrDeadlineExceeded), and Timeout reports it, as
 // net.Error asks.
@@ -105,7 +106,3 @@ var (
 	// errTooManyInterim: a server sent 1xx responses without end.
 	errTooManyInterim = errors.New("too many 1xx responses")
 )
-
-// ErrBodyTooShort is wrapped by the error of a request whose Body ended
-// before ContentLength bytes.
-var ErrBodyTooShort = errors.New("request body shorter than its ContentLength")
