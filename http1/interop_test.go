@@ -303,7 +303,7 @@ func TestInteropCurlKeepAlive(t *testing.T) {
 		log := new(connLog)
 		ts := startServer(t, x, &Server{Handler: interopHandler(log)})
 		base := "http://" + ts.addr
-		out, _ := runCurl(t, "-sS", "-v", base+"/a", base+"/b", base+"/c")
+		out, _ := runCurl(t, "-sS", base+"/a", base+"/b", base+"/c")
 		if out != strings.Repeat("Hello, World!", 3) {
 			t.Fatalf("curl got %q", out)
 		}
