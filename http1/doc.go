@@ -46,6 +46,53 @@
 // re-armed lazily, so a busy connection does not touch the timer wheel
 // for each request.
 //
+// # The client
+//
+// Client.Do sends a ClientRequest and is ready with a Response once its
+// head has arrived; Client.Get and the package-level Get (one request on a
+// connection of its own) are shorthands:
+//
+//	var cl http1.Client
+//	resp, err := async.Await(co, cl.Get("http://127.0.0.1:8080/hello")).Get()
+//	if err != nil {
+//		return err
+//	}
+//	body, err := async.Await(co, resp.Body.ReadAll(1<<20)).Get()
+//
+// The Response's Body is an aio.Reader over the connection, read as the
+// caller reads, so a large download never sits whole in memory; read to
+// io.EOF, or closed once all of it has arrived, it gives the connection
+// back to the pool. A Client keeps keep-alive connections per host: up to
+// MaxIdlePerHost idle ones (4), each closed after IdleTimeout (90 s) by a
+// timer on the reactor, and at most MaxPerHost open at once, later
+// requests waiting in the order they came. A connection is reused only by
+// tasks on the reactor it is registered with (all the workers of a
+// multi-thread executor share one). A request is written while its
+// response is read, so a server that answers before it read the body (a
+// 413) is heard; a pooled connection is probed before it is reused, and a
+// request that fails on one before any byte of an answer is sent once more
+// on a new connection when its body allows. Responses are framed by RFC
+// 9112 section 6.3 with the parser's strictness (no body for HEAD, 1xx,
+// 204 and 304; chunked; Content-Length; or until close), and request
+// bodies are streams, sent with Content-Length when it is known and
+// chunked when not.
+//
+// ConnectTimeout (30 s) bounds a connect, and Timeout, if set, a request
+// up to its response head; the body is read at the caller's pace, to be
+// bounded with timer.Timeout. Redirects are followed only under a
+// CheckRedirect policy such as FollowRedirects(10): 301, 302 and 303
+// become a GET without a body, 307 and 308 repeat the request and need
+// GetBody to send its body again. Errors are *Error values that name the
+// method, the URL and the step that failed, as in "http1: GET
+// http://127.0.0.1:7/x: connect: dial tcp 127.0.0.1:7: connect: connection
+// refused"; timeouts are net.Errors and match os.ErrDeadlineExceeded.
+// Cancelling a Do or a body's Read closes a connection caught
+// mid-exchange and gives back a place in line.
+//
+// Only http URLs are served: HTTPS is out of scope here, and a program
+// gets it today by wrapping a tcp.Conn with bridge.NetConn and crypto/tls's
+// tls.Client and speaking HTTP over that from a goroutine.
+//
 // # How a head is parsed
 //
 // A connection reads into one buffer. After each read the parser is
