@@ -42,18 +42,32 @@ func startServer(t testing.TB, x rttest.Executor, h http.Handler) *testServer {
 // Handler and ErrorLogs it sets.
 func startAdapter(t testing.TB, x rttest.Executor, ad *Adapter, srv *http1.Server) *testServer {
 	t.Helper()
+	logs := &logBook{}
+	ad.ErrorLog = logs.add
+	srv.Handler = ad
+	ts := startLogged(t, x, srv, logs)
+	ts.ad = ad
+	return ts
+}
+
+// startNative serves srv, whose Handler is set, as startServer does.
+func startNative(t testing.TB, x rttest.Executor, srv *http1.Server) *testServer {
+	t.Helper()
+	return startLogged(t, x, srv, &logBook{})
+}
+
+// startLogged serves srv, logging its errors to logs.
+func startLogged(t testing.TB, x rttest.Executor, srv *http1.Server, logs *logBook) *testServer {
+	t.Helper()
 	l, err := tcp.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &logBook{}
-	ad.ErrorLog = logs.add
-	srv.Handler = ad
 	srv.ErrorLog = logs.add
 	tx, rx := oneshot.New[time.Duration]()
 	tr := &http.Transport{MaxIdleConnsPerHost: 100}
 	ts := &testServer{
-		addr: l.Addr().String(), srv: srv, ad: ad, logs: logs, stop: tx,
+		addr: l.Addr().String(), srv: srv, logs: logs, stop: tx,
 		client: &http.Client{Transport: tr, Timeout: 30 * time.Second},
 		done:   make(chan error, 1),
 	}

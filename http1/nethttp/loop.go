@@ -3,6 +3,7 @@ package nethttp
 import (
 	"io"
 	"net/http"
+	"runtime"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/http1"
@@ -51,6 +52,7 @@ func (x *exchange) Poll(cx *async.Context) (struct{}, bool) {
 			}
 			l.op = op{}
 			x.complete(r)
+			yield()
 		case opWrite:
 			err, ok := x.write(cx)
 			if !ok {
@@ -58,6 +60,7 @@ func (x *exchange) Poll(cx *async.Context) (struct{}, bool) {
 			}
 			l.op = op{}
 			x.complete(result{err: err})
+			yield()
 		case opHijack:
 			r, ok := x.hijack(cx)
 			if !ok {
@@ -139,8 +142,19 @@ func (x *exchange) start(cx *async.Context) bool {
 	} else {
 		go x.run() // an executor without a blocking pool
 	}
+	yield()
 	return true
 }
+
+// yield lets the goroutine just made runnable (the handler's, started or
+// handed its op's result) run now. With one P (GOMAXPROCS=1, a server
+// pinned to one core) it would otherwise wait until the executor blocks
+// in epoll_wait and the runtime's sysmon notices, tens of microseconds
+// and a thread hand-off later, or, under load, until the executor is
+// preempted. Yielding runs the handler at once, and the executor goes on
+// when the handler waits for its next op; with more Ps the goroutine
+// usually runs elsewhere already, and the yield costs little.
+func yield() { runtime.Gosched() }
 
 // read reads request body into the goroutine's buffer.
 func (x *exchange) read(cx *async.Context) (result, bool) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -35,12 +36,14 @@ type request struct {
 // the loop cancels when the connection fails or the server aborts.
 //
 // It runs on the loop, since the head lives in the connection's buffer.
-// The target, the Host and every field value are copied into one string,
-// and the header's value slices share one array.
+// The target, the Host, the remote address and every field value are
+// copied into one string, and the header's value slices share one array.
 func (x *exchange) newRequest(cx *async.Context) (*request, error) {
 	r := x.r
 	target, host := r.Target(), r.Host()
-	size, nf := len(target)+len(host), 0
+	var addrBuf [64]byte
+	remote := appendAddr(addrBuf[:0], r.RemoteAddr())
+	size, nf := len(target)+len(host)+len(remote), 0
 	for _, v := range r.Fields() {
 		size += len(v)
 		nf++
@@ -49,11 +52,14 @@ func (x *exchange) newRequest(cx *async.Context) (*request, error) {
 	sb.Grow(size)
 	sb.Write(target)
 	sb.Write(host)
+	sb.Write(remote)
 	for _, v := range r.Fields() {
 		sb.Write(v)
 	}
 	s := sb.String()
-	rawURL, hostValue, values := s[:len(target)], s[len(target):len(target)+len(host)], s[len(target)+len(host):]
+	rawURL, s := s[:len(target)], s[len(target):]
+	hostValue, s := s[:len(host)], s[len(host):]
+	remoteAddr, values := s[:len(remote)], s[len(remote):]
 
 	rq := &request{reactor: cx.Reactor(), gen: x.gen}
 	method := r.Method()
@@ -90,10 +96,6 @@ func (x *exchange) newRequest(cx *async.Context) (*request, error) {
 	rq.base.local = r.LocalAddr()
 	ctx, cancel := context.WithCancelCause(&rq.base)
 	rq.cancel = cancel
-	var remote string
-	if a := r.RemoteAddr(); a != nil {
-		remote = a.String()
-	}
 	if rq.url.Host != "" {
 		hostValue = rq.url.Host // an absolute-form target names the host
 	}
@@ -115,11 +117,25 @@ func (x *exchange) newRequest(cx *async.Context) (*request, error) {
 		TransferEncoding: te,
 		Close:            shouldClose(minor, h),
 		Host:             hostValue,
-		RemoteAddr:       remote,
+		RemoteAddr:       remoteAddr,
 		RequestURI:       rawURL,
 	}).WithContext(ctx)
 	rq.rw = responseWriter{x: x, gen: rq.gen}
 	return rq, nil
+}
+
+// appendAddr appends a's String to b. A TCP address, the usual one, is
+// formatted without allocating; it reads as net.TCPAddr's String does (an
+// IPv4 address as such, even held in 16 bytes).
+func appendAddr(b []byte, a net.Addr) []byte {
+	switch a := a.(type) {
+	case nil:
+		return b
+	case *net.TCPAddr:
+		ap := a.AddrPort()
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()).AppendTo(b)
+	}
+	return append(b, a.String()...)
 }
 
 // parseTarget parses a request-target into u as net/http's server does

@@ -3,6 +3,7 @@ package nethttp
 import (
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -133,6 +134,21 @@ func TestCanonicalKey(t *testing.T) {
 		"X-Real-IP", "www-authenticate", "a1-b2", strings.Repeat("ab-", 30)} {
 		if got, want := canonicalKey([]byte(name)), http.CanonicalHeaderKey(name); got != want {
 			t.Errorf("canonicalKey(%q) = %q; net/http says %q", name, got, want)
+		}
+	}
+}
+
+func TestAppendAddr(t *testing.T) {
+	for _, a := range []net.Addr{
+		&net.TCPAddr{IP: net.ParseIP("127.0.0.1"), Port: 80},
+		&net.TCPAddr{IP: net.IPv4(10, 1, 2, 3).To4(), Port: 65535},
+		&net.TCPAddr{IP: net.ParseIP("::1"), Port: 8080},
+		&net.TCPAddr{IP: net.ParseIP("fe80::1"), Port: 1, Zone: "eth0"},
+		&net.TCPAddr{IP: net.ParseIP("::ffff:1.2.3.4"), Port: 2},
+		&net.UnixAddr{Name: "/tmp/sock", Net: "unix"},
+	} {
+		if got, want := string(appendAddr(nil, a)), a.String(); got != want {
+			t.Errorf("appendAddr(%#v) = %q; String says %q", a, got, want)
 		}
 	}
 }
