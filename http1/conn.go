@@ -140,6 +140,11 @@ func (c *serverConn) readHead(cx *async.Context) bool {
 			cx.Waker().Wake()
 			return false
 		}
+		if x.sent < len(x.out) {
+			// The answers to the requests before this one go out before
+			// the wait for the rest of its head, which may never come.
+			return c.flushBeforeRead(cx)
+		}
 		x.room(c.srv.cfg.head.headerBytes)
 		r, ok := c.c.Read(x.in[x.w:]).Poll(cx)
 		if !ok {
@@ -156,6 +161,25 @@ func (c *serverConn) readHead(cx *async.Context) bool {
 		}
 		x.w += r.Value
 	}
+}
+
+// flushBeforeRead writes out the responses waiting in the output buffer
+// while a head is incomplete; it reports true to go on reading once they
+// are out.
+func (c *serverConn) flushBeforeRead(cx *async.Context) bool {
+	done, err := c.flush(cx)
+	if err != nil {
+		c.close()
+		return true
+	}
+	if !done {
+		c.deadline = c.now + c.srv.cfg.wrtT
+		return false
+	}
+	if c.state == stHead {
+		c.deadline = c.now + c.srv.cfg.header
+	}
+	return true
 }
 
 // startHandler sets up the request whose head is n bytes at x.in[x.r:]
@@ -318,6 +342,26 @@ func (c *serverConn) handlerPanicked(p any) {
 	c.state = stClosing
 }
 
+// willNotDrain reports whether the connection must close after the
+// response because the handler left a body that the server will not read:
+// a client waiting for 100 Continue still holds its body back (RFC 9110
+// section 10.1.1 lets the server close instead of asking for it), and the
+// rest of a sized body may be longer than the server drains. Knowing it
+// before the head is written lets the response say Connection: close. (A
+// chunked body's rest is unknown: one over the limit closes the
+// connection without the response saying so.) ResponseWriter.commit asks
+// it, as the head is written.
+func (c *serverConn) willNotDrain() bool {
+	x := c.x
+	if x.body.reusable() || x.body.err != nil {
+		return false
+	}
+	if !x.continued {
+		return true
+	}
+	return x.body.kind == bodyLength && x.body.length.left-int64(len(x.buffered())) > c.srv.cfg.drain
+}
+
 // drain reads and discards what the handler left of the body, then goes
 // on to the next request or closes.
 func (c *serverConn) drain(cx *async.Context) bool {
@@ -445,6 +489,12 @@ func (c *serverConn) timedOut() {
 	case stIdle:
 		c.close()
 	case stHead:
+		if x := c.x; len(bytes.Trim(x.in[x.r:x.w], "\r\n")) == 0 {
+			// Only the empty lines some clients send after a body: the
+			// connection is idle, and a 408 would answer no request.
+			c.close()
+			return
+		}
 		c.answer(408, "Request Timeout: the request head took too long")
 	case stHandler:
 		x := c.x

@@ -130,6 +130,9 @@ func (w *ResponseWriter) commit(final bool) {
 	}
 	body := len(x.out) - w.bodyStart
 	w.userFraming()
+	if x.c.willNotDrain() {
+		w.closeConn = true // and the head says so: RFC 9110 section 10.1.1
+	}
 	switch {
 	case w.noBody():
 		w.mode = bodyNone
