@@ -11,7 +11,8 @@ import (
 
 // Handler returns an http1.Handler that runs h: each request's ServeHTTP
 // on a goroutine of the executor's blocking pool, the connection on the
-// event loop. It is &Adapter{Handler: h}.
+// event loop. It is &Adapter{Handler: h}; a nil h is
+// http.DefaultServeMux.
 func Handler(h http.Handler) http1.Handler { return &Adapter{Handler: h} }
 
 // Adapter is an http1.Handler that runs a net/http Handler; see the
@@ -21,7 +22,8 @@ func Handler(h http.Handler) http1.Handler { return &Adapter{Handler: h} }
 // not be copied after its first request. One Adapter may serve several
 // Servers, on either executor.
 type Adapter struct {
-	// Handler answers the requests. It must not be nil.
+	// Handler answers the requests; nil means http.DefaultServeMux, as
+	// for net/http's Server.
 	Handler http.Handler
 
 	// ErrorLog receives what the adapter cannot report to anyone else: a

@@ -202,10 +202,12 @@ func (x *exchange) take(w async.Waker) op {
 	return o
 }
 
-// complete hands the result of the op the loop took to the goroutine.
+// complete hands the result of the op the loop took to the goroutine,
+// and lets it run (see yield).
 func (x *exchange) complete(r result) {
 	x.res = r
 	x.done <- struct{}{}
+	yield()
 }
 
 // leave ends the loop's side: later ops fail with why; the goroutine, if

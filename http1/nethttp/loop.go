@@ -52,7 +52,6 @@ func (x *exchange) Poll(cx *async.Context) (struct{}, bool) {
 			}
 			l.op = op{}
 			x.complete(r)
-			yield()
 		case opWrite:
 			err, ok := x.write(cx)
 			if !ok {
@@ -60,7 +59,6 @@ func (x *exchange) Poll(cx *async.Context) (struct{}, bool) {
 			}
 			l.op = op{}
 			x.complete(result{err: err})
-			yield()
 		case opHijack:
 			r, ok := x.hijack(cx)
 			if !ok {

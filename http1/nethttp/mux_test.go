@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/asyncgo/async/internal/rttest"
 )
@@ -104,6 +106,49 @@ func TestMiddleware(t *testing.T) {
 		status, h, _ = do(t, ts, "GET", "/items/9", "")
 		if status != 404 || h.Get("X-Served-By") != "nethttp" {
 			t.Errorf("GET /items/9 without the prefix: %d, X-Served-By %q; want 404 from StripPrefix, stamped", status, h.Get("X-Served-By"))
+		}
+	})
+}
+
+// TestFileServer serves files with http.FileServer: a whole file, a
+// range, a HEAD, and a conditional request answered 304.
+func TestFileServer(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		content := strings.Repeat("0123456789", 2000)
+		fsys := fstest.MapFS{"data.txt": {Data: []byte(content), ModTime: time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)}}
+		ts := startServer(t, x, http.FileServerFS(fsys))
+		status, h, body := do(t, ts, "GET", "/data.txt", "")
+		if status != 200 || body != content || h.Get("Content-Length") != "20000" || h.Get("Content-Type") != "text/plain; charset=utf-8" {
+			t.Errorf("GET: %d, %d bytes, %v", status, len(body), h)
+		}
+		req, _ := http.NewRequest("GET", ts.url+"/data.txt", nil)
+		req.Header.Set("Range", "bytes=5-14")
+		resp, err := ts.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 206 || string(b) != "5678901234" || resp.Header.Get("Content-Range") != "bytes 5-14/20000" {
+			t.Errorf("a range: %d %q %v", resp.StatusCode, b, resp.Header)
+		}
+		req, _ = http.NewRequest("HEAD", ts.url+"/data.txt", nil)
+		if resp, err = ts.client.Do(req); err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.ContentLength != 20000 {
+			t.Errorf("HEAD: %d, ContentLength %d", resp.StatusCode, resp.ContentLength)
+		}
+		req, _ = http.NewRequest("GET", ts.url+"/data.txt", nil)
+		req.Header.Set("If-Modified-Since", "Thu, 02 Jan 2020 03:04:05 GMT")
+		if resp, err = ts.client.Do(req); err != nil {
+			t.Fatal(err)
+		}
+		b, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 304 || len(b) != 0 {
+			t.Errorf("If-Modified-Since: %d %q", resp.StatusCode, b)
 		}
 	})
 }

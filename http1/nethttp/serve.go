@@ -42,7 +42,11 @@ func (x *exchange) callHandler(rq *request) (p any, panicked bool) {
 		buf = buf[:runtime.Stack(buf, false)]
 		x.a.logError(fmt.Errorf("nethttp: panic serving %s %s %s: %v\n%s", rq.hr.RemoteAddr, rq.hr.Method, rq.hr.RequestURI, p, buf))
 	}()
-	x.a.Handler.ServeHTTP(&rq.rw, rq.hr)
+	h := x.a.Handler
+	if h == nil {
+		h = http.DefaultServeMux
+	}
+	h.ServeHTTP(&rq.rw, rq.hr)
 	return nil, false
 }
 
