@@ -16,7 +16,6 @@ type requestBody struct {
 	gen    uint64
 	left   int64 // bytes of a sized body not yet read; -1 for chunked
 	eof    bool  // the body ended: Read answers io.EOF without an op
-	read   bool  // a Read asked the loop for bytes
 	closed atomic.Bool
 }
 
@@ -36,7 +35,6 @@ func (b *requestBody) Read(p []byte) (int, error) {
 	if b.left >= 0 && int64(len(p)) > b.left {
 		p = p[:b.left]
 	}
-	b.read = true
 	r := b.x.call(b.gen, op{kind: opRead, a: p})
 	if r.err == errEnded {
 		return 0, http.ErrBodyReadAfterClose

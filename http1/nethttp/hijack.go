@@ -32,7 +32,7 @@ func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	}
 	o := op{kind: opHijack, a: g.buf, flush: len(g.buf) > 0}
 	if g.wroteHeader {
-		g.addHead(&o, x.req)
+		g.addHead(&o)
 	}
 	r := x.call(w.gen, o)
 	g.buf = g.buf[:0]

@@ -23,16 +23,15 @@ type goState struct {
 	fields []field     // the header as WriteHeader found it
 	buf    []byte      // body bytes not yet handed over; bufSize capacity
 
-	status         int
-	wroteHeader    bool  // the status is set and the header snapshotted
-	headSent       bool  // an op carried the head to the loop
-	sniff          bool  // no Content-Type was set: detect one from the body
-	head           bool  // the request is a HEAD: count the body, send none
-	expectContinue bool  // the client waits for 100 Continue to send its body
-	hijacked       bool  // Hijack succeeded
-	written        int64 // body bytes the handler wrote
-	declared       int64 // the Content-Length the handler set, or -1
-	broken         error // an op failed; sticky
+	status      int
+	wroteHeader bool  // the status is set and the header snapshotted
+	headSent    bool  // an op carried the head to the loop
+	sniff       bool  // no Content-Type was set: detect one from the body
+	head        bool  // the request is a HEAD: count the body, send none
+	hijacked    bool  // Hijack succeeded
+	written     int64 // body bytes the handler wrote
+	declared    int64 // the Content-Length the handler set, or -1
+	broken      error // an op failed; sticky
 }
 
 func (g *goState) reset() {
@@ -235,7 +234,7 @@ func (w *responseWriter) send(a, b []byte, flush bool) error {
 	x := w.x
 	g := &x.g
 	o := op{kind: opWrite, a: a, b: b, flush: flush}
-	g.addHead(&o, x.req)
+	g.addHead(&o)
 	r := x.call(w.gen, o)
 	g.buf = g.buf[:0]
 	if r.err != nil {
@@ -246,18 +245,12 @@ func (w *responseWriter) send(a, b []byte, flush bool) error {
 
 // addHead puts the status and fields on o if no op carried them yet,
 // with a Content-Type detected from the first bytes of the body if the
-// handler set none (as net/http does). A client that waits for 100
-// Continue before sending a body the handler did not read is told that
-// the connection closes: it then knows not to send the body, while on a
-// connection kept alive it would have to.
-func (g *goState) addHead(o *op, rq *request) {
+// handler set none (as net/http does).
+func (g *goState) addHead(o *op) {
 	if g.headSent {
 		return
 	}
 	g.headSent = true
-	if g.expectContinue && !rq.body.read {
-		g.fields = append(g.fields, field{"Connection", "close"})
-	}
 	if g.sniff && bodyAllowed(g.status) {
 		var first [512]byte
 		n := copy(first[:], o.a)

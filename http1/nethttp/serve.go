@@ -15,7 +15,6 @@ func (x *exchange) serve() {
 	rq := x.req
 	g := &x.g
 	g.head = rq.hr.Method == http.MethodHead
-	g.expectContinue = rq.hr.ContentLength != 0 && hasToken(rq.hr.Header["Expect"], "100-continue") && rq.hr.ProtoMinor == 1
 	p, panicked := x.callHandler(rq)
 	// As net/http's: the context ends with ServeHTTP, and so does the
 	// body.
@@ -82,6 +81,6 @@ func (x *exchange) endOp(rq *request, p any, panicked bool) op {
 		// it never sees.
 		g.fields = append(g.fields, field{"Content-Length", strconv.FormatInt(g.written, 10)})
 	}
-	g.addHead(&o, x.req)
+	g.addHead(&o)
 	return o
 }
