@@ -60,6 +60,7 @@ const (
 	stDrain                    // reading the rest of the body the handler left
 	stFlush                    // writing out the responses, then reading on
 	stClosing                  // writing out the last response, then closing
+	stLinger                   // after an error answer: reading what the client still sends, then closing
 	stClosed
 )
 
@@ -68,6 +69,11 @@ func (c *serverConn) Poll(cx *async.Context) (struct{}, bool) {
 		c.tracked = true
 		c.r = cx.Reactor()
 		c.srv.track(c, cx.Waker())
+		// A new connection's first request must arrive within the
+		// header timeout, as net/http's ReadHeaderTimeout (or the idle
+		// one if it is shorter): a client that connects and sends
+		// nothing is not a keep-alive connection between requests.
+		c.deadline = c.r.Now().UnixNano() + min(c.srv.cfg.header, c.srv.cfg.idle)
 	} else if w := cx.Waker(); w != c.waker {
 		c.srv.setWaker(c, w)
 		c.r.PollTimer(&c.timer, w)
@@ -106,6 +112,8 @@ func (c *serverConn) step(cx *async.Context) bool {
 		return c.drain(cx)
 	case stFlush, stClosing:
 		return c.flushOut(cx)
+	case stLinger:
+		return c.linger(cx)
 	}
 	return true
 }
@@ -253,6 +261,10 @@ func (c *serverConn) pollHandler(cx *async.Context) bool {
 	}
 	x.handler = nil
 	if c.state != stHandler { // the handler panicked
+		return true
+	}
+	if c.hijacked {
+		c.state = stClosing // lets go of it, leaving the socket open
 		return true
 	}
 	if c.bodyFailed() {
@@ -412,11 +424,22 @@ func (c *serverConn) flushOut(cx *async.Context) bool {
 		c.deadline = c.now + c.srv.cfg.wrtT
 		return false
 	}
+	x := c.x
 	if c.state == stClosing {
-		c.close()
+		if !x.linger {
+			c.close()
+			return true
+		}
+		// The client may still be sending what the server will not
+		// read. Closing with unread input sends a reset, which can
+		// destroy the error answer in flight before the client reads
+		// it; so the server closes its side, then reads and discards
+		// for a while (RFC 9112 section 9.6).
+		c.c.CloseWrite()
+		c.state = stLinger
+		c.deadline = c.now + int64(lingerTime)
 		return true
 	}
-	x := c.x
 	c.state = stIdle
 	c.deadline = c.now + c.srv.cfg.idle
 	if x.r == x.w {
@@ -467,6 +490,31 @@ func (c *serverConn) reject(err error) {
 	c.answer(status, statusText(status)+": "+err.Error())
 }
 
+// lingerTime and lingerBytes bound how long and how much a connection
+// reads and discards after an error answer before it closes.
+const (
+	lingerTime  = 500 * time.Millisecond
+	lingerBytes = 256 << 10
+)
+
+// linger reads and discards input until the client closes, the time
+// runs out (timedOut) or lingerBytes were read, then closes.
+func (c *serverConn) linger(cx *async.Context) bool {
+	x := c.x
+	for n := 0; n < lingerBytes; {
+		r, ok := c.c.Read(x.in).Poll(cx)
+		if !ok {
+			return false
+		}
+		if r.Err != nil || r.Value == 0 {
+			break
+		}
+		n += r.Value
+	}
+	c.close()
+	return true
+}
+
 // answer writes a whole plain-text response of the server's own after
 // any responses before it, and closes the connection once it is out.
 func (c *serverConn) answer(status int, text string) {
@@ -478,6 +526,7 @@ func (c *serverConn) answer(status int, text string) {
 	b = fmt.Appendf(b, "%d\r\n\r\n%s\n", len(text)+1, text)
 	x.out = b
 	x.rw.committed = true
+	x.linger = true
 	c.state = stClosing
 	c.deadline = 0
 }

@@ -43,6 +43,7 @@ type exchange struct {
 	fillWaits  bool  // a fill returned pending: the handler waits for the body
 	continued  bool  // 100 Continue is sent, or not to be sent
 	writeWaits bool  // a write of the response returned pending
+	linger     bool  // an error answer: linger before closing
 	headBuf    []byte
 }
 
@@ -90,6 +91,7 @@ func (p *exchangePool) get(c *serverConn) *exchange {
 // put gives x back; buffers grown past their usual size are let go.
 func (p *exchangePool) put(x *exchange) {
 	x.c = nil
+	x.linger = false
 	x.r, x.w, x.headEnd, x.br = 0, 0, 0, 0
 	x.out, x.sent = x.out[:0], 0
 	x.handler = nil

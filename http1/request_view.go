@@ -52,7 +52,7 @@ func (r *Request) Path() []byte {
 	if i := bytes.IndexByte(t, '?'); i >= 0 {
 		t = t[:i]
 	}
-	return t
+	return t[:len(t):len(t)] // an append must not write over the query
 }
 
 // Query returns the target's query, after the "?", or nil.
@@ -80,8 +80,25 @@ func (r *Request) Proto() string {
 // ProtoMinor returns the minor version, 1 or 0.
 func (r *Request) ProtoMinor() int { return r.x.head.minor }
 
-// Host returns the Host field's value; an HTTP/1.0 request may have none.
-func (r *Request) Host() []byte { return r.x.head.host() }
+// Host returns the host the request is for: the authority of a target in
+// absolute form ("http://host/p", which RFC 9112 section 3.2.2 says wins
+// over the Host field), else the Host field's value; an HTTP/1.0 request
+// may have neither.
+func (r *Request) Host() []byte {
+	h := &r.x.head
+	if h.form == absoluteForm {
+		t := h.target()
+		t = t[bytes.Index(t, []byte("//"))+2:]
+		if i := bytes.IndexAny(t, "/?"); i >= 0 {
+			t = t[:i]
+		}
+		if i := bytes.LastIndexByte(t, '@'); i >= 0 {
+			t = t[i+1:]
+		}
+		return t[:len(t):len(t)]
+	}
+	return h.host()
+}
 
 // Field returns the value of the first field line named name, compared
 // ignoring case, or nil.

@@ -50,6 +50,7 @@ func (w *ResponseWriter) reset(closeConn bool) {
 	w.header.Reset()
 	w.status = 0
 	w.committed = false
+	w.mode = bodyNone
 	w.bodyStart = len(w.x.out)
 	w.declared, w.written = -1, 0
 	w.closeConn = closeConn
@@ -118,7 +119,21 @@ func (w *ResponseWriter) fail(err error) {
 
 // noBody reports whether the response has no body on the wire.
 func (w *ResponseWriter) noBody() bool {
-	return w.x.head.methodIs("HEAD") || w.status == 204 || w.status == 304
+	return w.x.head.methodIs("HEAD") || w.status == 204 || w.status == 304 || w.tunnel()
+}
+
+// tunnel reports whether the response is a 2xx to CONNECT: what follows
+// it is the tunnel's bytes, so it has neither a body nor its framing
+// (RFC 9110 section 9.3.6), and the connection is no longer HTTP's: a
+// handler that serves the tunnel Hijacks it, and otherwise the server
+// closes it.
+func (w *ResponseWriter) tunnel() bool {
+	return w.status/100 == 2 && w.x.head.methodIs("CONNECT")
+}
+
+// lengthField reports whether the head carries Content-Length.
+func (w *ResponseWriter) lengthField() bool {
+	return w.declared >= 0 && w.status != 204 && w.status != 304 && !w.tunnel()
 }
 
 // commit puts the head into the output buffer, before the body bytes
@@ -130,7 +145,7 @@ func (w *ResponseWriter) commit(final bool) {
 	}
 	body := len(x.out) - w.bodyStart
 	w.userFraming()
-	if x.c.willNotDrain() {
+	if x.c.willNotDrain() || w.tunnel() {
 		w.closeConn = true // and the head says so: RFC 9110 section 10.1.1
 	}
 	switch {
@@ -203,7 +218,7 @@ func (w *ResponseWriter) appendHead(b []byte) []byte {
 	switch {
 	case w.mode == bodyChunked:
 		b = append(b, "Transfer-Encoding: chunked\r\n"...)
-	case w.declared >= 0 && w.status != 204 && w.status != 304:
+	case w.lengthField():
 		b = append(b, "Content-Length: "...)
 		b = strconv.AppendInt(b, w.declared, 10)
 		b = append(b, crlf...)

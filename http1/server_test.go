@@ -189,3 +189,58 @@ func TestServerCancelsHandlerWhenClientGoes(t *testing.T) {
 		}
 	})
 }
+
+func TestServerHostOfAbsoluteTarget(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) async.Future[struct{}] {
+			return w.Send(200, append(append(r.Host(), ' '), r.Path()...))
+		})})
+		c := dialRaw(t, ts.addr)
+		// RFC 9112 section 3.2.2: the target's authority wins over Host.
+		c.send("GET http://user@a.example:81/p?q HTTP/1.1\r\nHost: b.example\r\n\r\n")
+		if r := c.read(false); r.body != "a.example:81 /p" {
+			t.Fatalf("absolute form: %q, want %q", r.body, "a.example:81 /p")
+		}
+		c.send("GET /p HTTP/1.1\r\nHost: b.example\r\n\r\n")
+		if r := c.read(false); r.body != "b.example /p" {
+			t.Fatalf("origin form: %q", r.body)
+		}
+	})
+}
+
+func TestServerConnectAnswerHasNoBodyAndCloses(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(hello)})
+		c := dialRaw(t, ts.addr)
+		c.send("CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n")
+		r := c.read(true)
+		if r.status != 200 || r.fields["content-length"] != "" || r.fields["transfer-encoding"] != "" {
+			t.Fatalf("a 2xx to CONNECT must carry no framing (RFC 9110 section 9.3.6): %+v", r)
+		}
+		c.expectClosed()
+	})
+}
+
+func TestServerClosesSilentNewConnection(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(hello), HeaderTimeout: 200 * time.Millisecond})
+		c := dialRaw(t, ts.addr)
+		c.expectClosed() // within the header timeout, not the idle one of 120 s
+	})
+}
+
+func TestServerErrorAnswerSurvivesUnreadInput(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		ts := startServer(t, x, &Server{Handler: HandlerFunc(hello), MaxHeaderBytes: 16 << 10})
+		c := dialRaw(t, ts.addr)
+		// A head over the limit, and more after it: the server answers
+		// 431 and lingers, reading what comes, so that closing does not
+		// reset the connection under the answer.
+		c.send("GET / HTTP/1.1\r\nHost: x\r\nX: " + strings.Repeat("a", 20000) + "\r\n\r\n")
+		go c.Conn.Write(bytes.Repeat([]byte("b"), 64<<10))
+		if r := c.read(false); r.status != 431 || r.fields["connection"] != "close" {
+			t.Fatalf("want 431 with Connection: close, got %+v", r)
+		}
+		c.expectClosed()
+	})
+}
