@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -212,7 +213,11 @@ func writeOutputs(ctx context.Context, cfg config, mods peers.Modules, tables []
 				m.Chart = filepath.ToSlash(rel)
 			}
 		}
-		if err := writeFile(out, func(w io.Writer) error { return report.WriteMarkdown(w, tables, m) }); err != nil {
+		var md bytes.Buffer
+		if err := report.WriteMarkdown(&md, tables, m); err != nil {
+			return err
+		}
+		if err := report.WriteSection(out, "echobench", md.Bytes()); err != nil {
 			return err
 		}
 		logf("wrote %s", out)

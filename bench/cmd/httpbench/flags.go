@@ -35,7 +35,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.idle, "idle", 10000, "memory test: idle keep-alive connections to hold (0 skips the test)")
 	fs.IntVar(&c.procs, "procs", 1, "GOMAXPROCS of the Go peers (fasthttp, nbhttp, nethttp)")
 	only := fs.String("only", "", "comma-separated servers to run (default all: "+strings.Join(serverNames(), ",")+")")
-	fs.StringVar(&c.out, "out", "", "also write the markdown report to this file")
+	fs.StringVar(&c.out, "out", defaultOut, "also write the markdown report as the httpbench section of this file (\"\" for none; the default is the main module's)")
 	fs.StringVar(&c.mainDir, "main", "", "the async module's directory (default: the parent of the bench module)")
 	fs.IntVar(&c.serverCPU, "server-cpu", 0, "CPU the server is pinned to")
 	fs.IntVar(&c.loadCPU, "load-cpu", 1, "CPU wrk is pinned to")

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/asyncgo/async/bench/internal/peers"
 	"github.com/asyncgo/async/bench/internal/pin"
 	"github.com/asyncgo/async/bench/internal/procfs"
+	"github.com/asyncgo/async/bench/internal/report"
 )
 
 func main() { cli.Main("httpbench", parseFlags, run) }
@@ -66,14 +68,21 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if _, err := io.WriteString(stdout, md.String()); err != nil {
 		return err
 	}
-	if cfg.out != "" {
-		if err := os.WriteFile(cfg.out, []byte(md.String()), 0o644); err != nil {
+	if out := cfg.out; out != "" {
+		if out == defaultOut {
+			out = filepath.Join(mods.Main, "BENCHMARKS.md")
+		}
+		section := "# HTTP/1.1 server benchmark\n\n<!-- Written by bench/cmd/httpbench; rerun it rather than editing. -->\n" + md.String()
+		if err := report.WriteSection(out, "httpbench", []byte(section)); err != nil {
 			return err
 		}
-		logf("wrote %s", cfg.out)
+		logf("wrote %s", out)
 	}
 	return nil
 }
+
+// defaultOut is the -out that names the main module's BENCHMARKS.md.
+const defaultOut = "<main module>/BENCHMARKS.md"
 
 // measureRounds runs every server once a round, CPU test then memory
 // test, so slow drifts of the machine hit all servers alike. A failed test
