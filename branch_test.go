@@ -31,15 +31,6 @@ func leaves[T any](n int) []*testfut.Future[T] {
 	return ls
 }
 
-// futures returns ls as a slice of async.Future.
-func futures[T any](ls []*testfut.Future[T]) []async.Future[T] {
-	fs := make([]async.Future[T], len(ls))
-	for i, l := range ls {
-		fs[i] = l
-	}
-	return fs
-}
-
 // spawnAndAwait returns a future that spawns f as a task on its first
 // poll and is ready with the task's result, so that a test run by
 // executor.Run sees what a JoinHandle reports (a panic, an abort).
@@ -69,7 +60,7 @@ func (s *selfWaking) Cancel() {}
 func TestBranchWakeBeforeFirstPollIsNotLost(t *testing.T) {
 	ls := leaves[int](3)
 	ls[1].Complete(10) // before the join was ever polled
-	j := async.JoinAll(futures(ls))
+	j := async.JoinAll(ls...)
 	w := &testfut.Waker{}
 	cx := testfut.NewContext(w)
 	if _, ok := j.Poll(cx); ok {
@@ -91,7 +82,7 @@ func TestBranchWakeBeforeFirstPollIsNotLost(t *testing.T) {
 
 func TestBranchRepeatedWakesQueueOnce(t *testing.T) {
 	ls := leaves[int](2)
-	j := async.JoinAll(futures(ls))
+	j := async.JoinAll(ls...)
 	w := &testfut.Waker{}
 	cx := testfut.NewContext(w)
 	j.Poll(cx)
@@ -110,7 +101,7 @@ func TestBranchRepeatedWakesQueueOnce(t *testing.T) {
 // change its waker; a child's wake must reach the latest one.
 func TestBranchFollowsNewParentWaker(t *testing.T) {
 	ls := leaves[int](2)
-	s := async.Select(futures(ls)...)
+	s := async.Select(ls...)
 	w1, w2 := &testfut.Waker{}, &testfut.Waker{}
 	s.Poll(testfut.NewContext(w1))
 	s.Poll(testfut.NewContext(w2))
@@ -166,7 +157,7 @@ func (b *budgetUser) Cancel() {}
 // budget forever, and a leaf would be refused for good once it ran out.
 func TestBranchChildSharesTaskBudget(t *testing.T) {
 	child := &budgetUser{n: async.Budget / 2}
-	j := async.JoinAll([]async.Future[int]{child})
+	j := async.JoinAll(child)
 	cx := testfut.NewContext(&testfut.Waker{})
 	for range 10 {
 		testfut.ResetBudget(cx) // as Task.Run does
@@ -196,7 +187,7 @@ func TestBranchConcurrentWakesAndPolls(t *testing.T) {
 	noLeaks(t)
 	const n = 2000
 	ls := leaves[int](n)
-	j := async.JoinAll(futures(ls))
+	j := async.JoinAll(ls...)
 	wake := make(chan struct{}, 1)
 	w := async.WakerFunc(func() {
 		select {
@@ -238,7 +229,7 @@ func TestBranchConcurrentWakesAndPolls(t *testing.T) {
 
 func TestBranchWakeAllocatesNothing(t *testing.T) {
 	ls := leaves[int](2)
-	j := async.JoinAll(futures(ls))
+	j := async.JoinAll(ls...)
 	cx := testfut.NewContext(&testfut.Waker{})
 	j.Poll(cx)
 	w := ls[0].Waker()

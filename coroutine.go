@@ -188,6 +188,20 @@ func Await[T any](co *Co, f Future[T]) T {
 	}
 }
 
+// Get waits for f, a future that can fail, inside the coroutine of co, and
+// returns its value and its error, as a Go function would:
+//
+//	c, err := async.Get(co, tcp.Connect(addr))
+//	if err != nil {
+//		return err
+//	}
+//
+// It is Await(co, f).Get(), and panics as Await does.
+func Get[T any](co *Co, f Future[Result[T]]) (T, error) {
+	r := Await(co, f)
+	return r.Value, r.Err
+}
+
 // Context returns the Context of the poll that is running the coroutine,
 // for what Await does not do itself: spawning a task (Spawn(co.Context(),
 // f)), or reaching the reactor. It is valid only until the next Await,

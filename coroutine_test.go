@@ -200,6 +200,37 @@ func TestCoroutineAwaitsInSequence(t *testing.T) {
 	})
 }
 
+// TestGet: Get gives a fallible future's value and error as two values,
+// for a future behind the interface and for a JoinHandle, a struct.
+func TestGet(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		boom := errors.New("boom")
+		got, err := executor.Run(async.Go(func(co *async.Co) string {
+			v, err := async.Get(co, async.Ready(async.Ok(7)))
+			if v != 7 || err != nil {
+				t.Errorf("Get(Ok(7)) = %v, %v", v, err)
+			}
+			s, err := async.Get(co, async.Ready(async.Err[string](boom)))
+			if s != "" || err != boom {
+				t.Errorf("Get(Err(boom)) = %q, %v", s, err)
+			}
+			h := async.Spawn(co.Context(), async.Go(func(co *async.Co) string {
+				async.Await(co, async.Yield())
+				return "spawned"
+			}))
+			s, err = async.Get(co, h)
+			if err != nil {
+				return err.Error()
+			}
+			return s
+		}), x.Options...)
+		if err != nil || got != "spawned" {
+			t.Fatalf("Run = %q, %v; want spawned", got, err)
+		}
+	})
+}
+
 // counter is the book's fiber: it prints its name and count n times,
 // giving way to the other tasks after each.
 func counter(log *[]string, name string, n int) async.Future[int] {

@@ -64,7 +64,7 @@ func ExampleJoinAll() {
 		d := time.Duration(3-i) * time.Millisecond // c finishes first
 		fs = append(fs, async.Map(timer.Sleep(d), func(struct{}) string { return name }))
 	}
-	v, err := executor.Run(async.JoinAll(fs), executor.WithPausedClock())
+	v, err := executor.Run(async.JoinAll(fs...), executor.WithPausedClock())
 	fmt.Println(v, err)
 	// Output: [a b c] <nil>
 }
@@ -78,7 +78,7 @@ func ExampleSelect() {
 		return
 	}
 	defer ex.Close()
-	v, err := executor.BlockOn(ex, async.Select[struct{}](timer.Sleep(time.Hour), timer.Sleep(time.Second)))
+	v, err := executor.BlockOn(ex, async.Select(timer.Sleep(time.Hour), timer.Sleep(time.Second)))
 	fmt.Println(v.Index, err, ex.Reactor().Timers())
 	// Output: 1 <nil> 0
 }

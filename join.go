@@ -109,11 +109,22 @@ func (j *join3[A, B, C]) Cancel() {
 // which polls them all, its cost is proportional to the wakes, not to
 // len(fs). Cancelling the join cancels every future not yet ready.
 //
+// JoinAll takes its futures as Select and Race do: as arguments, or as a
+// slice of any future type, so that the handles of spawned tasks need no
+// conversion:
+//
+//	hs := make([]async.JoinHandle[int], n)
+//	...
+//	results := async.Await(co, async.JoinAll(hs...))
+//
+// Futures of different types that have the same value type are joined as
+// the interface: async.JoinAll[async.Future[int]](a, b).
+//
 // JoinAll copies fs; the caller may reuse the slice. A JoinAll of no
 // futures is ready at once with an empty slice.
-func JoinAll[T any](fs []Future[T]) Future[[]T] {
-	j := &joinAll[T]{
-		fs:   append([]Future[T](nil), fs...),
+func JoinAll[F Future[T], T any](fs ...F) Future[[]T] {
+	j := &joinAll[F, T]{
+		fs:   slotsOf(fs),
 		out:  make([]T, len(fs)),
 		left: len(fs),
 	}
@@ -121,14 +132,14 @@ func JoinAll[T any](fs []Future[T]) Future[[]T] {
 	return j
 }
 
-type joinAll[T any] struct {
+type joinAll[F Future[T], T any] struct {
 	set  branchSet
-	fs   []Future[T] // fs[i] is nil once ready or cancelled
+	fs   []slot[F]
 	out  []T
 	left int // futures not yet ready
 }
 
-func (j *joinAll[T]) Poll(cx *Context) ([]T, bool) {
+func (j *joinAll[F, T]) Poll(cx *Context) ([]T, bool) {
 	if j.left > 0 && !j.set.poll(cx, j) {
 		return nil, false
 	}
@@ -138,16 +149,61 @@ func (j *joinAll[T]) Poll(cx *Context) ([]T, bool) {
 	return out, true
 }
 
-func (j *joinAll[T]) pollBranch(i int, cx *Context) bool {
-	j.left -= pollInto(&j.fs[i], &j.out[i], cx)
+func (j *joinAll[F, T]) pollBranch(i int, cx *Context) bool {
+	j.left -= pollSlot(&j.fs[i], &j.out[i], cx)
 	return j.left == 0
 }
 
-func (j *joinAll[T]) Cancel() {
+func (j *joinAll[F, T]) Cancel() {
 	for i := range j.fs {
-		cancelOwned(&j.fs[i])
+		cancelSlot[F, T](&j.fs[i])
 	}
 	j.set.finish()
+}
+
+// slot is a future that JoinAll or Select owns, of any future type (a
+// JoinHandle is a struct), so a nil cannot mark it as done: a flag does.
+type slot[F any] struct {
+	f    F
+	done bool // ready or cancelled: f is the zero value, never used again
+}
+
+// slotsOf copies fs into slots.
+func slotsOf[F any](fs []F) []slot[F] {
+	s := make([]slot[F], len(fs))
+	for i, f := range fs {
+		s[i].f = f
+	}
+	return s
+}
+
+// drop forgets the slot's future, which is ready or cancelled.
+func (s *slot[F]) drop() {
+	var zero F
+	s.f, s.done = zero, true
+}
+
+// pollSlot is pollInto for a slot.
+func pollSlot[F Future[T], T any](s *slot[F], out *T, cx *Context) int {
+	if s.done {
+		return 0
+	}
+	v, ok := s.f.Poll(cx)
+	if !ok {
+		return 0
+	}
+	*out = v
+	s.drop()
+	return 1
+}
+
+// cancelSlot is cancelOwned for a slot.
+func cancelSlot[F Future[T], T any](s *slot[F]) {
+	if !s.done {
+		f := s.f
+		s.drop()
+		f.Cancel()
+	}
 }
 
 // pollInto polls *f unless it is nil (already ready or cancelled). When

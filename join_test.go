@@ -77,15 +77,45 @@ func TestJoinAllKeepsInputOrder(t *testing.T) {
 				ls[i].Complete(i * 10)
 			}
 		}()
-		got, err := executor.Run(async.JoinAll(futures(ls)), x.Options...)
+		got, err := executor.Run(async.JoinAll(ls...), x.Options...)
 		if err != nil || !slices.Equal(got, []int{0, 10, 20, 30, 40}) {
 			t.Fatalf("Run(JoinAll) = %v, %v", got, err)
 		}
 	})
 }
 
+// TestJoinAllOfHandles: JoinAll and Race take a slice of JoinHandles, a
+// struct type, as it is.
+func TestJoinAllOfHandles(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		got, err := executor.Run(async.Go(func(co *async.Co) []int {
+			spawn := func(i int) async.JoinHandle[int] {
+				return async.Spawn(co.Context(), async.Map(timer.Sleep(time.Duration(4-i)*time.Millisecond),
+					func(struct{}) int { return i * i }))
+			}
+			hs := make([]async.JoinHandle[int], 4)
+			for i := range hs {
+				hs[i] = spawn(i)
+			}
+			racers := []async.JoinHandle[int]{spawn(1), spawn(2)}
+			if r := async.Await(co, async.Race(racers...)); r.Value != 4 {
+				t.Errorf("Race(handles...) = %+v; want 4", r)
+			}
+			var out []int
+			for _, r := range async.Await(co, async.JoinAll(hs...)) {
+				out = append(out, r.Value)
+			}
+			return out
+		}), x.With(executor.WithPausedClock())...)
+		if err != nil || !slices.Equal(got, []int{0, 1, 4, 9}) {
+			t.Fatalf("Run(JoinAll(handles...)) = %v, %v; want [0 1 4 9]", got, err)
+		}
+	})
+}
+
 func TestJoinAllOfNothing(t *testing.T) {
-	got, ok := async.JoinAll[int](nil).Poll(testfut.NewContext(&testfut.Waker{}))
+	got, ok := async.JoinAll[async.Future[int]]().Poll(testfut.NewContext(&testfut.Waker{}))
 	if !ok || len(got) != 0 {
 		t.Fatalf("JoinAll(nil) = %v, %v; want [], true", got, ok)
 	}
@@ -93,7 +123,7 @@ func TestJoinAllOfNothing(t *testing.T) {
 
 func TestJoinAllDoesNotChangeItsArgument(t *testing.T) {
 	fs := []async.Future[int]{async.Ready(1), async.Ready(2)}
-	async.JoinAll(fs).Poll(testfut.NewContext(&testfut.Waker{}))
+	async.JoinAll(fs...).Poll(testfut.NewContext(&testfut.Waker{}))
 	if fs[0] == nil || fs[1] == nil {
 		t.Error("JoinAll cleared the caller's slice")
 	}
@@ -129,7 +159,7 @@ func TestJoinAllTenThousand(t *testing.T) {
 				}
 			})
 		}
-		join := async.JoinAll(futures(ls))
+		join := async.JoinAll(ls...)
 		// A poll is counted when it ends. Counted at its start, a worker could
 		// read the count during the first poll and complete only children that
 		// poll had not reached yet: they are ready when it gets to them, so no
@@ -169,7 +199,7 @@ func awaitPoll(polls *atomic.Int64, seen int64) {
 
 func TestJoinAllCancelCancelsPendingOnly(t *testing.T) {
 	ls := leaves[int](4)
-	j := async.JoinAll(futures(ls))
+	j := async.JoinAll(ls...)
 	cx := testfut.NewContext(&testfut.Waker{})
 	j.Poll(cx)
 	ls[1].Complete(1)
@@ -251,7 +281,7 @@ func TestJoinWithSleepOnPausedClock(t *testing.T) {
 // children.
 func TestJoinAllRepollAllocatesNothing(t *testing.T) {
 	ls := leaves[int](1000)
-	j := async.JoinAll(futures(ls))
+	j := async.JoinAll(ls...)
 	cx := testfut.NewContext(&testfut.Waker{})
 	j.Poll(cx)
 	i := 0
@@ -290,7 +320,7 @@ func BenchmarkJoinAllWakeOne(b *testing.B) {
 	for _, n := range []int{10, 1000, 100_000} {
 		b.Run(fmt.Sprintf("children=%d", n), func(b *testing.B) {
 			ls := leaves[int](n)
-			j := async.JoinAll(futures(ls))
+			j := async.JoinAll(ls...)
 			cx := testfut.NewContext(&testfut.Waker{})
 			j.Poll(cx)
 			b.ReportAllocs()

@@ -27,62 +27,70 @@ type Either[A, B any] struct {
 // first that is ready, so when several are ready at once the earliest in
 // fs wins. Cancelling the select cancels them all.
 //
+// Select takes its futures as JoinAll does, as arguments or as a slice of
+// any one future type. Futures of different types that have the same value
+// type are selected as the interface:
+//
+//	async.Select[async.Future[int]](a, b)
+//
 // Select copies fs. A Select of no futures is never ready, like Go's empty
 // select statement.
-func Select[T any](fs ...Future[T]) Future[Selected[T]] { return newSelectAll(fs) }
+func Select[F Future[T], T any](fs ...F) Future[Selected[T]] {
+	return newSelectAll[F, T](fs)
+}
 
 // Race is Select for when only the value matters: the value of the first
 // future of fs to be ready. The others are cancelled.
-func Race[T any](fs ...Future[T]) Future[T] {
-	return race[T]{newSelectAll(fs)}
+func Race[F Future[T], T any](fs ...F) Future[T] {
+	return race[F, T]{newSelectAll[F, T](fs)}
 }
 
-func newSelectAll[T any](fs []Future[T]) *selectAll[T] {
-	s := &selectAll[T]{fs: append([]Future[T](nil), fs...)}
+func newSelectAll[F Future[T], T any](fs []F) *selectAll[F, T] {
+	s := &selectAll[F, T]{fs: slotsOf(fs)}
 	s.set.init(make([]branch, len(fs)))
 	return s
 }
 
-type selectAll[T any] struct {
+type selectAll[F Future[T], T any] struct {
 	set branchSet
-	fs  []Future[T] // fs[i] is nil once ready or cancelled
+	fs  []slot[F]
 	out Selected[T]
 }
 
-func (s *selectAll[T]) Poll(cx *Context) (Selected[T], bool) {
+func (s *selectAll[F, T]) Poll(cx *Context) (Selected[T], bool) {
 	if !s.set.poll(cx, s) {
 		return Selected[T]{}, false
 	}
-	s.Cancel() // the losers; the winner is nil already
+	s.Cancel() // the losers; the winner is done already
 	out := s.out
 	s.out, s.fs = Selected[T]{}, nil
 	return out, true
 }
 
-func (s *selectAll[T]) pollBranch(i int, cx *Context) bool {
-	if pollInto(&s.fs[i], &s.out.Value, cx) == 0 {
+func (s *selectAll[F, T]) pollBranch(i int, cx *Context) bool {
+	if pollSlot(&s.fs[i], &s.out.Value, cx) == 0 {
 		return false
 	}
 	s.out.Index = i
 	return true
 }
 
-func (s *selectAll[T]) Cancel() {
+func (s *selectAll[F, T]) Cancel() {
 	for i := range s.fs {
-		cancelOwned(&s.fs[i])
+		cancelSlot[F, T](&s.fs[i])
 	}
 	s.set.finish()
 }
 
 // race is the future of Race: a Select that drops the index.
-type race[T any] struct{ s *selectAll[T] }
+type race[F Future[T], T any] struct{ s *selectAll[F, T] }
 
-func (r race[T]) Poll(cx *Context) (T, bool) {
+func (r race[F, T]) Poll(cx *Context) (T, bool) {
 	v, ok := r.s.Poll(cx)
 	return v.Value, ok
 }
 
-func (r race[T]) Cancel() { r.s.Cancel() }
+func (r race[F, T]) Cancel() { r.s.Cancel() }
 
 // Select2 is Select for two futures of different types, such as a message
 // and a timer. Its value says which won (see Either); the other is

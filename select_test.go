@@ -20,7 +20,7 @@ func TestSelectFirstReadyWinsAndLosersAreCancelled(t *testing.T) {
 		noLeaks(t)
 		ls := leaves[string](3)
 		go ls[1].Complete("one")
-		got, err := executor.Run(async.Select(futures(ls)...), x.Options...)
+		got, err := executor.Run(async.Select(ls...), x.Options...)
 		if err != nil || got != (async.Selected[string]{Index: 1, Value: "one"}) {
 			t.Fatalf("Run(Select) = %+v, %v", got, err)
 		}
@@ -35,7 +35,7 @@ func TestSelectFirstReadyWinsAndLosersAreCancelled(t *testing.T) {
 // winner, the losers have been cancelled and keep no waker.
 func TestSelectCancelsLosersBeforeReturning(t *testing.T) {
 	ls := leaves[int](3)
-	s := async.Select(futures(ls)...)
+	s := async.Select(ls...)
 	cx := testfut.NewContext(&testfut.Waker{})
 	s.Poll(cx)
 	for _, l := range ls {
@@ -66,7 +66,7 @@ func TestSelectFirstPollPrefersEarlierIndex(t *testing.T) {
 // woken first is polled first, whatever its index.
 func TestSelectLaterPollsFollowWakeOrder(t *testing.T) {
 	ls := leaves[int](3)
-	s := async.Select(futures(ls)...)
+	s := async.Select(ls...)
 	cx := testfut.NewContext(&testfut.Waker{})
 	s.Poll(cx)
 	ls[2].Complete(2)
@@ -79,7 +79,7 @@ func TestSelectLaterPollsFollowWakeOrder(t *testing.T) {
 }
 
 func TestSelectOfNothingIsNeverReady(t *testing.T) {
-	s := async.Select[int]()
+	s := async.Select[async.Future[int]]()
 	cx := testfut.NewContext(&testfut.Waker{})
 	for range 3 {
 		if _, ok := s.Poll(cx); ok {
@@ -91,7 +91,7 @@ func TestSelectOfNothingIsNeverReady(t *testing.T) {
 
 func TestSelectCancelCancelsAll(t *testing.T) {
 	ls := leaves[int](3)
-	s := async.Select(futures(ls)...)
+	s := async.Select(ls...)
 	s.Poll(testfut.NewContext(&testfut.Waker{}))
 	s.Cancel()
 	for _, l := range ls {
@@ -104,7 +104,7 @@ func TestRace(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		noLeaks(t)
 		slow := testfut.New[string]()
-		got, err := executor.Run(async.Race[string](slow, async.Map(async.Yield(), func(struct{}) string { return "fast" })), x.Options...)
+		got, err := executor.Run(async.Race[async.Future[string]](slow, async.Map(async.Yield(), func(struct{}) string { return "fast" })), x.Options...)
 		if err != nil || got != "fast" {
 			t.Fatalf("Run(Race) = %q, %v", got, err)
 		}
@@ -158,7 +158,7 @@ func TestSelectSleepLoserReleasesTimer(t *testing.T) {
 		defer ex.Close()
 		r := ex.Reactor()
 		start := r.Now()
-		got, err := executor.BlockOn(ex, async.Select[struct{}](
+		got, err := executor.BlockOn(ex, async.Select[async.Future[struct{}]](
 			timer.Sleep(time.Hour), timer.Sleep(time.Minute), timer.Sleep(2*time.Hour)))
 		if err != nil || got.Index != 1 {
 			t.Fatalf("BlockOn(Select) = %+v, %v; want the minute's sleep", got, err)
@@ -185,7 +185,7 @@ func TestSelectBranchPanics(t *testing.T) {
 		before, after := testfut.New[int](), testfut.New[int]()
 		bomb := async.Map(async.Yield(), func(struct{}) int { panic("boom") })
 		sleep := async.Map(timer.Sleep(time.Hour), func(struct{}) int { return -1 })
-		s := async.Select(before, sleep, bomb, after)
+		s := async.Select[async.Future[int]](before, sleep, bomb, after)
 		res, err := executor.BlockOn(ex, spawnAndAwait(s))
 		if err != nil {
 			t.Fatal(err)
@@ -205,7 +205,7 @@ func TestSelectBranchPanics(t *testing.T) {
 
 func TestSelectRepollAllocatesNothing(t *testing.T) {
 	ls := leaves[int](100)
-	s := async.Select(futures(ls)...)
+	s := async.Select(ls...)
 	cx := testfut.NewContext(&testfut.Waker{})
 	s.Poll(cx)
 	i := 0
@@ -308,7 +308,7 @@ func runLosingSelect(t *testing.T, ex executor.Executor, leaf async.Future[struc
 	var tk weak.Pointer[task.Task]
 	w := &witnessed[struct{}]{f: leaf, w: &forwarder{}}
 	waker := weak.Make(w.w)
-	sel := async.Select[struct{}](w, async.Yield())
+	sel := async.Select[async.Future[struct{}]](w, async.Yield())
 	body := async.PollFunc[int](func(cx *async.Context) (int, bool) {
 		if tk.Value() == nil {
 			tk = weak.Make(cx.Waker().(*task.Task))

@@ -34,9 +34,7 @@ func ExampleMutex() {
 			return struct{}{}
 		})
 	}
-	_, err := executor.Run(async.JoinAll([]async.Future[struct{}]{
-		count("/"), count("/about"), count("/"),
-	}))
+	_, err := executor.Run(async.JoinAll(count("/"), count("/about"), count("/")))
 	wg.Wait()
 	fmt.Println(hits["/"], hits["/about"], err)
 	// Output: 3 1 <nil>
@@ -107,7 +105,7 @@ func ExampleSemaphore() {
 		jobs[i] = job()
 	}
 	start := ex.Reactor().Now()
-	_, err = executor.BlockOn(ex, async.JoinAll(jobs))
+	_, err = executor.BlockOn(ex, async.JoinAll(jobs...))
 	fmt.Println(most, ex.Reactor().Now().Sub(start), sem.Available(), err)
 	// Output: 3 4s 3 <nil>
 }

@@ -48,7 +48,7 @@ func TestServe(t *testing.T) {
 					return nil
 				})
 			}
-			for _, err := range async.Await(co, async.JoinAll(clients)) {
+			for _, err := range async.Await(co, async.JoinAll(clients...)) {
 				if err != nil {
 					return err
 				}

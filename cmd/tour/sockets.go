@@ -31,7 +31,7 @@ func sockets(w io.Writer, _ string) error {
 		for i := range clients {
 			clients[i] = echoClient(w, l.Addr().String(), fmt.Sprintf("hello from client %d", i))
 		}
-		if err := errors.Join(async.Await(co, async.JoinAll(clients))...); err != nil {
+		if err := errors.Join(async.Await(co, async.JoinAll(clients...))...); err != nil {
 			return err
 		}
 		return udpPing(co, w)

@@ -111,7 +111,7 @@ func chapter7Joined(p *printer, server string, step time.Duration) async.Future[
 		for i := range requests {
 			requests[i] = getAndPrint(p, server, chapter7Path(i, step), "")
 		}
-		return firstError(async.Await(co, async.JoinAll(requests)), "requests")
+		return firstError(async.Await(co, async.JoinAll(requests...)), "requests")
 	})
 }
 

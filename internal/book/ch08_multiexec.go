@@ -142,12 +142,12 @@ func chapter8ExecutorMain(p *printer, server string, id int, step time.Duration)
 	return async.Go(func(co *async.Co) error {
 		prefix := fmt.Sprintf("executor %d: ", id)
 		p.printf("%sProgram starting\n", prefix)
-		tasks := make([]async.Future[async.Result[error]], chapter8Requests)
+		tasks := make([]async.JoinHandle[error], chapter8Requests)
 		for i := range tasks {
 			path := delayPath(time.Duration(i)*step, fmt.Sprintf("HelloAsyncAwait-%d-%d", id, i))
 			tasks[i] = async.Spawn(co.Context(), getAndPrint(p, server, path, prefix))
 		}
-		results := async.Await(co, async.JoinAll(tasks))
+		results := async.Await(co, async.JoinAll(tasks...))
 		errs := make([]error, len(results))
 		for i, r := range results {
 			if err := errors.Join(r.Err, r.Value); err != nil {

@@ -71,12 +71,12 @@ func Chapter10JoinAllDelays(w io.Writer, server string, step time.Duration) erro
 func chapter10Main(p *printer, client *http1.Client, server string, step time.Duration) async.Future[error] {
 	return async.Go(func(co *async.Co) error {
 		p.println("Program starting")
-		tasks := make([]async.Future[async.Result[error]], chapter10Tasks)
+		tasks := make([]async.JoinHandle[error], chapter10Tasks)
 		for i := range tasks {
 			path := delayPath(time.Duration(i)*step, fmt.Sprintf("HelloAsyncAwait%d", i))
 			tasks[i] = async.Spawn(co.Context(), fetchAndPrint(p, client, "http://"+server+path))
 		}
-		results := async.Await(co, async.JoinAll(tasks))
+		results := async.Await(co, async.JoinAll(tasks...))
 		errs := make([]error, len(results))
 		for i, r := range results {
 			if err := errors.Join(r.Err, r.Value); err != nil {

@@ -68,7 +68,7 @@ func TestGetConcurrent(t *testing.T) {
 				})
 			}
 			start := time.Now()
-			results, err := executor.Run(async.JoinAll(fs), x.Options...)
+			results, err := executor.Run(async.JoinAll(fs...), x.Options...)
 			elapsed := time.Since(start)
 			if err != nil {
 				t.Fatalf("Run: %v", err)

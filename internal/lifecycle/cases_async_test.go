@@ -88,7 +88,7 @@ func asyncCases() []lcase {
 				after.Store(true)
 				return 0
 			})
-			cancel(h, async.JoinAll([]async.Future[int]{p, sleepInt(time.Hour), co, q}), 0)
+			cancel(h, async.JoinAll[async.Future[int]](p, sleepInt(time.Hour), co, q), 0)
 			testfut.AssertCancelled(h.t, p)
 			testfut.AssertCancelled(h.t, q)
 			if !deferred.Load() || after.Load() {
@@ -102,7 +102,7 @@ func asyncCases() []lcase {
 			defer b.Close()
 			p := testfut.New[int]()
 			read := async.Map(b.Read(make([]byte, 8)), func(r async.Result[int]) int { return r.Value })
-			cancel(h, async.Select(p, sleepInt(time.Hour), read), 1)
+			cancel(h, async.Select[async.Future[int]](p, sleepInt(time.Hour), read), 1)
 			testfut.AssertCancelled(h.t, p)
 			expectStream(h, a, b, 0, "ping")
 		}},
@@ -115,7 +115,7 @@ func asyncCases() []lcase {
 		}},
 		{name: "async.Race", pendable: true, body: func(h *H) {
 			p, q := testfut.New[int](), testfut.New[int]()
-			cancel(h, async.Race(p, sleepInt(time.Hour), q), 0)
+			cancel(h, async.Race[async.Future[int]](p, sleepInt(time.Hour), q), 0)
 			testfut.AssertCancelled(h.t, p)
 			testfut.AssertCancelled(h.t, q)
 		}},
