@@ -103,7 +103,7 @@ func TestSpawnValueAbort(t *testing.T) {
 
 // sleepy is a future by value that embeds a sleep, as asyncbench's
 // sleepers do: the timer it arms lives in the task.
-type sleepy struct{ sleep timer.SleepFuture }
+type sleepy struct{ sleep timer.Timer }
 
 func (s *sleepy) Poll(cx *async.Context) (struct{}, bool) { return s.sleep.Poll(cx) }
 func (s *sleepy) Cancel()                                 { s.sleep.Cancel() }
@@ -119,9 +119,9 @@ func TestSpawnValueShutdown(t *testing.T) {
 	defer ex.Close()
 	r, err := executor.BlockOn[async.Result[struct{}]](ex, &spawnThen[struct{}]{spawn: func(cx *async.Context) async.JoinHandle[struct{}] {
 		for range 100 {
-			async.SpawnValue[struct{}](cx, sleepy{*timer.NewSleep(time.Hour)})
+			async.SpawnValue[struct{}](cx, sleepy{*timer.Sleep(time.Hour)})
 		}
-		return async.SpawnValue[struct{}](cx, sleepy{*timer.NewSleep(time.Millisecond)})
+		return async.SpawnValue[struct{}](cx, sleepy{*timer.Sleep(time.Millisecond)})
 	}})
 	if err != nil || r.Err != nil {
 		t.Fatalf("the short sleep: %+v, %v", r, err)

@@ -10,9 +10,8 @@ import "github.com/asyncgo/async"
 //	r := async.Await(co, cancel.WithToken(tok, timer.Sleep(time.Minute)))
 //	if errors.Is(r.Err, cancel.ErrCancelled) { ... }
 //
-// f is an async.Future[T]; a future of a concrete type, such as an
-// *mpsc.RecvFuture[T], is converted to it at the call site, since Go does
-// not infer T from its methods.
+// f may be of a concrete future type, such as *mpsc.RecvFuture[T]: Go
+// infers T from its methods.
 //
 // Each poll looks at the token before polling f, so f is not polled (and
 // makes no progress it would then lose) once the token is cancelled; a

@@ -427,12 +427,12 @@ func (r *readOnce) Cancel() {
 type sleepThen struct {
 	d     time.Duration
 	v     int
-	sleep *timer.SleepFuture
+	sleep *timer.Timer
 }
 
 func (s *sleepThen) Poll(cx *async.Context) (int, bool) {
 	if s.sleep == nil {
-		s.sleep = timer.NewSleep(s.d)
+		s.sleep = timer.Sleep(s.d)
 	}
 	_, ok := s.sleep.Poll(cx)
 	return s.v, ok
@@ -548,12 +548,12 @@ type recordAfter struct {
 	i     int
 	order *[]int
 	mu    *sync.Mutex // guards order: the tasks may run on different workers
-	sleep *timer.SleepFuture
+	sleep *timer.Timer
 }
 
 func (r *recordAfter) Poll(cx *async.Context) (int, bool) {
 	if r.sleep == nil {
-		r.sleep = timer.NewSleep(r.d)
+		r.sleep = timer.Sleep(r.d)
 	}
 	if _, ok := r.sleep.Poll(cx); !ok {
 		return 0, false

@@ -222,13 +222,13 @@ func TestTaskSendsToGoroutine(t *testing.T) {
 // sleepThen sleeps, then calls then.
 type sleepThen struct {
 	d     time.Duration
-	sleep *timer.SleepFuture
+	sleep *timer.Timer
 	then  func()
 }
 
 func (s *sleepThen) Poll(cx *async.Context) (struct{}, bool) {
 	if s.sleep == nil {
-		s.sleep = timer.NewSleep(s.d)
+		s.sleep = timer.Sleep(s.d)
 	}
 	if _, ok := s.sleep.Poll(cx); !ok {
 		return struct{}{}, false

@@ -13,7 +13,7 @@ import (
 // future is reused, so only the timer's own work is measured.
 func BenchmarkSleepArmCancel(b *testing.B) {
 	r, cx, _ := pausedReactor(b)
-	s := timer.NewSleep(time.Hour)
+	s := timer.Sleep(time.Hour)
 	deadline := r.Now().Add(time.Hour)
 	b.ReportAllocs()
 	for b.Loop() {

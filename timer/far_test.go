@@ -166,7 +166,7 @@ func TestSecondLongSleepOnPausedClockNeverEnds(t *testing.T) {
 
 func TestSleepResetBeyond2262NeverEnds(t *testing.T) {
 	r, cx, _ := pausedReactor(t)
-	s := timer.NewSleep(time.Second)
+	s := timer.Sleep(time.Second)
 	s.Poll(cx)
 	s.Reset(time.Now().Add(forever))
 	if got := s.Deadline(); !got.Equal(time.Unix(0, math.MaxInt64)) {

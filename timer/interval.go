@@ -63,7 +63,7 @@ func (iv *Interval) Tick() async.Future[time.Time] {
 // tickFuture waits for one tick of its Interval.
 type tickFuture struct {
 	iv    *Interval
-	sleep SleepFuture
+	sleep Timer
 	armed bool
 }
 

@@ -31,7 +31,7 @@ type ticker struct {
 	start time.Time
 	got   []tickAt
 	tick  async.Future[time.Time]
-	sleep *timer.SleepFuture
+	sleep *timer.Timer
 }
 
 func (k *ticker) Poll(cx *async.Context) ([]tickAt, bool) {
@@ -59,7 +59,7 @@ func (k *ticker) Poll(cx *async.Context) ([]tickAt, bool) {
 			if k.advance {
 				cx.Reactor().Clock().Advance(k.late)
 			} else {
-				k.sleep = timer.NewSleep(k.late)
+				k.sleep = timer.Sleep(k.late)
 			}
 		}
 	}

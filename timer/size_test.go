@@ -5,10 +5,10 @@ import (
 	"unsafe"
 )
 
-// A million sleeping tasks each hold a SleepFuture: its size is part of
+// A million sleeping tasks each hold a Timer: its size is part of
 // what the timers benchmark's peak RSS is made of.
-func TestSleepFutureSize(t *testing.T) {
-	if got := unsafe.Sizeof(SleepFuture{}); got > 56 {
-		t.Errorf("SleepFuture is %d bytes, want at most 56", got)
+func TestTimerSize(t *testing.T) {
+	if got := unsafe.Sizeof(Timer{}); got > 56 {
+		t.Errorf("Timer is %d bytes, want at most 56", got)
 	}
 }

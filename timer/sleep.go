@@ -8,8 +8,9 @@ import (
 	"github.com/asyncgo/async/reactor"
 )
 
-// SleepFuture is the future of Sleep and SleepUntil. It is ready, with the
-// zero struct, once the deadline has passed.
+// Timer is the future of Sleep and SleepUntil. It is ready, with the
+// zero struct, once its deadline has passed. Reset re-arms it, so one
+// Timer kept in a struct serves a loop of waits without allocating.
 //
 // It is 56 bytes: a million sleeping tasks each hold one, so the deadline
 // is kept as Unix nanoseconds rather than a time.Time, whether the timer
@@ -17,7 +18,7 @@ import (
 // field holds before the first poll is told by the reactor field rather
 // than by a flag of its own. Unix nanoseconds end in 2262 (see unixNano):
 // a later deadline never comes.
-type SleepFuture struct {
+type Timer struct {
 	timer reactor.Timer
 	// r is the reactor the sleep was first polled on, whose wheel holds
 	// the timer. Before that first poll it says what at holds: nil for a
@@ -26,43 +27,45 @@ type SleepFuture struct {
 	at int64 // a duration, or a deadline in saturated Unix ns: see r
 }
 
-// unpolled is the r of a SleepFuture whose at is a deadline but that no
+// unpolled is the r of a Timer whose at is a deadline but that no
 // reactor holds yet. It is only ever compared with, never used.
 var unpolled reactor.Reactor
 
 // Sleep returns a future that is ready d after its first poll. It never
 // completes early; it completes up to one timer tick (reactor.Resolution)
-// late, plus scheduling delay. It returns the Future interface so that
-// type arguments are inferred at call sites (async.Spawn, async.Await);
-// NewSleep returns the concrete type, with Reset and Deadline.
+// late, plus scheduling delay.
+//
+// The future is a *Timer, which Go takes wherever a Future[struct{}] is
+// expected, inferring type arguments from its methods:
+//
+//	async.Await(co, timer.Sleep(time.Second))
+//	async.Spawn(cx, timer.Sleep(time.Second))
+//
+// A variable, slice or field of the interface type holds it as any other
+// future. A struct may hold a Timer by value, *timer.Sleep(d), so that
+// the sleep lives in the struct's allocation.
 //
 // A sleep that would end after 2262, such as Sleep(math.MaxInt64), or
 // beyond the reach of the runtime's clock (see reactor.Clock), never ends:
 // it stays pending, holding its timer, until it is cancelled.
-func Sleep(d time.Duration) async.Future[struct{}] { return NewSleep(d) }
+func Sleep(d time.Duration) *Timer { return &Timer{at: int64(d)} }
 
 // SleepUntil returns a future that is ready at deadline, a wall-clock
 // instant (its monotonic reading is not kept). A deadline before 1678 has
 // passed; one after 2262 never comes (see Sleep).
-func SleepUntil(deadline time.Time) async.Future[struct{}] { return NewSleepUntil(deadline) }
-
-// NewSleep is Sleep, returning the concrete future.
-func NewSleep(d time.Duration) *SleepFuture { return &SleepFuture{at: int64(d)} }
+func SleepUntil(deadline time.Time) *Timer {
+	return &Timer{r: &unpolled, at: unixNano(deadline)}
+}
 
 // polled reports whether the sleep has been polled, and r is its reactor.
-func (s *SleepFuture) polled() bool { return s.r != nil && s.r != &unpolled }
-
-// NewSleepUntil is SleepUntil, returning the concrete future.
-func NewSleepUntil(deadline time.Time) *SleepFuture {
-	return &SleepFuture{r: &unpolled, at: unixNano(deadline)}
-}
+func (s *Timer) polled() bool { return s.r != nil && s.r != &unpolled }
 
 // Poll arms the timer on the first poll and reports whether it has fired.
 // It takes a unit of the task's cooperative budget first (see
 // async.Context.Proceed), as every future of the runtime that can be
 // ready without waiting does: a sleep whose deadline has passed, or an
 // Interval whose ticks are due, must not let a loop keep its executor.
-func (s *SleepFuture) Poll(cx *async.Context) (struct{}, bool) {
+func (s *Timer) Poll(cx *async.Context) (struct{}, bool) {
 	if !cx.Proceed() {
 		cx.Waker().Wake()
 		return struct{}{}, false
@@ -70,8 +73,8 @@ func (s *SleepFuture) Poll(cx *async.Context) (struct{}, bool) {
 	return s.poll(cx)
 }
 
-// poll is Poll without the budget, for Timeout (see TimeoutFuture.Poll).
-func (s *SleepFuture) poll(cx *async.Context) (struct{}, bool) {
+// poll is Poll without the budget, for Timeout (see timeout.Poll).
+func (s *Timer) poll(cx *async.Context) (struct{}, bool) {
 	if s.polled() {
 		return struct{}{}, s.r.PollTimer(&s.timer, cx.Waker())
 	}
@@ -96,7 +99,7 @@ func (s *SleepFuture) poll(cx *async.Context) (struct{}, bool) {
 }
 
 // Cancel disarms the timer, releasing its waker and its slot in the wheel.
-func (s *SleepFuture) Cancel() {
+func (s *Timer) Cancel() {
 	if s.polled() {
 		s.r.StopTimer(&s.timer)
 	}
@@ -105,7 +108,7 @@ func (s *SleepFuture) Cancel() {
 // Deadline returns the time the sleep ends; zero for a Sleep not yet polled.
 // For a sleep that never ends, one past 2262, it is the last instant Unix
 // nanoseconds hold, time.Unix(0, math.MaxInt64).
-func (s *SleepFuture) Deadline() time.Time {
+func (s *Timer) Deadline() time.Time {
 	if s.r == nil {
 		return time.Time{}
 	}
@@ -114,7 +117,7 @@ func (s *SleepFuture) Deadline() time.Time {
 
 // Reset re-arms the sleep to end at deadline, whether or not it had ended.
 // The next poll registers the waker.
-func (s *SleepFuture) Reset(deadline time.Time) {
+func (s *Timer) Reset(deadline time.Time) {
 	s.Cancel()
 	s.r, s.at = &unpolled, unixNano(deadline)
 }

@@ -104,7 +104,7 @@ func TestSleepUntilPastIsReadyAtFirstPoll(t *testing.T) {
 func TestSleepFiresAtDeadline(t *testing.T) {
 	r, cx, wakes := pausedReactor(t)
 	start := r.Now()
-	s := timer.NewSleep(time.Minute)
+	s := timer.Sleep(time.Minute)
 	if s.Deadline() != (time.Time{}) {
 		t.Fatal("a Sleep has a deadline before its first poll")
 	}
@@ -133,7 +133,7 @@ func TestSleepFiresAtDeadline(t *testing.T) {
 
 func TestSleepCancelReleasesTimer(t *testing.T) {
 	r, cx, wakes := pausedReactor(t)
-	s := timer.NewSleep(time.Hour)
+	s := timer.Sleep(time.Hour)
 	if _, ok := s.Poll(cx); ok {
 		t.Fatal("Sleep(1h) ready at first poll")
 	}
@@ -157,7 +157,7 @@ func TestSleepCancelReleasesTimer(t *testing.T) {
 func TestSleepReset(t *testing.T) {
 	r, cx, _ := pausedReactor(t)
 	start := r.Now()
-	s := timer.NewSleep(time.Hour)
+	s := timer.Sleep(time.Hour)
 	s.Poll(cx)
 	s.Reset(start.Add(time.Second))
 	if r.Timers() != 0 {

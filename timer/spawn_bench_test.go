@@ -12,7 +12,7 @@ import (
 // sleeper is a task that sleeps an hour, like a task of asyncbench's
 // timers shape: a sleep and a pointer.
 type sleeper struct {
-	sleep timer.SleepFuture
+	sleep timer.Timer
 	n     *int
 }
 
@@ -39,7 +39,7 @@ func (m *spawnSleepers) Poll(cx *async.Context) (struct{}, bool) {
 	if !m.spawned {
 		m.spawned = true
 		for range m.n {
-			m.spawn(cx, sleeper{sleep: *timer.NewSleep(time.Hour), n: &m.woke})
+			m.spawn(cx, sleeper{sleep: *timer.Sleep(time.Hour), n: &m.woke})
 		}
 		async.Yield().Poll(cx) // run the sleepers once: each arms its timer
 		return struct{}{}, false

@@ -23,7 +23,7 @@ func (timeoutError) Is(err error) bool { return err == os.ErrDeadlineExceeded }
 // TimeoutFuture is the future of Timeout and Deadline.
 type TimeoutFuture[T any] struct {
 	f     async.Future[T]
-	sleep SleepFuture
+	sleep Timer
 	done  bool
 }
 
@@ -31,14 +31,14 @@ type TimeoutFuture[T any] struct {
 // first poll, or ErrTimeout if not; then f is cancelled. A timeout that
 // would end after 2262, such as math.MaxInt64, never runs out (see Sleep).
 func Timeout[T any](f async.Future[T], d time.Duration) async.Future[async.Result[T]] {
-	return &TimeoutFuture[T]{f: f, sleep: SleepFuture{at: int64(d)}}
+	return &TimeoutFuture[T]{f: f, sleep: Timer{at: int64(d)}}
 }
 
 // Deadline returns a future that is f's value if f completes by deadline,
 // or ErrTimeout if not; then f is cancelled. A deadline after 2262, such as
 // time.Now().Add(math.MaxInt64), never comes (see SleepUntil).
 func Deadline[T any](f async.Future[T], deadline time.Time) async.Future[async.Result[T]] {
-	return &TimeoutFuture[T]{f: f, sleep: *NewSleepUntil(deadline)}
+	return &TimeoutFuture[T]{f: f, sleep: *SleepUntil(deadline)}
 }
 
 // Poll polls f first, so a future that is ready is never timed out, and

@@ -164,15 +164,15 @@ func (l chainLink) Cancel() {}
 func timersAsync(n int, opts []executor.Option) error {
 	return runAsync(opts, &spawnThenWait{n: n, spawn: func(cx *async.Context, i int, c *countdown) {
 		// The sleeper goes into the task by value: one allocation per
-		// task, not two. A SleepFuture that was never polled holds no
+		// task, not two. A Timer that was never polled holds no
 		// timer yet, so it may be copied.
-		async.SpawnValue[struct{}](cx, sleeper{sleep: *timer.NewSleep(timerDelay(i)), c: c})
+		async.SpawnValue[struct{}](cx, sleeper{sleep: *timer.Sleep(timerDelay(i)), c: c})
 	}})
 }
 
 // sleeper is a task of timers: it sleeps, then counts itself done.
 type sleeper struct {
-	sleep timer.SleepFuture
+	sleep timer.Timer
 	c     *countdown
 }
 

@@ -20,8 +20,8 @@ func timerCases() []lcase {
 			cancel(h, timer.SleepUntil(time.Now().Add(time.Hour)), 0)
 			await(h, timer.SleepUntil(time.Now().Add(time.Millisecond)))
 		}},
-		{name: "timer.SleepFuture/Reset-after-cancel", pendable: true, body: func(h *H) {
-			s := timer.NewSleep(time.Hour)
+		{name: "timer.Timer/Reset-after-cancel", pendable: true, body: func(h *H) {
+			s := timer.Sleep(time.Hour)
 			cancel(h, async.Future[struct{}](s), 0)
 			s.Reset(h.reactor().Now().Add(time.Millisecond))
 			await(h, async.Future[struct{}](s))
