@@ -1,0 +1,3 @@
+module example.com/issue13
+
+go 1.26.0
