@@ -16,18 +16,18 @@ func ExampleCopy() {
 	got, err := executor.Run(async.Go(func(co *async.Co) string {
 		async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
 			defer inW.Close()
-			_, err := async.Await(co, aio.WriteAll(inW, []byte("through a small pipe, and another"))).Get()
+			_, err := async.Get(co, aio.WriteAll(inW, []byte("through a small pipe, and another")))
 			return err
 		})).Detach()
 		async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
 			defer outW.Close()
-			n, err := async.Await(co, aio.Copy(outW, inR, nil)).Get()
+			n, err := async.Get(co, aio.Copy(outW, inR, nil))
 			fmt.Println("copied", n, "bytes")
 			return err
 		})).Detach()
 
 		br := aio.NewReader(outR, 64)
-		line, err := async.Await(co, br.ReadLine()).Get()
+		line, err := async.Get(co, br.ReadLine())
 		if err != nil {
 			return err.Error()
 		}
@@ -50,13 +50,13 @@ func ExampleBufReader_ReadLine() {
 	_, err := executor.Run(async.Go(func(co *async.Co) error {
 		async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
 			defer w.Close()
-			_, err := async.Await(co, aio.WriteAll(w, []byte("GET / HTTP/1.1\r\nHost: example\r\n\r\nbody"))).Get()
+			_, err := async.Get(co, aio.WriteAll(w, []byte("GET / HTTP/1.1\r\nHost: example\r\n\r\nbody")))
 			return err
 		})).Detach()
 
 		br := aio.NewReader(r, 4096)
 		for {
-			line, err := async.Await(co, br.ReadLine()).Get()
+			line, err := async.Get(co, br.ReadLine())
 			if err != nil {
 				return nil // io.EOF
 			}
@@ -91,7 +91,7 @@ func ExampleFrameReader() {
 
 		fr := aio.NewFrameReader(r, 10)
 		for {
-			payload, err := async.Await(co, fr.Next()).Get()
+			payload, err := async.Get(co, fr.Next())
 			if err != nil {
 				fmt.Println(err)
 				return nil

@@ -25,7 +25,7 @@ const testTimeout = time.Minute
 // fails t with what it returns.
 func run(t *testing.T, x rttest.Executor, fn func(co *async.Co) error) {
 	t.Helper()
-	res, runErr := executor.Run(timer.Timeout(async.Go(fn), testTimeout), x.Options...)
+	res, runErr := executor.Run(timer.TimeoutValue(async.Go(fn), testTimeout), x.Options...)
 	switch {
 	case runErr != nil:
 		t.Fatalf("executor: %v", runErr)

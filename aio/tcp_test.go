@@ -268,7 +268,7 @@ func TestTCPCopyCancelLeavesNoWakers(t *testing.T) {
 				return err
 			}
 			p := newProbe(Copy(&sink{}, server, nil))
-			if _, err := async.Await(co, timer.Timeout(p, 20*time.Millisecond)).Get(); !errors.Is(err, timer.ErrTimeout) {
+			if _, err := async.Get(co, timer.Timeout(p, 20*time.Millisecond)); !errors.Is(err, timer.ErrTimeout) {
 				return fmt.Errorf("Copy from an idle socket = %v, want a timeout", err)
 			}
 			wakes := p.wakes()
@@ -320,7 +320,7 @@ func TestTCPCopyBidirectionalCancel(t *testing.T) {
 				return err
 			})
 			p := newProbe(CopyBidirectional(a, b, nil, nil))
-			if _, err := async.Await(co, timer.Timeout(p, 100*time.Millisecond)).Get(); !errors.Is(err, timer.ErrTimeout) {
+			if _, err := async.Get(co, timer.Timeout(p, 100*time.Millisecond)); !errors.Is(err, timer.ErrTimeout) {
 				return fmt.Errorf("a proxy whose server does not read = %v, want a timeout", err)
 			}
 			wakes := p.wakes()
@@ -328,12 +328,12 @@ func TestTCPCopyBidirectionalCancel(t *testing.T) {
 			// becomes writable.
 			buf := make([]byte, 1<<20)
 			for {
-				res := async.Await(co, timer.Timeout(server.Read(buf), 20*time.Millisecond))
-				if errors.Is(res.Err, timer.ErrTimeout) {
+				_, err := async.Get(co, timer.Timeout(server.Read(buf), 20*time.Millisecond))
+				if errors.Is(err, timer.ErrTimeout) {
 					break
 				}
-				if res.Value.Err != nil {
-					return res.Value.Err
+				if err != nil {
+					return err
 				}
 			}
 			if _, err := async.Await(co, server.WriteAll([]byte("reply"))).Get(); err != nil { // b becomes readable

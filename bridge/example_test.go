@@ -31,13 +31,13 @@ func ExampleNetConn() {
 	served := make(chan error, 1)
 	go func() {
 		err, runErr := executor.BlockOn(ex, async.Go(func(co *async.Co) error {
-			client, err := async.Await(co, tcp.Connect(l.Addr().String())).Get()
+			client, err := async.Get(co, tcp.Connect(l.Addr().String()))
 			if err != nil {
 				close(clients)
 				return err
 			}
 			clients <- client
-			server, err := async.Await(co, l.Accept()).Get()
+			server, err := async.Get(co, l.Accept())
 			if err != nil {
 				return err
 			}
@@ -69,9 +69,9 @@ func echo(co *async.Co, c *tcp.Conn) error {
 	defer c.Close()
 	buf := make([]byte, 1024)
 	for {
-		n, err := async.Await(co, c.Read(buf)).Get()
+		n, err := async.Get(co, c.Read(buf))
 		if n > 0 {
-			if _, err := async.Await(co, c.WriteAll(buf[:n])).Get(); err != nil {
+			if _, err := async.Get(co, c.WriteAll(buf[:n])); err != nil {
 				return err
 			}
 		}

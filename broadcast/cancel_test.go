@@ -66,13 +66,13 @@ func TestCancelSafetyBroadcastRecvTimeout(t *testing.T) {
 			h := async.Spawn(co.Context(), timer.Timeout(recv(rx), time.Second))
 			async.Await(co, timer.Sleep(time.Second))
 			tx.Send(8)
-			r = async.Await(co, async.Future[async.Result[async.Result[async.Result[int]]]](h)).Value
+			r = async.Await(co, h).Value
 			switch {
 			case errors.Is(r.Err, timer.ErrTimeout):
 				if v, err := rx.TryRecv(); v != 8 || err != nil {
 					t.Errorf("TryRecv after the timed-out Recv = %d, %v; want 8", v, err)
 				}
-			case r.Err == nil && r.Value.Value == 8:
+			case r.Err == nil && r.Value == 8:
 				if _, err := rx.TryRecv(); !errors.Is(err, ErrEmpty) {
 					t.Errorf("TryRecv = %v; want ErrEmpty: the value was the Recv's", err)
 				}

@@ -18,7 +18,7 @@ func Example() {
 		return async.Go(func(co *async.Co) []string {
 			var got []string
 			for {
-				v, err := async.Await(co, async.Future[async.Result[string]](rx.Recv())).Get()
+				v, err := async.Get(co, async.Future[async.Result[string]](rx.Recv()))
 				if err != nil { // broadcast.ErrClosed: every sender closed
 					return got
 				}

@@ -19,7 +19,7 @@ func ExampleLookup() {
 	// A lookup can be bounded like any future; if the time runs out, the
 	// future is cancelled and so is its lookup.
 	timed, err := executor.Run(timer.Timeout(dns.Lookup("192.0.2.1"), time.Second))
-	fmt.Println(timed.Value.Value, timed.Err, err)
+	fmt.Println(timed.Value, timed.Err, err)
 	// Output:
 	// [127.0.0.1 ::1] <nil> <nil>
 	// [192.0.2.1] <nil> <nil>

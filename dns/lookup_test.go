@@ -43,7 +43,7 @@ func run[T any](t *testing.T, x rttest.Executor, f async.Future[async.Result[T]]
 	if errors.Is(r.Err, timer.ErrTimeout) {
 		t.Fatalf("no answer within %v", patience)
 	}
-	return r.Value
+	return r
 }
 
 func addrs(ss ...string) []netip.Addr {
@@ -158,7 +158,7 @@ func TestManyConcurrentLookups(t *testing.T) {
 			}
 			return nil
 		})
-		res, err := executor.Run(timer.Timeout(main, patience), x.Options...)
+		res, err := executor.Run(timer.TimeoutValue(main, patience), x.Options...)
 		if err != nil || res.Err != nil || res.Value != nil {
 			t.Fatal(err, res.Err, res.Value)
 		}

@@ -80,18 +80,18 @@ func TestCancelSafetySetNextTimeout(t *testing.T) {
 			s.Spawn(co.Context(), sleepThen(time.Second, 9))
 			s.Spawn(co.Context(), sleepThen(3*time.Second, 10))
 			var got []int
-			r := async.Await(co, timer.Timeout(async.Future[async.Result[int]](s.Next()), time.Second))
+			r := async.Await(co, timer.Timeout(s.Next(), time.Second))
 			if r.Err == nil {
-				got = append(got, r.Value.Value)
+				got = append(got, r.Value)
 			} else if !errors.Is(r.Err, timer.ErrTimeout) {
 				t.Errorf("Timeout(Next) = %+v", r)
 			}
 			// Certainly times out: the other task ends at three seconds.
-			r = async.Await(co, timer.Timeout(async.Future[async.Result[int]](s.Next()), time.Second/2))
-			if r.Err == nil && r.Value.Value == 10 {
+			r = async.Await(co, timer.Timeout(s.Next(), time.Second/2))
+			if r.Err == nil && r.Value == 10 {
 				t.Errorf("Timeout(Next) = %+v; want ErrTimeout or 9", r)
 			} else if r.Err == nil {
-				got = append(got, r.Value.Value)
+				got = append(got, r.Value)
 			}
 			for {
 				r := async.Await(co, s.Next())
@@ -144,7 +144,7 @@ func TestCancelSafetySetWaitTimeout(t *testing.T) {
 		run(t, x, async.Go(func(co *async.Co) struct{} {
 			s.Spawn(co.Context(), async.Ready(1)) // dropped by the Wait
 			s.Spawn(co.Context(), f)
-			r := async.Await(co, timer.Timeout(async.Future[error](s.Wait()), time.Second))
+			r := async.Await(co, timer.TimeoutValue(async.Future[error](s.Wait()), time.Second))
 			if !errors.Is(r.Err, timer.ErrTimeout) {
 				t.Errorf("Timeout(Wait) = %+v; want ErrTimeout", r)
 			}
@@ -282,7 +282,7 @@ func TestCancelSafetyGroupWaitTimeout(t *testing.T) {
 		f := testfut.New[error]()
 		err := run(t, x, async.Go(func(co *async.Co) error {
 			g.Spawn(co.Context(), f)
-			r := async.Await(co, timer.Timeout(async.Future[error](g.Wait()), time.Second))
+			r := async.Await(co, timer.TimeoutValue(async.Future[error](g.Wait()), time.Second))
 			if !errors.Is(r.Err, timer.ErrTimeout) {
 				t.Errorf("Timeout(Wait) = %+v; want ErrTimeout", r)
 			}

@@ -19,7 +19,7 @@ var errBoom = errors.New("boom")
 // hanging it.
 func run[T any](t *testing.T, x rttest.Executor, f async.Future[T]) T {
 	t.Helper()
-	r, err := executor.Run(timer.Timeout(f, time.Hour), x.With(executor.WithPausedClock())...)
+	r, err := executor.Run(timer.TimeoutValue(f, time.Hour), x.With(executor.WithPausedClock())...)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}

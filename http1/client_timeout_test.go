@@ -190,7 +190,7 @@ func TestClientCancelBodyRead(t *testing.T) {
 			if err != nil || string(buf[:n]) != "only part" {
 				return fmt.Errorf("first read %q, %v", buf[:n], err)
 			}
-			_, err = async.Await(co, timer.Timeout(resp.Body.Read(buf), 50*time.Millisecond)).Get()
+			_, err = async.Get(co, timer.Timeout(resp.Body.Read(buf), 50*time.Millisecond))
 			if !errors.Is(err, timer.ErrTimeout) {
 				return fmt.Errorf("read of a stalled body: %v, want a timeout", err)
 			}

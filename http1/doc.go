@@ -53,11 +53,11 @@
 // connection of its own) are shorthands:
 //
 //	var cl http1.Client
-//	resp, err := async.Await(co, cl.Get("http://127.0.0.1:8080/hello")).Get()
+//	resp, err := async.Get(co, cl.Get("http://127.0.0.1:8080/hello"))
 //	if err != nil {
 //		return err
 //	}
-//	body, err := async.Await(co, resp.Body.ReadAll(1<<20)).Get()
+//	body, err := async.Get(co, resp.Body.ReadAll(1<<20))
 //
 // The Response's Body is an aio.Reader over the connection, read as the
 // caller reads, so a large download never sits whole in memory; read to

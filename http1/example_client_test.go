@@ -22,11 +22,11 @@ func ExampleClient() {
 	defer c.CloseIdle()
 	err, runErr := executor.Run(async.Go(func(co *async.Co) error {
 		for _, path := range []string{"/one", "/two"} {
-			resp, err := async.Await(co, c.Get(srv.URL+path)).Get()
+			resp, err := async.Get(co, c.Get(srv.URL+path))
 			if err != nil {
 				return err
 			}
-			body, err := async.Await(co, resp.Body.ReadAll(1<<20)).Get()
+			body, err := async.Get(co, resp.Body.ReadAll(1<<20))
 			if err != nil {
 				return err
 			}

@@ -43,11 +43,11 @@ func ExampleServer() {
 			if err != nil {
 				return err
 			}
-			resp, err := async.Await(co, c.Do(req)).Get()
+			resp, err := async.Get(co, c.Do(req))
 			if err != nil {
 				return err
 			}
-			got, err := async.Await(co, resp.Body.ReadAll(1<<20)).Get()
+			got, err := async.Get(co, resp.Body.ReadAll(1<<20))
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package http1
 
 import (
+	"errors"
 	"time"
 
 	"github.com/asyncgo/async"
@@ -21,7 +22,7 @@ type connAcquire struct {
 	hp    *hostPool
 	r     *reactor.Reactor
 	w     poolWaiter
-	dial  async.Future[async.Result[async.Result[*tcp.Conn]]]
+	dial  async.Future[async.Result[*tcp.Conn]]
 }
 
 type acquireState uint8
@@ -69,9 +70,10 @@ func (a *connAcquire) poll(cx *async.Context) (cc *clientConn, err error, ready 
 		return nil, nil, false
 	}
 	a.dial, a.st = nil, acqDone
-	conn, err := res.Value.Get()
-	if res.Err != nil {
-		// timer.Timeout's own error says nothing of what timed out.
+	conn, err := res.Get()
+	if errors.Is(err, timer.ErrTimeout) {
+		// The client's own timeout, named with its length, as the
+		// request and header timeouts are.
 		err = &clientTimeout{what: "connect timeout", d: a.c.connectTimeout()}
 	}
 	if err != nil {

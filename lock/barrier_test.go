@@ -242,7 +242,7 @@ func TestCancelSafetyBarrierTimeout(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		b := NewBarrier(2)
 		ntRun(t, x, async.Go(func(co *async.Co) struct{} {
-			r := async.Await(co, timer.Timeout(async.Future[bool](b.Wait()), time.Second))
+			r := async.Await(co, timer.TimeoutValue(async.Future[bool](b.Wait()), time.Second))
 			if r.Err != timer.ErrTimeout {
 				t.Errorf("Timeout(Wait) = %+v; want ErrTimeout", r)
 			}

@@ -56,7 +56,7 @@ func okValue[T any](t *testing.T, v T) {
 // at once.
 func (sc *scene[T]) finish(t *testing.T, co *async.Co, w async.Future[T]) {
 	t.Helper()
-	r := async.Await(co, timer.Timeout(w, time.Hour))
+	r := async.Await(co, timer.TimeoutValue(w, time.Hour))
 	if r.Err != nil {
 		failf("the follower never got its turn: %v", r.Err)
 	}
@@ -167,7 +167,7 @@ func playQueued[T any](t *testing.T, x rttest.Executor, mk func() *scene[T]) {
 			if sc.partial != nil {
 				sc.partial()
 			}
-			if r := async.Await(co, timer.Timeout(v, time.Second)); !errors.Is(r.Err, timer.ErrTimeout) {
+			if r := async.Await(co, timer.TimeoutValue(v, time.Second)); !errors.Is(r.Err, timer.ErrTimeout) {
 				failf("Timeout = %+v; want ErrTimeout", r)
 			}
 			sc.afterCancel()
@@ -225,7 +225,7 @@ func playHandedOff[T any](t *testing.T, x rttest.Executor, mk func() *scene[T]) 
 				sc.grant()
 				return struct{}{}
 			}))
-			r := async.Await(co, timer.Timeout(v, time.Second))
+			r := async.Await(co, timer.TimeoutValue(v, time.Second))
 			if r.Err != nil {
 				failf("Timeout = %+v; want the grant kept", r)
 			}

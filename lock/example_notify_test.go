@@ -146,7 +146,7 @@ func ExampleOnceCell_GetOrTryInit() {
 	}
 	executor.Run(async.Go(func(co *async.Co) struct{} {
 		for range 3 {
-			v, err := async.Await(co, cell.GetOrTryInit(connect)).Get()
+			v, err := async.Get(co, cell.GetOrTryInit(connect))
 			fmt.Println(v, err)
 		}
 		return struct{}{}

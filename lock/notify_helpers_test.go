@@ -40,7 +40,7 @@ func ntRunReal[T any](t *testing.T, x rttest.Executor, f async.Future[T]) T {
 func ntRunWith[T any](t *testing.T, x rttest.Executor, limit time.Duration, f async.Future[T], opts ...executor.Option) T {
 	t.Helper()
 	ex := x.New(t, opts...)
-	r, err := executor.BlockOn(ex, async.Future[async.Result[T]](timer.Timeout(f, limit)))
+	r, err := executor.BlockOn(ex, async.Future[async.Result[T]](timer.TimeoutValue(f, limit)))
 	if err != nil {
 		t.Fatalf("BlockOn: %v", err)
 	}

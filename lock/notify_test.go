@@ -484,7 +484,7 @@ func TestCancelSafetyNotifyTimeout(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		var n Notify
 		ntRun(t, x, async.Go(func(co *async.Co) struct{} {
-			r := async.Await(co, timer.Timeout(async.Future[struct{}](n.Notified()), time.Second))
+			r := async.Await(co, timer.TimeoutValue(async.Future[struct{}](n.Notified()), time.Second))
 			if r.Err != timer.ErrTimeout {
 				t.Errorf("Timeout(Notified) = %v; want ErrTimeout", r.Err)
 			}

@@ -321,7 +321,7 @@ func TestCancelSafetyOnceCellTimeout(t *testing.T) {
 		var c OnceCell[int]
 		var first ntInit[int]
 		ntRun(t, x, async.Go(func(co *async.Co) struct{} {
-			h := ntSpawn(co, timer.Timeout(async.Future[int](c.GetOrInit(first.fn)), time.Second))
+			h := ntSpawn(co, timer.TimeoutValue(async.Future[int](c.GetOrInit(first.fn)), time.Second))
 			ntUntil(co, func() bool { _, _, busy := c.ntCounts(); return busy })
 			next := ntSpawn(co, async.Future[int](c.GetOrInit(func() async.Future[int] { return async.Ready(2) })))
 			if r := ntJoin(t, co, h); r.Err != timer.ErrTimeout {

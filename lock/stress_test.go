@@ -68,7 +68,7 @@ func impatient[T any](co *async.Co, round int, f func() async.Future[T]) T {
 			}
 			continue
 		}
-		if r := async.Await(co, timer.Timeout(f(), 20*time.Microsecond)); r.Err == nil {
+		if r := async.Await(co, timer.TimeoutValue(f(), 20*time.Microsecond)); r.Err == nil {
 			return r.Value
 		}
 	}

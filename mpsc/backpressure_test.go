@@ -183,7 +183,7 @@ func TestSendTimeoutLeavesQueue(t *testing.T) {
 		var lateErr, patientErr error
 		var got []string
 		lateTask := task(await(func() async.Future[async.Result[error]] {
-			return timer.Timeout(async.Future[error](late.Send("late")), time.Second)
+			return timer.TimeoutValue(async.Future[error](late.Send("late")), time.Second)
 		}, func(r async.Result[error]) { lateErr = r.Err }))
 		patientTask := task(await(func() async.Future[error] { return patient.Send("patient") },
 			func(err error) { patientErr = err }))

@@ -91,8 +91,7 @@ func TestRecvTimeoutReleasesWaker(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tx, rx := New[int](1)
 		ex := newExecutor(t, x, executor.WithPausedClock())
-		r := blockOn(t, ex, async.Future[async.Result[async.Result[int]]](
-			timer.Timeout(async.Future[async.Result[int]](rx.Recv()), time.Second)))
+		r := blockOn(t, ex, timer.Timeout(rx.Recv(), time.Second))
 		if !errors.Is(r.Err, timer.ErrTimeout) {
 			t.Fatalf("Timeout(Recv) = %+v; want ErrTimeout", r)
 		}

@@ -218,7 +218,7 @@ func (f *SendFuture[T]) granted() bool {
 func runTasks(t *testing.T, x rttest.Executor, fs ...async.Future[struct{}]) {
 	t.Helper()
 	ex := newExecutor(t, x, executor.WithPausedClock())
-	r := blockOn(t, ex, async.Future[async.Result[struct{}]](timer.Timeout(async.Future[struct{}](all(t, fs...)), time.Hour)))
+	r := blockOn(t, ex, async.Future[async.Result[struct{}]](timer.TimeoutValue(async.Future[struct{}](all(t, fs...)), time.Hour)))
 	if r.Err != nil {
 		t.Fatalf("tasks deadlocked: %v", r.Err)
 	}

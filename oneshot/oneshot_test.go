@@ -320,7 +320,7 @@ func TestTimeoutCancelsReceiver(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tx, rx := New[int]()
 		ex := x.New(t, executor.WithPausedClock())
-		r, err := executor.BlockOn(ex, async.Future[async.Result[async.Result[int]]](timer.Timeout(rx, time.Second)))
+		r, err := executor.BlockOn(ex, timer.Timeout(rx, time.Second))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,13 +29,13 @@ func ExampleNotify() {
 	n, _ := executor.Run(async.Go(func(co *async.Co) int {
 		n := 0
 		for {
-			r := async.Await(co, async.Future[async.Result[os.Signal]](s.Recv()))
-			if r.Err != nil { // signals.ErrStopped
-				fmt.Println(r.Err)
+			sig, err := async.Get(co, s.Recv())
+			if err != nil { // signals.ErrStopped
+				fmt.Println(err)
 				return n
 			}
 			n++
-			fmt.Println("got", r.Value)
+			fmt.Println("got", sig)
 			s.Stop() // enough: the next Recv reports ErrStopped
 		}
 	}))

@@ -27,7 +27,12 @@ import (
 //
 // The handshake does not block: the future waits for the socket to turn
 // writable. It has no timeout of its own; wrap it in timer.Timeout for
-// one, which then bounds the lookup and every attempt together.
+// one, which then bounds the lookup and every attempt together, and whose
+// error names what was under way, as net.Dial's does:
+//
+//	c, err := async.Get(co, timer.Timeout(tcp.Connect(addr), 2*time.Second))
+//	// err: dial tcp 192.0.2.1:80: i/o timeout
+//
 // Cancelling it cancels the lookup and closes the socket.
 func Connect(addr string) async.Future[async.Result[*Conn]] {
 	return &connectFuture{addr: addr, lookup: dns.LookupHostPort}
@@ -201,6 +206,22 @@ func connected(fd int) error {
 		return err
 	}
 	return nil
+}
+
+// TimeoutError describes the connect's timeout as net.Dial does, for
+// timer.Timeout (see timer.TimeoutErrorer): with the address being tried,
+// "dial tcp 192.0.2.1:80: i/o timeout", or, while the name is looked up,
+// "dial tcp: lookup example.com: i/o timeout".
+func (f *connectFuture) TimeoutError(err error) error {
+	oe := &net.OpError{Op: "dial", Net: "tcp", Err: err}
+	switch {
+	case f.state == connectLookup:
+		host, _, _ := net.SplitHostPort(f.addr) // it parsed before the lookup started
+		oe.Err = &net.DNSError{Err: err.Error(), Name: host, IsTimeout: true, UnwrapErr: err}
+	case f.ep.addr != nil:
+		oe.Addr = f.ep.addr
+	}
+	return oe
 }
 
 // finish ends the future with c or err.

@@ -53,11 +53,7 @@ func wantDialError(err error, addr string, errno unix.Errno) error {
 // Connect left waiting for an event that never comes fails the test
 // instead of hanging it.
 func connectWithin(co *async.Co, f async.Future[async.Result[*Conn]]) (*Conn, error) {
-	r := async.Await(co, timer.Timeout(f, 10*time.Second))
-	if r.Err != nil {
-		return nil, fmt.Errorf("Connect: %w", r.Err)
-	}
-	return r.Value.Get()
+	return async.Get(co, timer.Timeout(f, 10*time.Second))
 }
 
 // acceptAndEcho accepts the connection c made to l and checks that it

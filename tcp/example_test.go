@@ -20,30 +20,30 @@ func Example() {
 
 	reply, err := executor.Run(async.Go(func(co *async.Co) string {
 		async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
-			c, err := async.Await(co, l.Accept()).Get()
+			c, err := async.Get(co, l.Accept())
 			if err != nil {
 				return err
 			}
 			defer c.Close()
 			buf := make([]byte, 64)
-			n, err := async.Await(co, c.Read(buf)).Get()
+			n, err := async.Get(co, c.Read(buf))
 			if err != nil {
 				return err
 			}
-			_, err = async.Await(co, c.WriteAll(buf[:n])).Get()
+			_, err = async.Get(co, c.WriteAll(buf[:n]))
 			return err
 		})).Detach()
 
-		c, err := async.Await(co, tcp.Connect(l.Addr().String())).Get()
+		c, err := async.Get(co, tcp.Connect(l.Addr().String()))
 		if err != nil {
 			return err.Error()
 		}
 		defer c.Close()
-		if _, err := async.Await(co, c.WriteAll([]byte("hello, reactor"))).Get(); err != nil {
+		if _, err := async.Get(co, c.WriteAll([]byte("hello, reactor"))); err != nil {
 			return err.Error()
 		}
 		buf := make([]byte, 64)
-		n, err := async.Await(co, c.Read(buf)).Get()
+		n, err := async.Get(co, c.Read(buf))
 		if err != nil {
 			return err.Error()
 		}

@@ -52,7 +52,7 @@ func TestResetMidWrite(t *testing.T) {
 			if r.Err != nil {
 				return fmt.Errorf("writer not woken by the reset: %v", r.Err)
 			}
-			err = r.Value.Value
+			err = r.Value
 			if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
 				return fmt.Errorf("write to a reset connection: %v; want ECONNRESET or EPIPE", err)
 			}
@@ -176,7 +176,7 @@ func TestCloseWakesWriter(t *testing.T) {
 			if r.Err != nil {
 				return fmt.Errorf("writer not woken by Close: %v", r.Err)
 			}
-			if err := r.Value.Value; !errors.Is(err, net.ErrClosed) {
+			if err := r.Value; !errors.Is(err, net.ErrClosed) {
 				return fmt.Errorf("write on a conn closed meanwhile: %v; want net.ErrClosed", err)
 			}
 			if err := s.Close(); err != nil {

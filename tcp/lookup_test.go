@@ -206,7 +206,7 @@ func TestConnectByName(t *testing.T) {
 		defer l.Close()
 		addr := net.JoinHostPort(host, fmt.Sprint(l.Addr().(*net.TCPAddr).Port))
 		run(t, x, func(co *async.Co) error {
-			c, err := async.Await(co, timer.Timeout(Connect(addr), 10*time.Second)).Value.Get()
+			c, err := async.Get(co, timer.Timeout(Connect(addr), 10*time.Second))
 			if err != nil {
 				return fmt.Errorf("connect to %s: %v", addr, err)
 			}

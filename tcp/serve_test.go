@@ -99,15 +99,14 @@ func TestServeClosesWhatHandlersLeave(t *testing.T) {
 					return err
 				}
 				// The read ends when Serve closes the server side.
-				r := async.Await(co, timer.Timeout(async.Go(func(co *async.Co) async.Result[[]byte] {
+				got, err := async.Get(co, timer.Timeout(async.Go(func(co *async.Co) async.Result[[]byte] {
 					got, err := readAll(co, c)
 					return async.Result[[]byte]{Value: got, Err: err}
 				}), 10*time.Second))
 				c.Close()
-				if r.Err != nil {
-					return fmt.Errorf("client %d: the server side was never closed: %v", i, r.Err)
+				if errors.Is(err, timer.ErrTimeout) {
+					return fmt.Errorf("client %d: the server side was never closed: %v", i, err)
 				}
-				got, err := r.Value.Get()
 				if err != nil || len(got) != 0 {
 					return fmt.Errorf("client %d: read %q, %v; want end of stream", i, got, err)
 				}

@@ -101,6 +101,10 @@ func (f *writevFuture) finish(err error) async.Result[int] {
 	return async.Result[int]{Value: n, Err: err}
 }
 
+// TimeoutError describes the write's timeout as its other errors, for
+// timer.Timeout (see timer.TimeoutErrorer).
+func (f *writevFuture) TimeoutError(err error) error { return f.c.s.OpError("writev", err) }
+
 // Cancel takes the task's waker back from the source.
 func (f *writevFuture) Cancel() {
 	f.bufs, f.i, f.off, f.done = nil, 0, 0, 0

@@ -106,7 +106,7 @@ func (b *budgetSpender) Cancel() { b.cancelled = true }
 func TestBudgetTimeoutFiresAroundASpender(t *testing.T) {
 	r, cx, _ := pausedReactor(t)
 	inner := &budgetSpender{}
-	f := timer.Timeout[int](inner, time.Second)
+	f := timer.TimeoutValue[int](inner, time.Second)
 	if _, ok := f.Poll(cx); ok {
 		t.Fatal("the timeout is ready at once")
 	}
@@ -133,7 +133,7 @@ func TestBudgetTimeoutFiresAroundASpender(t *testing.T) {
 func TestBudgetTimeoutWithoutBudgetWaits(t *testing.T) {
 	_, cx, wakes := pausedReactor(t)
 	inner := testfut.New[int]()
-	f := timer.Timeout[int](inner, 0)
+	f := timer.TimeoutValue[int](inner, 0)
 	spendBudget(cx)
 	if _, ok := f.Poll(cx); ok {
 		t.Fatal("a Timeout of 0 is ready with the budget spent before its poll")
@@ -185,7 +185,7 @@ func TestBudgetTimeoutOfAHogOnExecutors(t *testing.T) {
 		var err error
 		go func() {
 			defer close(done)
-			res, err = executor.Run(timer.Timeout[int](&echoHog{tx: tx, rx: rx}, 20*time.Millisecond), x.Options...)
+			res, err = executor.Run(timer.TimeoutValue[int](&echoHog{tx: tx, rx: rx}, 20*time.Millisecond), x.Options...)
 		}()
 		select {
 		case <-done:

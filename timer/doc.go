@@ -1,7 +1,19 @@
-// Package timer has the futures of time: Sleep, SleepUntil, Interval,
-// Timeout and Deadline. Each arms a reactor.Timer in the runtime's timer
-// wheel on its first poll, through the Context, and disarms it when it is
-// cancelled, so an abandoned sleep never keeps a waker or a wheel slot.
+// Package timer has the futures of time: Sleep and SleepUntil (a Timer),
+// Interval, and Timeout and Deadline, which bound another future. Each
+// arms a reactor.Timer in the runtime's timer wheel on its first poll,
+// through the Context, and disarms it when it is cancelled, so an
+// abandoned sleep never keeps a waker or a wheel slot.
+//
+// Timeout and Deadline bound a future that can fail and keep its result
+// one level deep, so a coroutine reads it as a Go call:
+//
+//	c, err := async.Get(co, timer.Timeout(tcp.Connect(addr), 2*time.Second))
+//
+// A timeout is the result's error: ErrTimeout, or, for the socket futures
+// of packages tcp, unixsock and udp, an error that names the operation as
+// the net package's do, "dial tcp 192.0.2.1:80: i/o timeout" (see
+// TimeoutErrorer). Both satisfy errors.Is(err, os.ErrDeadlineExceeded).
+// TimeoutValue and DeadlineValue bound a future that cannot fail.
 //
 // Time is the reactor's clock: under an executor made WithPausedClock it
 // stands still while tasks run and jumps to the next deadline when all are

@@ -8,6 +8,7 @@ import (
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/mpsc"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -31,13 +32,31 @@ func ExampleSleep() {
 	// Output: 1h30m0s <nil>
 }
 
+// A Timeout over a future that can fail, here a receive from a channel,
+// is ready with that future's result, or with the timeout's error in its
+// place.
 func ExampleTimeout() {
+	tx, rx := mpsc.New[string](1)
+	defer tx.Close()
+	out, err := executor.Run(async.Go(func(co *async.Co) string {
+		msg, err := async.Get(co, timer.Timeout(rx.Recv(), time.Second))
+		if err != nil {
+			return err.Error() // nothing was sent
+		}
+		return msg
+	}), executor.WithPausedClock())
+	fmt.Println(out, err)
+	// Output: timer: deadline exceeded <nil>
+}
+
+// TimeoutValue bounds a future that cannot fail, such as a sleep.
+func ExampleTimeoutValue() {
 	slow := timer.Sleep(10 * time.Second)
-	res, err := executor.Run(timer.Timeout[struct{}](slow, time.Second), executor.WithPausedClock())
+	res, err := executor.Run(timer.TimeoutValue(slow, time.Second), executor.WithPausedClock())
 	fmt.Println(res.Err, errors.Is(res.Err, os.ErrDeadlineExceeded), err)
 
 	quick := timer.Sleep(time.Second)
-	res, err = executor.Run(timer.Timeout[struct{}](quick, 10*time.Second), executor.WithPausedClock())
+	res, err = executor.Run(timer.TimeoutValue(quick, 10*time.Second), executor.WithPausedClock())
 	fmt.Println(res.Err, err)
 	// Output:
 	// timer: deadline exceeded true <nil>

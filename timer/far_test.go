@@ -88,7 +88,7 @@ func TestSleepUntilBefore1678IsReady(t *testing.T) {
 		if _, ok := timer.SleepUntil(deadline).Poll(cx); !ok {
 			t.Fatalf("SleepUntil(%v) pending at first poll", deadline)
 		}
-		res, ok := timer.Deadline(async.Pending[int](), deadline).Poll(cx)
+		res, ok := timer.DeadlineValue(async.Pending[int](), deadline).Poll(cx)
 		if !ok {
 			t.Fatalf("Deadline(%v) pending at first poll", deadline)
 		}
@@ -101,7 +101,7 @@ func TestSleepUntilBefore1678IsReady(t *testing.T) {
 
 func TestSleepMaxDurationNeverEnds(t *testing.T) {
 	checkNeverEnds(t, "Sleep(MaxInt64)", timer.Sleep(forever))
-	checkNeverEnds(t, "Timeout(MaxInt64)", timer.Timeout(async.Pending[int](), forever))
+	checkNeverEnds(t, "Timeout(MaxInt64)", timer.TimeoutValue(async.Pending[int](), forever))
 	checkNeverEnds(t, "Sleep(280 years)", timer.Sleep(280*year))
 }
 
@@ -118,7 +118,7 @@ func TestDeadlineBeyond2262NeverTimesOut(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 7}
 				res, elapsed, timers := timeoutRun(t, x, func(start time.Time) async.Future[async.Result[int]] {
-					return timer.Deadline[int](inner, c.deadline(start))
+					return timer.DeadlineValue[int](inner, c.deadline(start))
 				})
 				if res.Err != nil || res.Value != 7 || elapsed != time.Hour || timers != 0 || inner.cancels != 0 {
 					t.Fatalf("result %+v after %v, %d timers, %d cancels; want 7 after 1h, none, none",
@@ -127,7 +127,7 @@ func TestDeadlineBeyond2262NeverTimesOut(t *testing.T) {
 			})
 		}
 		checkNeverEnds(t, "Deadline(year 3000)",
-			timer.Deadline(async.Pending[int](), time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)))
+			timer.DeadlineValue(async.Pending[int](), time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)))
 	})
 }
 
@@ -193,7 +193,7 @@ func TestIntervalBeyond2262TicksOnce(t *testing.T) {
 			main := &steps{fns: []func(*async.Context) bool{
 				do(func(cx *async.Context) { start = cx.Reactor().Now() }),
 				await(iv.Tick(), &first),
-				do(func(*async.Context) { next = timer.Timeout(iv.Tick(), time.Hour) }),
+				do(func(*async.Context) { next = timer.TimeoutValue(iv.Tick(), time.Hour) }),
 				func(cx *async.Context) bool { return await(next, &res)(cx) },
 				do(func(cx *async.Context) { end, timers = cx.Reactor().Now(), cx.Reactor().Timers() }),
 			}}

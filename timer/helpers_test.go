@@ -2,6 +2,7 @@ package timer_test
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"testing"
 	"time"
@@ -96,4 +97,39 @@ func (f *slowValue) Poll(cx *async.Context) (int, bool) {
 func (f *slowValue) Cancel() {
 	f.cancels++
 	f.sleep.Cancel()
+}
+
+// slowResult is a future that can fail: once its sleep ends it is ready
+// with err, or with v if err is nil. If op is set, it names itself in the
+// error of a timeout (timer.TimeoutErrorer), and records whether it was
+// asked before it was cancelled.
+type slowResult struct {
+	sleep       async.Future[struct{}]
+	v           int
+	err         error
+	op          string
+	cancels     int
+	askedFirst  bool // TimeoutError was called before Cancel
+	timeoutArgs []error
+}
+
+func (f *slowResult) Poll(cx *async.Context) (async.Result[int], bool) {
+	if _, ok := f.sleep.Poll(cx); !ok {
+		return async.Result[int]{}, false
+	}
+	return async.Result[int]{Value: f.v, Err: f.err}, true
+}
+
+func (f *slowResult) Cancel() {
+	f.cancels++
+	f.sleep.Cancel()
+}
+
+// namedResult is a slowResult that implements timer.TimeoutErrorer.
+type namedResult struct{ slowResult }
+
+func (f *namedResult) TimeoutError(err error) error {
+	f.askedFirst = f.cancels == 0
+	f.timeoutArgs = append(f.timeoutArgs, err)
+	return &net.OpError{Op: f.op, Net: "test", Err: err}
 }

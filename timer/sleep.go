@@ -73,7 +73,7 @@ func (s *Timer) Poll(cx *async.Context) (struct{}, bool) {
 	return s.poll(cx)
 }
 
-// poll is Poll without the budget, for Timeout (see timeout.Poll).
+// poll is Poll without the budget, for Timeout (see limit.expired).
 func (s *Timer) poll(cx *async.Context) (struct{}, bool) {
 	if s.polled() {
 		return struct{}{}, s.r.PollTimer(&s.timer, cx.Waker())

@@ -37,7 +37,7 @@ func TestTimeoutInnerReadyFirst(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		inner := &slowValue{sleep: timer.Sleep(time.Second), v: 42}
 		res, elapsed, timers := timeoutRun(t, x, func(time.Time) async.Future[async.Result[int]] {
-			return timer.Timeout[int](inner, time.Hour)
+			return timer.TimeoutValue[int](inner, time.Hour)
 		})
 		if res.Err != nil || res.Value != 42 {
 			t.Fatalf("result %+v, want 42", res)
@@ -58,7 +58,7 @@ func TestTimeoutRunsOut(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 42}
 		res, elapsed, timers := timeoutRun(t, x, func(time.Time) async.Future[async.Result[int]] {
-			return timer.Timeout[int](inner, time.Second)
+			return timer.TimeoutValue[int](inner, time.Second)
 		})
 		checkTimedOut(t, res.Err)
 		if elapsed != time.Second {
@@ -78,7 +78,7 @@ func TestDeadline(t *testing.T) {
 		t.Run("inner first", func(t *testing.T) {
 			inner := &slowValue{sleep: timer.Sleep(time.Minute), v: 7}
 			res, elapsed, timers := timeoutRun(t, x, func(start time.Time) async.Future[async.Result[int]] {
-				return timer.Deadline[int](inner, start.Add(time.Hour))
+				return timer.DeadlineValue[int](inner, start.Add(time.Hour))
 			})
 			if res.Err != nil || res.Value != 7 || elapsed != time.Minute || timers != 0 || inner.cancels != 0 {
 				t.Fatalf("result %+v after %v, %d timers, %d cancels; want 7 after 1m, none, none",
@@ -88,7 +88,7 @@ func TestDeadline(t *testing.T) {
 		t.Run("runs out", func(t *testing.T) {
 			inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 7}
 			res, elapsed, timers := timeoutRun(t, x, func(start time.Time) async.Future[async.Result[int]] {
-				return timer.Deadline[int](inner, start.Add(time.Minute))
+				return timer.DeadlineValue[int](inner, start.Add(time.Minute))
 			})
 			checkTimedOut(t, res.Err)
 			if elapsed != time.Minute || timers != 0 || inner.cancels != 1 {
@@ -98,7 +98,7 @@ func TestDeadline(t *testing.T) {
 		t.Run("already passed", func(t *testing.T) {
 			r, cx, _ := pausedReactor(t)
 			inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 7}
-			res, ok := timer.Deadline[int](inner, r.Now().Add(-time.Second)).Poll(cx)
+			res, ok := timer.DeadlineValue[int](inner, r.Now().Add(-time.Second)).Poll(cx)
 			if !ok {
 				t.Fatal("Deadline in the past pending at first poll")
 			}
@@ -123,7 +123,7 @@ func checkTimedOut(t *testing.T, err error) {
 
 func TestTimeoutOfReadyFutureArmsNothing(t *testing.T) {
 	r, cx, _ := pausedReactor(t)
-	res, ok := timer.Timeout(async.Ready(5), time.Second).Poll(cx)
+	res, ok := timer.TimeoutValue(async.Ready(5), time.Second).Poll(cx)
 	if !ok || res.Err != nil || res.Value != 5 {
 		t.Fatalf("Timeout of a ready future: %+v, %v", res, ok)
 	}
@@ -135,7 +135,7 @@ func TestTimeoutOfReadyFutureArmsNothing(t *testing.T) {
 func TestTimeoutCancelReleasesBoth(t *testing.T) {
 	r, cx, _ := pausedReactor(t)
 	inner := &slowValue{sleep: timer.Sleep(time.Hour), v: 1}
-	f := timer.Timeout[int](inner, time.Minute)
+	f := timer.TimeoutValue[int](inner, time.Minute)
 	if _, ok := f.Poll(cx); ok {
 		t.Fatal("Timeout ready at first poll")
 	}
@@ -148,5 +148,65 @@ func TestTimeoutCancelReleasesBoth(t *testing.T) {
 	}
 	if r.Timers() != 0 {
 		t.Fatalf("Timers() = %d after Cancel", r.Timers())
+	}
+}
+
+// TestTimeoutOfAResult: Timeout of a future that can fail is one level
+// deep: the future's own error passes through unchanged, and a timeout
+// takes its place.
+func TestTimeoutOfAResult(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		boom := errors.New("boom")
+		failing := &slowResult{sleep: timer.Sleep(time.Second), err: boom}
+		res, _, _ := timeoutRun(t, x, func(time.Time) async.Future[async.Result[int]] {
+			return timer.Timeout(failing, time.Hour)
+		})
+		if res.Err != boom {
+			t.Fatalf("result %+v, want the future's own error", res)
+		}
+		slow := &slowResult{sleep: timer.Sleep(time.Hour), v: 3}
+		res, elapsed, timers := timeoutRun(t, x, func(start time.Time) async.Future[async.Result[int]] {
+			return timer.Deadline(slow, start.Add(time.Minute))
+		})
+		checkTimedOut(t, res.Err)
+		if res.Err != timer.ErrTimeout || elapsed != time.Minute || timers != 0 || slow.cancels != 1 {
+			t.Fatalf("result %+v after %v, %d timers, %d cancels; want ErrTimeout after 1m, none, 1",
+				res, elapsed, timers, slow.cancels)
+		}
+	})
+}
+
+// TestTimeoutNamesTheOperation: a future that implements TimeoutErrorer is
+// asked for the error of its timeout, before it is cancelled, and its
+// error is still a timeout to every test of one.
+func TestTimeoutNamesTheOperation(t *testing.T) {
+	for _, form := range []string{"Timeout", "TimeoutValue"} {
+		t.Run(form, func(t *testing.T) {
+			r, cx, _ := pausedReactor(t)
+			named := &namedResult{slowResult{sleep: timer.Sleep(time.Hour), op: "fetch"}}
+			var res async.Result[int]
+			var ok bool
+			if form == "Timeout" {
+				res, ok = timer.Timeout(named, 0).Poll(cx)
+			} else {
+				var outer async.Result[async.Result[int]]
+				outer, ok = timer.TimeoutValue(named, 0).Poll(cx)
+				res.Err = outer.Err
+			}
+			if !ok {
+				t.Fatal("a Timeout of 0 pending at its first poll")
+			}
+			checkTimedOut(t, res.Err)
+			if got, want := res.Err.Error(), "fetch test: i/o timeout"; got != want {
+				t.Errorf("error %q, want %q", got, want)
+			}
+			if !named.askedFirst || named.cancels != 1 || len(named.timeoutArgs) != 1 {
+				t.Errorf("asked before the cancel: %v, cancels %d, asked %d times; want true, 1, 1",
+					named.askedFirst, named.cancels, len(named.timeoutArgs))
+			}
+			if r.Timers() != 0 {
+				t.Errorf("%d timers armed", r.Timers())
+			}
+		})
 	}
 }

@@ -197,6 +197,11 @@ func (f *recvFuture) Poll(cx *async.Context) (async.Result[Datagram], bool) {
 	return async.Result[Datagram]{Value: d, Err: r.Err}, true
 }
 
+// TimeoutError describes the receive's timeout as its other errors, for
+// timer.Timeout (see timer.TimeoutErrorer): "read udp 127.0.0.1:5000: i/o
+// timeout".
+func (f *recvFuture) TimeoutError(err error) error { return netfd.TimeoutError(f.inner, err) }
+
 // Cancel takes the task's waker back from the reactor.
 func (f *recvFuture) Cancel() {
 	f.inner.Cancel()
@@ -232,6 +237,10 @@ func (f *sendFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 	f.inner = nil
 	return r, true
 }
+
+// TimeoutError describes the send's timeout as its other errors, with
+// the destination (see recvFuture.TimeoutError).
+func (f *sendFuture) TimeoutError(err error) error { return netfd.TimeoutError(f.inner, err) }
 
 // Cancel takes the task's waker back from the reactor.
 func (f *sendFuture) Cancel() {

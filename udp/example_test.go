@@ -30,7 +30,7 @@ func Example() {
 		// upper-cased, to whoever sent it.
 		async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
 			buf := make([]byte, 1500)
-			d, err := async.Await(co, server.RecvFrom(buf)).Get()
+			d, err := async.Get(co, server.RecvFrom(buf))
 			if err != nil {
 				return err
 			}
@@ -39,16 +39,16 @@ func Example() {
 					buf[i] = c - 'a' + 'A'
 				}
 			}
-			_, err = async.Await(co, server.SendTo(buf[:d.N], d.Addr)).Get()
+			_, err = async.Get(co, server.SendTo(buf[:d.N], d.Addr))
 			return err
 		})).Detach()
 
 		to := server.LocalAddr().(*net.UDPAddr).AddrPort()
-		if _, err := async.Await(co, client.SendTo([]byte("hello, datagram"), to)).Get(); err != nil {
+		if _, err := async.Get(co, client.SendTo([]byte("hello, datagram"), to)); err != nil {
 			return err.Error()
 		}
 		buf := make([]byte, 1500)
-		d, err := async.Await(co, client.RecvFrom(buf)).Get()
+		d, err := async.Get(co, client.RecvFrom(buf))
 		if err != nil {
 			return err.Error()
 		}

@@ -70,7 +70,7 @@ func testMulticast(t *testing.T, x rttest.Executor, wildcard string, group netip
 			return err
 		}
 		buf := make([]byte, 64)
-		d, err := async.Await(co, timer.Timeout(recv.RecvFrom(buf), 2*time.Second)).Value.Get()
+		d, err := async.Get(co, timer.Timeout(recv.RecvFrom(buf), 2*time.Second))
 		if errors.Is(err, timer.ErrTimeout) && lo.Flags&net.FlagMulticast == 0 {
 			skip = fmt.Errorf("%w: nothing arrived at %v within 2s", errNoMulticast, to)
 			return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -241,14 +242,19 @@ func TestConnectionRefused(t *testing.T) {
 			if _, err := async.Await(co, c.Send([]byte("anyone?"))).Get(); err != nil {
 				return err
 			}
-			_, err := async.Await(co, timer.Timeout(c.Recv(buf), 10*time.Second)).Value.Get()
+			_, err := async.Get(co, timer.Timeout(c.Recv(buf), 10*time.Second))
 			var oe *net.OpError
 			if !errors.Is(err, syscall.ECONNREFUSED) || !errors.As(err, &oe) || oe.Net != "udp" || oe.Op != "read" {
 				return fmt.Errorf("Recv after sending to a closed port: %v; want a read udp OpError for ECONNREFUSED", err)
 			}
-			r := async.Await(co, timer.Timeout(c.Recv(buf), 50*time.Millisecond))
-			if !errors.Is(r.Err, timer.ErrTimeout) {
-				return fmt.Errorf("Recv after the error: %+v; want a timeout", r)
+			// The timeout names the receive and the socket's two ends, as
+			// the net package's errors do.
+			_, err = async.Get(co, timer.Timeout(c.Recv(buf), 50*time.Millisecond))
+			var ne net.Error
+			want := "read udp " + c.LocalAddr().String() + "->" + c.RemoteAddr().String() + ": i/o timeout"
+			if !errors.Is(err, timer.ErrTimeout) || !errors.Is(err, os.ErrDeadlineExceeded) ||
+				!errors.As(err, &ne) || !ne.Timeout() || err.Error() != want {
+				return fmt.Errorf("Recv after the error: %v; want a timeout, %q", err, want)
 			}
 			// Still usable: connect it to a live socket and talk.
 			if err := c.Connect(addrOf(live)); err != nil {
@@ -257,7 +263,7 @@ func TestConnectionRefused(t *testing.T) {
 			if _, err := async.Await(co, live.SendTo([]byte("hi"), addrOf(c))).Get(); err != nil {
 				return err
 			}
-			d, err := async.Await(co, timer.Timeout(c.Recv(buf), 10*time.Second)).Value.Get()
+			d, err := async.Get(co, timer.Timeout(c.Recv(buf), 10*time.Second))
 			if err != nil || string(buf[:d.N]) != "hi" {
 				return fmt.Errorf("Recv after reconnecting: %q, %v; want \"hi\"", buf[:d.N], err)
 			}

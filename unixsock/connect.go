@@ -112,6 +112,17 @@ func (f *connectFuture) fail(err error) async.Result[*Conn] {
 	return async.Err[*Conn](err)
 }
 
+// TimeoutError describes the connect's timeout as its other errors, for
+// timer.Timeout (see timer.TimeoutErrorer): "dial unix /run/app.sock: i/o
+// timeout", the wait for room in a full accept queue having run out.
+func (f *connectFuture) TimeoutError(err error) error {
+	addr := f.addr
+	if addr == nil {
+		addr = &net.UnixAddr{Name: f.path, Net: "unix"}
+	}
+	return &net.OpError{Op: "dial", Net: "unix", Addr: addr, Err: err}
+}
+
 // Cancel stops the retry timer and closes the socket.
 func (f *connectFuture) Cancel() { f.release() }
 

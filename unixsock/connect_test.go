@@ -3,6 +3,7 @@ package unixsock
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -115,7 +116,7 @@ func TestConnectFullBacklog(t *testing.T) {
 			if r.Err != nil {
 				return fmt.Errorf("connect still waiting after the server accepted: %v", r.Err)
 			}
-			c2, err := r.Value.Value.Get()
+			c2, err := r.Value.Get()
 			if err != nil {
 				return fmt.Errorf("connect after the server accepted: %v", err)
 			}
@@ -152,12 +153,19 @@ func TestCancelWaitingConnect(t *testing.T) {
 				return err
 			}
 			defer first.Close()
-			r := async.Await(co, timer.Timeout(Connect(l.Addr().String()), 30*time.Millisecond))
-			if !errors.Is(r.Err, timer.ErrTimeout) {
-				if r.Err == nil && r.Value.Err == nil {
-					r.Value.Value.Close()
+			c, err := async.Get(co, timer.Timeout(Connect(l.Addr().String()), 30*time.Millisecond))
+			if !errors.Is(err, timer.ErrTimeout) {
+				if err == nil {
+					c.Close()
 				}
-				return fmt.Errorf("connect to a full queue: %v, %v; want timer.ErrTimeout", r.Err, r.Value.Err)
+				return fmt.Errorf("connect to a full queue: %v; want timer.ErrTimeout", err)
+			}
+			// The error names the operation and the path, as the net
+			// package's do.
+			var ne net.Error
+			if want := "dial unix " + l.Addr().String() + ": i/o timeout"; err.Error() != want ||
+				!errors.As(err, &ne) || !ne.Timeout() || !errors.Is(err, os.ErrDeadlineExceeded) {
+				return fmt.Errorf("connect to a full queue: %q; want %q, a net.Error with Timeout, os.ErrDeadlineExceeded", err, want)
 			}
 			return nil // run checks that no timer is left; checkFDs, no socket
 		})

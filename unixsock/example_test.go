@@ -31,30 +31,30 @@ func Example() {
 
 	reply, err := executor.Run(async.Go(func(co *async.Co) string {
 		async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
-			c, err := async.Await(co, l.Accept()).Get()
+			c, err := async.Get(co, l.Accept())
 			if err != nil {
 				return err
 			}
 			defer c.Close()
 			buf := make([]byte, 64)
-			n, err := async.Await(co, c.Read(buf)).Get()
+			n, err := async.Get(co, c.Read(buf))
 			if err != nil {
 				return err
 			}
-			_, err = async.Await(co, c.WriteAll(buf[:n])).Get()
+			_, err = async.Get(co, c.WriteAll(buf[:n]))
 			return err
 		})).Detach()
 
-		c, err := async.Await(co, unixsock.Connect(path)).Get()
+		c, err := async.Get(co, unixsock.Connect(path))
 		if err != nil {
 			return err.Error()
 		}
 		defer c.Close()
-		if _, err := async.Await(co, c.WriteAll([]byte("hello over a socket file"))).Get(); err != nil {
+		if _, err := async.Get(co, c.WriteAll([]byte("hello over a socket file"))); err != nil {
 			return err.Error()
 		}
 		buf := make([]byte, 64)
-		n, err := async.Await(co, c.Read(buf)).Get()
+		n, err := async.Get(co, c.Read(buf))
 		if err != nil {
 			return err.Error()
 		}
@@ -91,11 +91,11 @@ func ExampleListenPacket() {
 		}
 		defer cli.Close()
 
-		if _, err := async.Await(co, cli.SendTo([]byte("ping"), srvPath)).Get(); err != nil {
+		if _, err := async.Get(co, cli.SendTo([]byte("ping"), srvPath)); err != nil {
 			return err.Error()
 		}
 		buf := make([]byte, 64)
-		d, err := async.Await(co, srv.RecvFrom(buf)).Get()
+		d, err := async.Get(co, srv.RecvFrom(buf))
 		if err != nil {
 			return err.Error()
 		}

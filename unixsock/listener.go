@@ -147,5 +147,10 @@ func (f *acceptFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
 	return async.Ok(newConn(r.Value)), true
 }
 
+// TimeoutError describes the accept's timeout as its other errors, for
+// timer.Timeout (see timer.TimeoutErrorer): "accept unix /run/app.sock:
+// i/o timeout".
+func (f *acceptFuture) TimeoutError(err error) error { return f.l.opError("accept", err) }
+
 // Cancel cancels the Acceptor's future.
 func (f *acceptFuture) Cancel() { f.l.acc.Accept().Cancel() }

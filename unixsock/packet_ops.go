@@ -30,6 +30,10 @@ func (f *recvFuture) Poll(cx *async.Context) (async.Result[Datagram], bool) {
 	return async.Result[Datagram]{Value: d, Err: r.Err}, true
 }
 
+// TimeoutError describes the receive's timeout as its other errors, for
+// timer.Timeout (see timer.TimeoutErrorer).
+func (f *recvFuture) TimeoutError(err error) error { return netfd.TimeoutError(f.inner, err) }
+
 // Cancel cancels netfd's receive, which takes the task's waker back.
 func (f *recvFuture) Cancel() {
 	if f.inner != nil {
@@ -127,6 +131,15 @@ func (f *sendToFuture) Poll(cx *async.Context) (async.Result[int], bool) {
 func (f *sendToFuture) finish() {
 	f.retry.reset()
 	f.buf, f.inner, f.missed = nil, nil, false
+}
+
+// TimeoutError describes the send's timeout as its other errors, with the
+// destination, for timer.Timeout (see timer.TimeoutErrorer).
+func (f *sendToFuture) TimeoutError(err error) error {
+	if f.inner == nil {
+		return &net.OpError{Op: "write", Net: "unixgram", Addr: &net.UnixAddr{Name: f.path, Net: "unixgram"}, Err: err}
+	}
+	return netfd.TimeoutError(f.inner, err)
 }
 
 // Cancel cancels netfd's send, if it was started, and stops the timer.

@@ -265,17 +265,13 @@ func TestSendToFullReceiver(t *testing.T) {
 			async.Await(co, timer.Sleep(20*time.Millisecond)) // let it wait
 			buf := make([]byte, 2048)
 			for range sent + 1 {
-				r := async.Await(co, timer.Timeout(srv.RecvFrom(buf), 10*time.Second))
-				if r.Err != nil {
-					return fmt.Errorf("receive: %v; the waiting send never completed", r.Err)
-				}
-				if r.Value.Err != nil {
-					return r.Value.Err
+				if _, err := async.Get(co, timer.Timeout(srv.RecvFrom(buf), 10*time.Second)); err != nil {
+					return fmt.Errorf("receive: %v; the waiting send never completed", err)
 				}
 			}
 			r := async.Await(co, timer.Timeout(waiter, 10*time.Second))
-			if r.Err != nil || r.Value.Err != nil || r.Value.Value.Err != nil {
-				return fmt.Errorf("the waiting send: %v, %v, %v", r.Err, r.Value.Err, r.Value.Value.Err)
+			if r.Err != nil || r.Value.Err != nil {
+				return fmt.Errorf("the waiting send: %v, %v", r.Err, r.Value.Err)
 			}
 			return nil
 		})
@@ -303,7 +299,7 @@ func TestCloseWakesRecv(t *testing.T) {
 			if r.Err != nil {
 				return fmt.Errorf("receiver not woken by Close: %v", r.Err)
 			}
-			if err := r.Value.Value; !errors.Is(err, net.ErrClosed) {
+			if err := r.Value; !errors.Is(err, net.ErrClosed) {
 				return fmt.Errorf("receive on a socket closed meanwhile: %v; want net.ErrClosed", err)
 			}
 			return nil
@@ -451,8 +447,8 @@ func TestSendToQueueFullOfOthers(t *testing.T) {
 				}
 			}
 			r := async.Await(co, timer.Timeout(waiter, 10*time.Second))
-			if r.Err != nil || r.Value.Err != nil || r.Value.Value.Err != nil {
-				return fmt.Errorf("the waiting send after the queue drained: %v, %v, %v", r.Err, r.Value.Err, r.Value.Value.Err)
+			if r.Err != nil || r.Value.Err != nil {
+				return fmt.Errorf("the waiting send after the queue drained: %v, %v", r.Err, r.Value.Err)
 			}
 			d, err := async.Await(co, srv.RecvFrom(buf)).Get()
 			if err != nil || string(buf[:d.N]) != "mine" {
@@ -586,9 +582,8 @@ func TestSendConnectedFullQueue(t *testing.T) {
 			}
 			buf := make([]byte, 8)
 			for range sent + 1 {
-				r := async.Await(co, timer.Timeout(srv.RecvFrom(buf), 10*time.Second))
-				if r.Err != nil || r.Value.Err != nil {
-					return fmt.Errorf("receive: %v, %v; the waiting send never completed", r.Err, r.Value.Err)
+				if _, err := async.Get(co, timer.Timeout(srv.RecvFrom(buf), 10*time.Second)); err != nil {
+					return fmt.Errorf("receive: %v; the waiting send never completed", err)
 				}
 			}
 			if r := async.Await(co, waiter); r.Err != nil || r.Value.Err != nil {

@@ -272,7 +272,7 @@ func TestCloseWakesReader(t *testing.T) {
 			if r.Err != nil {
 				return fmt.Errorf("reader not woken by Close: %v", r.Err)
 			}
-			if err := r.Value.Value; !errors.Is(err, net.ErrClosed) {
+			if err := r.Value; !errors.Is(err, net.ErrClosed) {
 				return fmt.Errorf("read on a conn closed meanwhile: %v; want net.ErrClosed", err)
 			}
 			if err := a.Close(); !errors.Is(err, net.ErrClosed) {
@@ -303,7 +303,7 @@ func TestCloseWakesAccept(t *testing.T) {
 			if r.Err != nil {
 				return fmt.Errorf("acceptor not woken by Close: %v", r.Err)
 			}
-			if err := r.Value.Value; !errors.Is(err, net.ErrClosed) {
+			if err := r.Value; !errors.Is(err, net.ErrClosed) {
 				return fmt.Errorf("accept on a listener closed meanwhile: %v; want net.ErrClosed", err)
 			}
 			if err := l.Close(); !errors.Is(err, net.ErrClosed) {
@@ -377,6 +377,43 @@ func TestFile(t *testing.T) {
 				return err
 			}
 			return expectEOF(co, b)
+		})
+	})
+}
+
+// TestTimeoutsNameTheOperation: a read with no data and an accept with
+// nobody connecting time out with errors that name the operation and the
+// path, as the net package's do.
+func TestTimeoutsNameTheOperation(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		fdcheck.Check(t)
+		path := sockPath(t)
+		l, err := Listen(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, x, func(co *async.Co) error {
+			defer l.Close()
+			check := func(what string, err error, want string) error {
+				var ne net.Error
+				if err == nil || err.Error() != want || !errors.As(err, &ne) || !ne.Timeout() ||
+					!errors.Is(err, os.ErrDeadlineExceeded) || !errors.Is(err, timer.ErrTimeout) {
+					return fmt.Errorf("%s: %v; want %q, a net.Error with Timeout, os.ErrDeadlineExceeded and timer.ErrTimeout", what, err, want)
+				}
+				return nil
+			}
+			_, err := async.Get(co, timer.Timeout(l.Accept(), 20*time.Millisecond))
+			if err := check("accept with nobody connecting", err, "accept unix "+path+": i/o timeout"); err != nil {
+				return err
+			}
+			c, s, err := connected(co, l)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			defer s.Close()
+			_, err = async.Get(co, timer.Timeout(s.Read(make([]byte, 8)), 20*time.Millisecond))
+			return check("read with no data", err, "read unix "+path+": i/o timeout") // the client is unnamed
 		})
 	})
 }

@@ -52,7 +52,7 @@ func TestCancelSafetyWatchChangedTimeout(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tx, rx := New(0)
 		tasktest.Run(t, x, async.Go(func(co *async.Co) struct{} {
-			r := async.Await(co, timer.Timeout(changed(rx), time.Second))
+			r := async.Await(co, timer.TimeoutValue(changed(rx), time.Second))
 			if !errors.Is(r.Err, timer.ErrTimeout) {
 				t.Errorf("Timeout(Changed) = %+v; want ErrTimeout", r)
 			}
@@ -63,7 +63,7 @@ func TestCancelSafetyWatchChangedTimeout(t *testing.T) {
 			}
 
 			// The deadline and a Send at the same instant.
-			h := async.Spawn(co.Context(), timer.Timeout(changed(rx), time.Second))
+			h := async.Spawn(co.Context(), timer.TimeoutValue(changed(rx), time.Second))
 			async.Await(co, timer.Sleep(time.Second))
 			tx.Send(8)
 			r = async.Await(co, async.Future[async.Result[async.Result[error]]](h)).Value

@@ -21,11 +21,11 @@ func coroutines(w io.Writer, server string) error {
 	start := time.Now()
 	since := func() string { return fmt.Sprintf("%.2fs", time.Since(start).Seconds()) }
 	f := async.Go(func(co *async.Co) error {
-		resp, err := async.Await(co, http1.Get("http://"+server+"/300/HelloAwait")).Get()
+		resp, err := async.Get(co, http1.Get("http://"+server+"/300/HelloAwait"))
 		if err != nil {
 			return err
 		}
-		body, err := async.Await(co, resp.Body.ReadAll(maxBody)).Get()
+		body, err := async.Get(co, resp.Body.ReadAll(maxBody))
 		if err != nil {
 			return err
 		}

@@ -23,11 +23,11 @@ type page struct {
 // request's socket come and go.
 func fetch(server, path string) async.Future[async.Result[page]] {
 	return async.Go(func(co *async.Co) async.Result[page] {
-		resp, err := async.Await(co, http1.Get("http://"+server+path)).Get()
+		resp, err := async.Get(co, http1.Get("http://"+server+path))
 		if err != nil {
 			return async.Err[page](err)
 		}
-		body, err := async.Await(co, resp.Body.ReadAll(maxBody)).Get()
+		body, err := async.Get(co, resp.Body.ReadAll(maxBody))
 		if err != nil {
 			return async.Err[page](err)
 		}

@@ -60,18 +60,18 @@ func multiThread(w io.Writer, _ string) error {
 		}
 		primes := 0
 		for _, h := range hs {
-			r := async.Await(co, h)
-			if r.Err != nil {
-				return r.Err
+			n, err := async.Get(co, h)
+			if err != nil {
+				return err
 			}
-			primes += r.Value
+			primes += n
 		}
 		fmt.Fprintf(w, "  %s  the %d counters found %d primes below %d\n", since(), counters, primes, counters*span)
-		r := async.Await(co, blocking)
-		if r.Err != nil {
-			return r.Err
+		got, err := async.Get(co, blocking)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(w, "  %s  the blocking call returned: %s, holding up no worker\n", since(), r.Value)
+		fmt.Fprintf(w, "  %s  the blocking call returned: %s, holding up no worker\n", since(), got)
 		return nil
 	}))
 	if err := errors.Join(err, runErr); err != nil {

@@ -52,11 +52,11 @@ func boundedFetches(w io.Writer, server string) error {
 			fetches.Spawn(co.Context(), async.Go(func(co *async.Co) string {
 				async.Await(co, sem.Acquire(1))
 				defer sem.Release(1)
-				resp, err := async.Await(co, client.Get(fmt.Sprintf("http://%s/200/fetch-%d", server, i))).Get()
+				resp, err := async.Get(co, client.Get(fmt.Sprintf("http://%s/200/fetch-%d", server, i)))
 				if err != nil {
 					return err.Error()
 				}
-				body, err := async.Await(co, resp.Body.ReadAll(maxBody)).Get()
+				body, err := async.Get(co, resp.Body.ReadAll(maxBody))
 				if err != nil {
 					return err.Error()
 				}
@@ -64,11 +64,11 @@ func boundedFetches(w io.Writer, server string) error {
 			}))
 		}
 		for fetches.Len() > 0 {
-			r := async.Await[async.Result[string]](co, fetches.Next())
-			if r.Err != nil {
-				return r.Err
+			got, err := async.Get(co, fetches.Next())
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(w, "  %.1fs  %s\n", time.Since(start).Seconds(), r.Value)
+			fmt.Fprintf(w, "  %.1fs  %s\n", time.Since(start).Seconds(), got)
 		}
 		return nil
 	}))

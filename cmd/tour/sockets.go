@@ -58,17 +58,17 @@ func echoConn(c *tcp.Conn) async.Future[struct{}] {
 // echo to the end.
 func echoClient(w io.Writer, addr, msg string) async.Future[error] {
 	return async.Go(func(co *async.Co) error {
-		c, err := async.Await(co, tcp.Connect(addr)).Get()
+		c, err := async.Get(co, tcp.Connect(addr))
 		if err != nil {
 			return err
 		}
 		defer c.Close()
-		if _, err := async.Await(co, c.WriteAll([]byte(msg))).Get(); err != nil {
+		if _, err := async.Get(co, c.WriteAll([]byte(msg))); err != nil {
 			return err
 		}
 		c.CloseWrite()
 		buf := make([]byte, len(msg))
-		if _, err := async.Await(co, aio.ReadFull(c, buf)).Get(); err != nil {
+		if _, err := async.Get(co, aio.ReadFull(c, buf)); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "  tcp %v echoed %q\n", c.LocalAddr(), buf)
@@ -89,18 +89,18 @@ func udpPing(co *async.Co, w io.Writer) error {
 	}
 	defer client.Close()
 	to := server.LocalAddr().(*net.UDPAddr).AddrPort()
-	if _, err := async.Await(co, client.SendTo([]byte("ping"), to)).Get(); err != nil {
+	if _, err := async.Get(co, client.SendTo([]byte("ping"), to)); err != nil {
 		return err
 	}
 	buf := make([]byte, 64)
-	d, err := async.Await(co, server.RecvFrom(buf)).Get()
+	d, err := async.Get(co, server.RecvFrom(buf))
 	if err != nil {
 		return err
 	}
-	if _, err := async.Await(co, server.SendTo([]byte("pong"), d.Addr)).Get(); err != nil {
+	if _, err := async.Get(co, server.SendTo([]byte("pong"), d.Addr)); err != nil {
 		return err
 	}
-	r, err := async.Await(co, client.RecvFrom(buf)).Get()
+	r, err := async.Get(co, client.RecvFrom(buf))
 	if err != nil {
 		return err
 	}

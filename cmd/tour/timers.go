@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -30,7 +31,7 @@ func timeoutGet(w io.Writer, server string) error {
 	}
 	defer ex.Close()
 	fmt.Fprintf(w, "timer.Timeout(fetch(server, \"/2000/slow\"), %v): the server answers after 2s.\n", patience)
-	f := &whilePending[async.Result[async.Result[page]]]{
+	f := &whilePending[async.Result[page]]{
 		f: timer.Timeout(fetch(server, "/2000/slow"), patience),
 		fn: func(cx *async.Context) {
 			fmt.Fprintf(w, "  pending: the reactor watches %d socket and %d timer\n", cx.Reactor().Sources(), cx.Reactor().Timers())
@@ -42,10 +43,10 @@ func timeoutGet(w io.Writer, server string) error {
 		return err
 	}
 	switch {
-	case r.Err == nil && r.Value.Err != nil:
-		return r.Value.Err
 	case r.Err == nil:
-		return fmt.Errorf("the request did not time out: %d %s", r.Value.Value.status, r.Value.Value.body)
+		return fmt.Errorf("the request did not time out: %d %s", r.Value.status, r.Value.body)
+	case !errors.Is(r.Err, timer.ErrTimeout):
+		return r.Err
 	}
 	fmt.Fprintf(w, "  %.2fs: %v\n", time.Since(start).Seconds(), r.Err)
 	_, err = fmt.Fprintf(w, "  the timeout cancelled the request, which closed its socket: the reactor watches %d sockets and %d timers\n",

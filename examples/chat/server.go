@@ -105,7 +105,7 @@ func (s *server) run(stop async.Future[os.Signal]) async.Future[error] {
 		s.stopping.Cancel()
 		s.room.Send(message{line: "* the server is shutting down, goodbye\n"})
 		s.room.Close()
-		if r := async.Await(co, timer.Timeout[error](s.sessions.Wait(), s.cfg.grace)); r.Err != nil {
+		if r := async.Await(co, timer.TimeoutValue(s.sessions.Wait(), s.cfg.grace)); r.Err != nil {
 			s.log.Printf("%d sessions still running after %v: aborting them", s.sessions.Len(), s.cfg.grace)
 			async.Await[struct{}](co, s.sessions.Shutdown())
 		}

@@ -125,13 +125,10 @@ func (s *server) read(co *async.Co, cl *client) (bye string) {
 // gone, timer.ErrTimeout when it was silent too long, or the read's.
 func readLine(co *async.Co, cl *client, lines *aio.LineReader, cfg config) ([]byte, error) {
 	r := async.Await(co, cancel.WithToken(cl.gone, timer.Timeout(lines.Next(), cfg.idle)))
-	switch {
-	case r.Err != nil:
+	if r.Err != nil {
 		return nil, r.Err
-	case r.Value.Err != nil:
-		return nil, r.Value.Err
 	}
-	return r.Value.Value.Value, r.Value.Value.Err
+	return r.Value.Get()
 }
 
 // rename gives the client a new name if it is valid and free.
@@ -182,11 +179,8 @@ func (s *server) relay(co *async.Co, cl *client, rx *broadcast.Receiver[message]
 func (cl *client) write(co *async.Co, s *server, line string) error {
 	async.Await(co, cl.writing.Lock())
 	defer cl.writing.Unlock()
-	r := async.Await(co, timer.Timeout(cl.conn.WriteAll([]byte(line)), s.cfg.writeWait))
-	if r.Err != nil {
-		return r.Err
-	}
-	return r.Value.Err
+	_, err := async.Get(co, timer.Timeout(cl.conn.WriteAll([]byte(line)), s.cfg.writeWait))
+	return err
 }
 
 // drop ends the client's session for reason.

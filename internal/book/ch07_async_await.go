@@ -92,11 +92,11 @@ func chapter7Sequential(p *printer, server string, step time.Duration) async.Fut
 	return async.Go(func(co *async.Co) error {
 		p.println("Program starting")
 		for i := range chapter7Requests {
-			r := async.Await(co, Get(server, chapter7Path(i, step)))
-			if r.Err != nil {
-				return r.Err
+			resp, err := async.Get(co, Get(server, chapter7Path(i, step)))
+			if err != nil {
+				return err
 			}
-			p.println(bodyText(r.Value))
+			p.println(bodyText(resp))
 		}
 		return nil
 	})
@@ -120,11 +120,11 @@ func chapter7Joined(p *printer, server string, step time.Duration) async.Future[
 // after prefix. Its value is the request's error.
 func getAndPrint(p *printer, server, path, prefix string) async.Future[error] {
 	return async.Go(func(co *async.Co) error {
-		r := async.Await(co, Get(server, path))
-		if r.Err != nil {
-			return r.Err
+		resp, err := async.Get(co, Get(server, path))
+		if err != nil {
+			return err
 		}
-		p.printf("%s%s\n", prefix, bodyText(r.Value))
+		p.printf("%s%s\n", prefix, bodyText(resp))
 		return nil
 	})
 }

@@ -93,11 +93,11 @@ func chapter10Main(p *printer, client *http1.Client, server string, step time.Du
 // request's error.
 func fetchAndPrint(p *printer, client *http1.Client, url string) async.Future[error] {
 	return async.Go(func(co *async.Co) error {
-		resp, err := async.Await(co, client.Get(url)).Get()
+		resp, err := async.Get(co, client.Get(url))
 		if err != nil {
 			return err
 		}
-		body, err := async.Await(co, resp.Body.ReadAll(MaxBodyBytes)).Get()
+		body, err := async.Get(co, resp.Body.ReadAll(MaxBodyBytes))
 		if err != nil {
 			return err
 		}

@@ -35,7 +35,7 @@ func timerCases() []lcase {
 		}},
 		{name: "timer.Deadline", pendable: true, body: func(h *H) {
 			p := testfut.New[int]()
-			cancel(h, timer.Deadline[int](p, time.Now().Add(time.Hour)), 0)
+			cancel(h, timer.DeadlineValue[int](p, time.Now().Add(time.Hour)), 0)
 			testfut.AssertCancelled(h.t, p)
 			testfut.AssertClean(h.t, p)
 		}},

@@ -200,11 +200,11 @@ func TestCloseWakesBackoff(t *testing.T) {
 			if err := a.Close(); err != nil {
 				return err
 			}
-			r := async.Await(co, timer.Timeout(acceptor, time.Millisecond))
-			if r.Err != nil {
-				return fmt.Errorf("accept not woken by Close: %v", r.Err)
+			r, err := async.Get(co, timer.Timeout(acceptor, time.Millisecond))
+			if err != nil {
+				return fmt.Errorf("accept not woken by Close: %v", err)
 			}
-			if err := r.Value.Value.Err; !errors.Is(err, net.ErrClosed) {
+			if err := r.Err; !errors.Is(err, net.ErrClosed) {
 				return fmt.Errorf("accept on an Acceptor closed meanwhile: %v; want net.ErrClosed", err)
 			}
 			if n := co.Context().Reactor().Timers(); n != 0 {

@@ -65,3 +65,14 @@ func (n *names) opError(d *FD, op string, to net.Addr, err error) error {
 	}
 	return oe
 }
+
+// TimeoutError returns the error of a timeout of f, a future that wraps
+// one of this package's, for the wrapper's own TimeoutError (see
+// timer.TimeoutErrorer): f's description of err, or err itself if f has
+// none (it is nil, say, as a wrapper's inner future is between uses).
+func TimeoutError(f any, err error) error {
+	if op, ok := f.(interface{ TimeoutError(error) error }); ok {
+		return op.TimeoutError(err)
+	}
+	return err
+}

@@ -55,6 +55,11 @@ func (f *recvFuture) Do() (Datagram, bool, error) {
 	return Datagram{N: n, Truncated: trunc}, false, err
 }
 
+// TimeoutError describes the receive's timeout as its other errors, for
+// timer.Timeout (see timer.TimeoutErrorer):
+// "read udp 127.0.0.1:5000: i/o timeout".
+func (f *recvFuture) TimeoutError(err error) error { return f.p.OpError("read", err) }
+
 // Cancel takes the task's waker back from the source.
 func (f *recvFuture) Cancel() {
 	f.buf = nil
@@ -93,6 +98,10 @@ func (f *sendFuture) Do() (int, bool, error) {
 	f.p.Release()
 	return n, false, err
 }
+
+// TimeoutError describes the send's timeout as its other errors, with
+// the destination (see recvFuture.TimeoutError).
+func (f *sendFuture) TimeoutError(err error) error { return f.p.opErrorTo("write", f.to, err) }
 
 // Cancel takes the task's waker back from the source.
 func (f *sendFuture) Cancel() {

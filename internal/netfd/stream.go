@@ -150,6 +150,11 @@ func (f *readFuture) done(n int, err error) async.Result[int] {
 	return async.Result[int]{Value: n, Err: err}
 }
 
+// TimeoutError describes the read's timeout as its other errors, for
+// timer.Timeout (see timer.TimeoutErrorer):
+// "read tcp 127.0.0.1:5000->127.0.0.1:41000: i/o timeout".
+func (f *readFuture) TimeoutError(err error) error { return f.stream().OpError("read", err) }
+
 // Cancel takes the task's waker back from the source.
 func (f *readFuture) Cancel() {
 	f.rbuf = nil
@@ -206,6 +211,10 @@ func (f *writeFuture) finish(err error) async.Result[int] {
 	}
 	return async.Result[int]{Value: n, Err: err}
 }
+
+// TimeoutError describes the write's timeout as its other errors (see
+// readFuture.TimeoutError).
+func (f *writeFuture) TimeoutError(err error) error { return (*Stream)(f).OpError("write", err) }
 
 // Cancel takes the task's waker back from the source.
 func (f *writeFuture) Cancel() {

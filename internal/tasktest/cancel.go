@@ -34,7 +34,7 @@ func LostInSelect[T any](t *testing.T, x rttest.Executor, f async.Future[T], hel
 func TimedOut[T any](t *testing.T, x rttest.Executor, f async.Future[T], held func() bool) {
 	t.Helper()
 	o := &observed[T]{f: f, held: held}
-	r := Run(t, x, timer.Timeout[T](o, time.Second))
+	r := Run(t, x, timer.TimeoutValue[T](o, time.Second))
 	if !errors.Is(r.Err, timer.ErrTimeout) {
 		t.Fatalf("Timeout = %v; want ErrTimeout", r.Err)
 	}

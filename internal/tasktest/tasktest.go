@@ -65,7 +65,7 @@ func RunLive[T any](t *testing.T, x rttest.Executor, f async.Future[T]) T {
 
 func runOn[T any](t *testing.T, ex executor.Executor, guard time.Duration, f async.Future[T]) T {
 	t.Helper()
-	r, err := executor.BlockOn(ex, timer.Timeout(f, guard))
+	r, err := executor.BlockOn(ex, timer.TimeoutValue(f, guard))
 	if err != nil {
 		t.Fatalf("BlockOn: %v", err)
 	}
