@@ -3,6 +3,49 @@
 // futures. It is the runtime that "Asynchronous Programming in Rust"
 // (C. F. Samson) builds, chapter by chapter, made into real software in Go.
 //
+// A program starts an executor with a future, most often a coroutine: a
+// plain function that awaits futures as if they were calls. This one
+// connects with a timeout, reads a line with a timeout, and prints it:
+//
+//	package main
+//
+//	import (
+//		"fmt"
+//		"time"
+//
+//		"github.com/asyncgo/async"
+//		"github.com/asyncgo/async/executor"
+//		"github.com/asyncgo/async/tcp"
+//		"github.com/asyncgo/async/timer"
+//	)
+//
+//	func main() {
+//		line, err := executor.Run(async.Go(func(co *async.Co) string {
+//			c, err := async.Get(co, timer.Timeout(tcp.Connect("127.0.0.1:7007"), 2*time.Second))
+//			if err != nil {
+//				return err.Error() // dial tcp 127.0.0.1:7007: i/o timeout, or connection refused
+//			}
+//			defer c.Close()
+//			buf := make([]byte, 512)
+//			n, err := async.Get(co, timer.Timeout(c.Read(buf), time.Second))
+//			if err != nil {
+//				return err.Error()
+//			}
+//			return string(buf[:n])
+//		}))
+//		fmt.Println(line, err)
+//	}
+//
+// executor.Run runs the future on a current-thread executor, on the
+// goroutine that calls it; executor.WithWorkers(n) runs it on n workers.
+// async.Go makes the function a future; async.Await suspends it until a
+// future is ready, and async.Get does the same for a future that can fail,
+// returning its value and error. Package tcp, udp and unixsock give
+// sockets, timer gives sleeps and timeouts, aio copies and frames bytes,
+// http1 speaks HTTP/1.1, and the channels and locks (oneshot, mpsc,
+// broadcast, watch, lock) let tasks share state. Example (Connect) runs
+// this program against a local server.
+//
 // # The contract
 //
 // A Future is a value that an executor polls. Poll either returns the

@@ -3,9 +3,9 @@
 // Copy and CopyBidirectional, a buffered BufReader and BufWriter, line
 // and length-prefixed framing, and an in-memory Pipe.
 //
-//	n, err := async.Await(co, aio.Copy(dst, src, nil)).Get()
-//	line, err := async.Await(co, br.ReadLine()).Get()
-//	payload, err := async.Await(co, frames.Next()).Get()
+//	n, err := async.Get(co, aio.Copy(dst, src, nil))
+//	line, err := async.Get(co, br.ReadLine())
+//	payload, err := async.Get(co, frames.Next())
 //
 // # The contract of Reader and Writer
 //

@@ -1,6 +1,16 @@
 // Package tcp is asynchronous TCP on the runtime's reactor: Listen and
 // Accept, Connect, and a Conn whose Read and Write are futures.
 //
+//	l, err := tcp.Listen("127.0.0.1:7007")
+//	serve := tcp.Serve(l, func(co *async.Co, c *tcp.Conn) {
+//		async.Await(co, aio.Copy(c, c, nil)) // echo until the client closes; Serve closes c
+//	})
+//
+//	// In a coroutine: connect with a timeout, write, read.
+//	c, err := async.Get(co, timer.Timeout(tcp.Connect("127.0.0.1:7007"), 2*time.Second))
+//	_, err = async.Get(co, c.WriteAll([]byte("ping\n")))
+//	n, err := async.Get(co, c.Read(buf))
+//
 // Every operation is optimistic: it tries the non-blocking system call at
 // once and waits only when the kernel says EAGAIN. The Read, Write and
 // Accept futures live inside their Conn or Listener and are reused, so
