@@ -119,6 +119,24 @@ func Go[T any](fn func(co *Co) T) Future[T] {
 	return &coroutine[T]{fn: fn}
 }
 
+// Do is Go for a function without a result: the future's value is the
+// empty struct, and fn needs no return statement. It suits a task run for
+// what it does:
+//
+//	async.Spawn(cx, async.Do(func(co *async.Co) {
+//		async.Await(co, timer.Sleep(time.Second))
+//		fmt.Println("a second later")
+//	}))
+func Do(fn func(co *Co)) Future[struct{}] {
+	if fn == nil {
+		panic("async: Do of a nil function")
+	}
+	return Go(func(co *Co) struct{} {
+		fn(co)
+		return struct{}{}
+	})
+}
+
 // Co is a coroutine's handle on itself, which its function passes to
 // Await. It belongs to that function: it must not be used after the
 // function returns, from another goroutine, or by a coroutine nested in

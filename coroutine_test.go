@@ -231,6 +231,32 @@ func TestGet(t *testing.T) {
 	})
 }
 
+// TestDo: Do runs a function without a result as a coroutine, awaits
+// included, and its panics reach the JoinHandle as Go's do.
+func TestDo(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		noLeaks(t)
+		var steps []string
+		_, err := executor.Run(async.Do(func(co *async.Co) {
+			steps = append(steps, "start")
+			async.Await(co, timer.Sleep(time.Minute))
+			h := async.Spawn(co.Context(), async.Do(func(co *async.Co) {
+				async.Await(co, async.Yield())
+				panic("boom")
+			}))
+			var pe *async.PanicError
+			if _, err := async.Get(co, h); !errors.As(err, &pe) || pe.Value != "boom" {
+				t.Errorf("a Do that panicked: %v; want a PanicError of boom", err)
+			}
+			steps = append(steps, "end")
+		}), x.With(executor.WithPausedClock())...)
+		if err != nil || strings.Join(steps, " ") != "start end" {
+			t.Fatalf("Run(Do) = %v, steps %q", err, steps)
+		}
+	})
+	mustPanic(t, func() { async.Do(nil) })
+}
+
 // counter is the book's fiber: it prints its name and count n times,
 // giving way to the other tasks after each.
 func counter(log *[]string, name string, n int) async.Future[int] {

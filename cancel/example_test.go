@@ -68,10 +68,9 @@ func ExampleToken_Child() {
 func ExampleToken_Cancelled() {
 	tok := cancel.New()
 	go tok.Cancel()
-	executor.Run(async.Go(func(co *async.Co) struct{} {
+	executor.Run(async.Do(func(co *async.Co) {
 		async.Await(co, async.Future[struct{}](tok.Cancelled()))
 		fmt.Println("task: cancelled")
-		return struct{}{}
 	}))
 	<-tok.Done()
 	fmt.Println("goroutine: cancelled")

@@ -26,7 +26,7 @@ func Example() {
 		})
 	}
 	var conns group.Set[string]
-	executor.Run(async.Go(func(co *async.Co) struct{} {
+	executor.Run(async.Do(func(co *async.Co) {
 		conns.Spawn(co.Context(), serve("ann", 3*time.Second))
 		conns.Spawn(co.Context(), serve("bob", time.Second))
 		conns.Spawn(co.Context(), serve("cat", time.Hour))
@@ -37,7 +37,6 @@ func Example() {
 		}
 		async.Await(co, conns.Shutdown()) // aborts cat and dan, and waits
 		fmt.Println("shut down,", conns.Len(), "left")
-		return struct{}{}
 	}), executor.WithPausedClock())
 	// Output:
 	// bob closed

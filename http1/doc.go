@@ -11,7 +11,7 @@
 //	err, runErr := executor.Run(srv.ListenAndServe("127.0.0.1:8080"))
 //
 // A handler that must wait (for a body, a timer, another service) is a
-// coroutine, async.Go(func(co *async.Co) struct{} { ... }), or any future;
+// coroutine, async.Do(func(co *async.Co) { ... }), or any future;
 // a net/http Handler runs through package http1/nethttp. Shutdown stops
 // the server gracefully.
 //

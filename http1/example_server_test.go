@@ -20,9 +20,8 @@ func ExampleServer() {
 			w.Header().Set("Content-Type", "text/plain")
 			return w.Send(200, []byte("Hello, World!")) // ready at once: no allocation, no wake
 		}
-		return async.Go(func(co *async.Co) struct{} {
+		return async.Do(func(co *async.Co) {
 			async.Await(co, aio.Copy(w, r.Body(), nil)) // the body, streamed back as it comes
-			return struct{}{}
 		})
 	})}
 	l, err := tcp.Listen("127.0.0.1:0")

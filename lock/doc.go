@@ -17,11 +17,10 @@
 //	hits := map[string]int{}
 //
 //	count := func(page string) async.Future[struct{}] {
-//		return async.Go(func(co *async.Co) struct{} {
+//		return async.Do(func(co *async.Co) {
 //			async.Await(co, mu.Lock())
 //			defer mu.Unlock()
 //			hits[page]++
-//			return struct{}{}
 //		})
 //	}
 //

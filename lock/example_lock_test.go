@@ -25,13 +25,12 @@ func ExampleMutex() {
 	})
 
 	count := func(page string) async.Future[struct{}] {
-		return async.Go(func(co *async.Co) struct{} {
+		return async.Do(func(co *async.Co) {
 			async.Await(co, mu.Lock())
 			defer mu.Unlock()
 			n := hits[page]
 			async.Await(co, async.Yield()) // the lock is held across the await
 			hits[page] = n + 1
-			return struct{}{}
 		})
 	}
 	_, err := executor.Run(async.JoinAll(count("/"), count("/about"), count("/")))
@@ -78,9 +77,9 @@ func ExampleSemaphore() {
 	running, most := 0, 0
 
 	job := func() async.Future[struct{}] {
-		return async.Go(func(co *async.Co) struct{} {
+		return async.Do(func(co *async.Co) {
 			if err := async.Await(co, sem.Acquire(1)); err != nil {
-				return struct{}{} // closed
+				return // closed
 			}
 			defer sem.Release(1)
 			mu.Lock()
@@ -91,7 +90,6 @@ func ExampleSemaphore() {
 			mu.Lock()
 			running--
 			mu.Unlock()
-			return struct{}{}
 		})
 	}
 	ex, err := executor.NewCurrentThread(executor.WithPausedClock())

@@ -144,12 +144,11 @@ func ExampleOnceCell_GetOrTryInit() {
 		}
 		return async.Ready(async.Ok(attempt))
 	}
-	executor.Run(async.Go(func(co *async.Co) struct{} {
+	executor.Run(async.Do(func(co *async.Co) {
 		for range 3 {
 			v, err := async.Get(co, cell.GetOrTryInit(connect))
 			fmt.Println(v, err)
 		}
-		return struct{}{}
 	}))
 	// Output:
 	// 0 connection refused

@@ -24,9 +24,7 @@ func TestServe(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			handle := func(c *Conn) async.Future[struct{}] {
-				return async.Map(echo(c), func(error) struct{} { return struct{}{} })
-			}
+			handle := func(co *async.Co, c *Conn) { async.Await(co, echo(c)) }
 			served := async.Spawn(co.Context(), Serve(l, handle))
 			clients := make([]async.Future[error], 10)
 			for i := range clients {
@@ -66,8 +64,42 @@ func TestServe(t *testing.T) {
 // TestServeClosesWhatHandlersLeave: handlers that never close their
 // connection, whose tasks end every way a task can (returning, panicking,
 // aborted by shutdown while waiting), leave no descriptor behind: Serve
-// closes each connection, and each client sees end of stream.
+// and ServeFuture close each connection, and each client sees end of
+// stream.
 func TestServeClosesWhatHandlersLeave(t *testing.T) {
+	// Serve's task and the test's may run on two workers of a MultiThread
+	// at once: handled is atomic.
+	forms := map[string]func(l *Listener, handled *atomic.Int32) async.Future[error]{
+		"Serve": func(l *Listener, handled *atomic.Int32) async.Future[error] {
+			return Serve(l, func(co *async.Co, c *Conn) {
+				switch handled.Add(1) {
+				case 1: // returns at once
+					return
+				case 2:
+					panic("handler")
+				}
+				// waits forever: cancelled when the executor shuts down
+				async.Await(co, async.Pending[struct{}]())
+			})
+		},
+		"ServeFuture": func(l *Listener, handled *atomic.Int32) async.Future[error] {
+			return ServeFuture(l, func(c *Conn) async.Future[struct{}] {
+				switch handled.Add(1) {
+				case 1:
+					return async.Ready(struct{}{})
+				case 2:
+					return async.Go(func(*async.Co) struct{} { panic("handler") })
+				}
+				return async.Pending[struct{}]()
+			})
+		},
+	}
+	for name, serve := range forms {
+		t.Run(name, func(t *testing.T) { testServeClosesWhatHandlersLeave(t, serve) })
+	}
+}
+
+func testServeClosesWhatHandlersLeave(t *testing.T, serve func(l *Listener, handled *atomic.Int32) async.Future[error]) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		fdcheck.Check(t)
 		run(t, x, func(co *async.Co) error {
@@ -76,23 +108,8 @@ func TestServeClosesWhatHandlersLeave(t *testing.T) {
 				return err
 			}
 			defer l.Close()
-			// Serve's task and this one may run on two workers of a
-			// MultiThread at once: handled is atomic.
 			var handled atomic.Int32
-			handle := func(c *Conn) async.Future[struct{}] {
-				switch handled.Add(1) {
-				case 1: // returns at once
-					return async.Ready(struct{}{})
-				case 2: // panics
-					return async.Go(func(*async.Co) struct{} { panic("handler") })
-				}
-				// waits forever: cancelled when the executor shuts down
-				return async.Go(func(co *async.Co) struct{} {
-					async.Await(co, async.Pending[struct{}]())
-					return struct{}{}
-				})
-			}
-			async.Spawn(co.Context(), Serve(l, handle)).Detach()
+			async.Spawn(co.Context(), serve(l, &handled)).Detach()
 			for i := 0; i < 2; i++ {
 				c, err := async.Await(co, Connect(l.Addr().String())).Get()
 				if err != nil {

@@ -45,10 +45,9 @@ func multiThread(w io.Writer, _ string) error {
 	var sleeper async.JoinHandle[struct{}]
 	err, runErr := executor.BlockOn(ex, async.Go(func(co *async.Co) error {
 		cx := co.Context()
-		sleeper = async.Spawn(cx, async.Go(func(co *async.Co) struct{} {
+		sleeper = async.Spawn(cx, async.Do(func(co *async.Co) {
 			defer fmt.Fprintln(w, "  the sleeper was cancelled at shutdown: its coroutine's deferred cleanup ran")
 			async.Await(co, timer.Sleep(time.Hour))
-			return struct{}{}
 		}))
 		blocking := async.SpawnBlocking(cx, func() string {
 			time.Sleep(200 * time.Millisecond) // as a file read or a cgo call can

@@ -82,18 +82,18 @@ func boundedFetches(w io.Writer, server string) error {
 // roomAndToken sends two messages to three listeners on a broadcast
 // channel, then cancels them with a token.
 func roomAndToken(w io.Writer) error {
-	_, err := executor.Run(async.Go(func(co *async.Co) struct{} {
+	_, err := executor.Run(async.Do(func(co *async.Co) {
 		room, first := broadcast.New[string](8)
 		stop := cancel.New()
 		var listeners group.Set[struct{}]
 		for i, rx := range []*broadcast.Receiver[string]{first, room.Subscribe(), room.Subscribe()} {
-			listeners.Spawn(co.Context(), async.Go(func(co *async.Co) struct{} {
+			listeners.Spawn(co.Context(), async.Do(func(co *async.Co) {
 				defer rx.Close()
 				for {
 					r := async.Await(co, cancel.WithToken(stop, async.Future[async.Result[string]](rx.Recv())))
 					if r.Err != nil {
 						fmt.Fprintf(w, "  listener %d: %v\n", i, r.Err)
-						return struct{}{}
+						return
 					}
 					fmt.Fprintf(w, "  listener %d heard %q\n", i, r.Value.Value)
 				}
@@ -104,7 +104,6 @@ func roomAndToken(w io.Writer) error {
 		async.Await(co, async.Yield()) // let them hear both
 		stop.Cancel()
 		async.Await(co, listeners.Wait())
-		return struct{}{}
 	}))
 	return err
 }

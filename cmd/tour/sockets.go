@@ -46,12 +46,9 @@ func sockets(w io.Writer, _ string) error {
 }
 
 // echoConn is the server's connection task: copy c back to itself until
-// the client closes its side. Serve closes c when the task ends.
-func echoConn(c *tcp.Conn) async.Future[struct{}] {
-	return async.Go(func(co *async.Co) struct{} {
-		async.Await(co, aio.Copy(c, c, make([]byte, 512)))
-		return struct{}{}
-	})
+// the client closes its side. Serve closes c when it returns.
+func echoConn(co *async.Co, c *tcp.Conn) {
+	async.Await(co, aio.Copy(c, c, make([]byte, 512)))
 }
 
 // echoClient connects, sends msg, closes its sending side and reads the

@@ -37,11 +37,11 @@ type client struct {
 // while the session reads the client's lines and acts on them, until the
 // client leaves, falls silent, is dropped, or the server stops.
 func (s *server) session(c *tcp.Conn) async.Future[struct{}] {
-	return async.Go(func(co *async.Co) struct{} {
+	return async.Do(func(co *async.Co) {
 		defer c.Close()
 		if !s.slots.TryAcquire(1) {
 			async.Await(co, timer.Timeout(c.WriteAll([]byte("* the server is full, try again later\n")), s.cfg.writeWait))
-			return struct{}{}
+			return
 		}
 		defer s.slots.Release(1)
 		if s.cfg.sndbuf > 0 {
@@ -60,9 +60,8 @@ func (s *server) session(c *tcp.Conn) async.Future[struct{}] {
 		defer func() { s.release(cl.name) }()
 
 		rx := s.room.Subscribe()
-		writer := async.Spawn(co.Context(), async.Go(func(co *async.Co) struct{} {
+		writer := async.Spawn(co.Context(), async.Do(func(co *async.Co) {
 			s.relay(co, cl, rx)
-			return struct{}{}
 		}))
 		defer writer.Abort()
 		cl.write(co, s, fmt.Sprintf("* welcome, %s: /nick NAME to change your name, /quit to leave\n", cl.name))
@@ -74,7 +73,7 @@ func (s *server) session(c *tcp.Conn) async.Future[struct{}] {
 			// The room is closing: the writer sends what is left,
 			// goodbye included, and ends.
 			async.Await(co, writer)
-			return struct{}{}
+			return
 		case cl.dropped.Load() != nil:
 			why := *cl.dropped.Load()
 			s.log.Printf("dropped %s: %s", cl.name, why)
@@ -87,7 +86,6 @@ func (s *server) session(c *tcp.Conn) async.Future[struct{}] {
 			}
 			s.say("%s left", cl.name)
 		}
-		return struct{}{}
 	})
 }
 

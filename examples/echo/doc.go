@@ -2,10 +2,10 @@
 // a multi-thread one with -threads N: every connection is a task, a state
 // machine of 24 bytes, and all of them read into one buffer (one per
 // worker on the multi-thread executor, lent for each poll), so an idle
-// connection costs four small objects (its Conn, inside the 128 bytes with
-// which tcp.Serve closes it however the task ends; its reactor source; its
-// task; its state: about 290 bytes live, about 380 of resident memory) and
-// no goroutine.
+// connection costs four small objects (its Conn, inside the 128 bytes
+// with which tcp.ServeFuture closes it however the task ends; its reactor
+// source; its task; its state: about 290 bytes live, about 380 of
+// resident memory) and no goroutine.
 //
 //	go run ./examples/echo -addr 127.0.0.1:7007
 //	go run ./examples/echo -threads 2

@@ -54,9 +54,10 @@ func (f *freeList) put(b []byte) {
 	f.mu.Unlock()
 }
 
-// serveEcho returns the accept loop: tcp.Serve spawning a conn task per
-// connection, ready only when accepting fails for good (the listener
-// closed; running out of descriptors is waited out). multi says whether
+// serveEcho returns the accept loop: tcp.ServeFuture spawning a conn
+// task, a state machine, per connection, ready only when accepting fails
+// for good (the listener closed; running out of descriptors is waited
+// out). multi says whether
 // it runs on a multi-thread executor, where connections cannot share one
 // buffer.
 func serveEcho(l *tcp.Listener, multi bool) async.Future[error] {
@@ -66,7 +67,7 @@ func serveEcho(l *tcp.Listener, multi bool) async.Future[error] {
 	} else {
 		s.buf = make([]byte, readBufferSize)
 	}
-	return tcp.Serve(l, func(c *tcp.Conn) async.Future[struct{}] {
+	return tcp.ServeFuture(l, func(c *tcp.Conn) async.Future[struct{}] {
 		return &conn{c: c, srv: s}
 	})
 }

@@ -58,7 +58,7 @@ func Chapter5Fibers(w io.Writer) error {
 // fiber is one of the book's green threads: it prints count lines,
 // yielding to the other fibers after each.
 func fiber(p *printer, id, count int) async.Future[struct{}] {
-	return async.Go(func(co *async.Co) struct{} {
+	return async.Do(func(co *async.Co) {
 		p.printf("THREAD %d STARTING\n", id)
 		for i := range count {
 			p.printf("thread: %d counter: %d\n", id, i)
@@ -67,7 +67,6 @@ func fiber(p *printer, id, count int) async.Future[struct{}] {
 			async.Await(co, async.Yield())
 		}
 		p.printf("THREAD %d FINISHED\n", id)
-		return struct{}{}
 	})
 }
 

@@ -26,12 +26,12 @@ func tcpCases() []lcase {
 			defer b.Close()
 			expectStream(h, a, b, 0, "ping")
 		}},
-		{name: "tcp.Serve", pendable: true, body: func(h *H) {
+		{name: "tcp.ServeFuture", pendable: true, body: func(h *H) {
 			l, err := tcp.Listen("127.0.0.1:0")
 			h.must(err, "listen")
 			defer l.Close()
 			handled := 0
-			cancel(h, tcp.Serve(l, func(c *tcp.Conn) async.Future[struct{}] {
+			cancel(h, tcp.ServeFuture(l, func(c *tcp.Conn) async.Future[struct{}] {
 				handled++
 				return async.Ready(struct{}{})
 			}), 1)
@@ -44,7 +44,7 @@ func tcpCases() []lcase {
 			defer b.Close()
 			expectStream(h, a, b, 0, "ping")
 		}},
-		{name: "tcp.Serve/queued-connection", pendable: true, body: func(h *H) {
+		{name: "tcp.ServeFuture/queued-connection", pendable: true, body: func(h *H) {
 			// A connection waits in the queue. Polled, Serve accepts it and
 			// spawns its handler's task before it waits for the next; that
 			// task outlives the cancelled Serve, echoes, and Serve's wrapper
@@ -56,7 +56,7 @@ func tcpCases() []lcase {
 			a := get(h, "connect", tcp.Connect(l.Addr().String()))
 			defer a.Close()
 			handled := 0
-			cancel(h, tcp.Serve(l, func(c *tcp.Conn) async.Future[struct{}] {
+			cancel(h, tcp.ServeFuture(l, func(c *tcp.Conn) async.Future[struct{}] {
 				handled++
 				return async.Go(func(co *async.Co) struct{} {
 					async.Await(co, aio.Copy(c, c, make([]byte, 64)))
@@ -80,6 +80,27 @@ func tcpCases() []lcase {
 			d := get(h, "accept after the cancellation", l.Accept())
 			defer d.Close()
 			expectStream(h, c, d, 0, "ping")
+		}},
+		{name: "tcp.Serve/queued-connection", pendable: true, body: func(h *H) {
+			// As for ServeFuture, with the handler a coroutine: the task
+			// Serve spawned runs it after the cancellation.
+			l, err := tcp.Listen("127.0.0.1:0")
+			h.must(err, "listen")
+			defer l.Close()
+			a := get(h, "connect", tcp.Connect(l.Addr().String()))
+			defer a.Close()
+			cancel(h, tcp.Serve(l, func(co *async.Co, c *tcp.Conn) {
+				async.Await(co, aio.Copy(c, c, make([]byte, 64)))
+			}), 2)
+			if h.pending() {
+				expectStream(h, a, a, 0, "ping") // echoed by the handler's task
+				h.must(a.CloseWrite(), "CloseWrite")
+				expectEOF(h, a) // the handler returned and Serve closed its end
+			} else {
+				b := get(h, "accept the queued connection", l.Accept())
+				defer b.Close()
+				expectStream(h, a, b, 0, "ping")
+			}
 		}},
 		{name: "tcp.Conn.Read", pendable: true, body: func(h *H) {
 			a, b := tcpPair(h)

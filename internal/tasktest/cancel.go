@@ -46,7 +46,7 @@ func TimedOut[T any](t *testing.T, x rttest.Executor, f async.Future[T], held fu
 // Aborted spawns f as a task, waits until it holds, and aborts it.
 func Aborted[T any](t *testing.T, x rttest.Executor, f async.Future[T], held func() bool) {
 	t.Helper()
-	Run(t, x, async.Go(func(co *async.Co) struct{} {
+	Run(t, x, async.Do(func(co *async.Co) {
 		h := async.Spawn(co.Context(), f)
 		WaitFor(co, held)
 		if !held() {
@@ -57,7 +57,6 @@ func Aborted[T any](t *testing.T, x rttest.Executor, f async.Future[T], held fun
 		if !errors.Is(r.Err, async.ErrAborted) {
 			t.Errorf("aborted task = %v; want ErrAborted", r.Err)
 		}
-		return struct{}{}
 	}))
 }
 
