@@ -173,7 +173,7 @@ func TestBudgetNaiveChatReaderGivesWay(t *testing.T) {
 			go func() { floodTx.Send(floodLines(l.Addr().String())) }()
 			c, err := async.Await(co, l.Accept()).Get()
 			if err != nil {
-				flooded.Wait() // the client's goroutine ends
+				flooded.RecvBlocking() // the client's goroutine ends
 				return err
 			}
 			defer c.Close()

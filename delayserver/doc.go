@@ -4,11 +4,11 @@
 //
 // # Two implementations
 //
-// The protocol below has two implementations, and StartOn takes the one
-// to serve with (see Impl); a client sees no difference between them,
-// but for the few listed under Differences.
+// The protocol below has two implementations, and Start takes the one to
+// serve with (see Impl); a client sees no difference between them, but
+// for the few listed under Differences.
 //
-// NetHTTP, the default of Start, is built on net/http and runs no code of
+// NetHTTP, Impl's zero value, is built on net/http and runs no code of
 // this module's runtime (the code it shares with the other is the
 // protocol's parsing and log, on the standard library alone), so the
 // runtime's own HTTP clients are tested against an independent
@@ -89,19 +89,19 @@
 //
 // Start a server on a free loopback port and close it when done:
 //
-//	srv, err := delayserver.Start("127.0.0.1:0", nil)
+//	srv, err := delayserver.Start(delayserver.NetHTTP, "127.0.0.1:0", nil)
 //	if err != nil {
 //		t.Fatal(err)
 //	}
 //	defer srv.Close()
 //	resp, err := http.Get(srv.URL() + "/200/hello")
 //
-// To run a test against both implementations, start each of Impls with
-// StartOn in a subtest:
+// To run a test against both implementations, start each of Impls in a
+// subtest:
 //
 //	for _, impl := range delayserver.Impls() {
 //		t.Run(impl.String(), func(t *testing.T) {
-//			srv, err := delayserver.StartOn(impl, "127.0.0.1:0", nil)
+//			srv, err := delayserver.Start(impl, "127.0.0.1:0", nil)
 //			...
 //		})
 //	}

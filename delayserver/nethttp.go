@@ -76,7 +76,7 @@ func (s *netHTTPServer) close() error {
 }
 
 // Handler returns the delayserver protocol as an http.Handler, without a
-// listener; StartOn with NetHTTP serves it. Log lines go to log; a nil
+// listener; Start with NetHTTP serves it. Log lines go to log; a nil
 // log discards them. Each handler numbers its requests from 1.
 //
 // When the request's context ends during the delay (its client went

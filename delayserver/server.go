@@ -56,7 +56,7 @@ func (i *Impl) Set(s string) error {
 }
 
 // Server is a delayserver listening on a TCP address.
-// Create one with Start or StartOn and stop it with Close.
+// Create one with Start and stop it with Close.
 type Server struct {
 	impl Impl
 	addr string
@@ -66,12 +66,7 @@ type Server struct {
 	err  error // what stop returned
 }
 
-// Start is StartOn(NetHTTP, addr, log).
-func Start(addr string, log io.Writer) (*Server, error) {
-	return StartOn(NetHTTP, addr, log)
-}
-
-// StartOn listens on addr, a host:port such as "127.0.0.1:0" (port 0
+// Start listens on addr, a host:port such as "127.0.0.1:0" (port 0
 // picks a free port), and serves the delayserver protocol with impl, in
 // new goroutines. Log lines go to log; a nil log discards them. The
 // caller must call Close to release the port and the goroutines.
@@ -79,7 +74,7 @@ func Start(addr string, log io.Writer) (*Server, error) {
 // The Async implementation listens with package tcp, which looks no
 // names up: its host must be an IP address, "localhost" or empty (every
 // IPv4 address).
-func StartOn(impl Impl, addr string, log io.Writer) (*Server, error) {
+func Start(impl Impl, addr string, log io.Writer) (*Server, error) {
 	l := newRequestLog(log)
 	switch impl {
 	case NetHTTP:

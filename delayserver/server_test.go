@@ -58,7 +58,7 @@ func each(t *testing.T, body func(t *testing.T, impl delayserver.Impl)) {
 // when the test ends.
 func start(t *testing.T, impl delayserver.Impl, log io.Writer) *delayserver.Server {
 	t.Helper()
-	srv, err := delayserver.StartOn(impl, "127.0.0.1:0", log)
+	srv, err := delayserver.Start(impl, "127.0.0.1:0", log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,31 +143,31 @@ func TestStartAddrURL(t *testing.T) {
 func TestStartListenError(t *testing.T) {
 	each(t, func(t *testing.T, impl delayserver.Impl) {
 		srv := start(t, impl, nil)
-		_, err := delayserver.StartOn(impl, srv.Addr(), nil)
+		_, err := delayserver.Start(impl, srv.Addr(), nil)
 		if err == nil {
-			t.Fatalf("StartOn(%v, %q) on a port in use succeeded", impl, srv.Addr())
+			t.Fatalf("Start(%v, %q) on a port in use succeeded", impl, srv.Addr())
 		}
 		if !strings.Contains(err.Error(), srv.Addr()) {
-			t.Errorf("StartOn(%v, %q) error %q does not name the address", impl, srv.Addr(), err)
+			t.Errorf("Start(%v, %q) error %q does not name the address", impl, srv.Addr(), err)
 		}
 	})
 }
 
-func TestStartOnUnknownImpl(t *testing.T) {
-	srv, err := delayserver.StartOn(7, "127.0.0.1:0", nil)
+func TestStartUnknownImpl(t *testing.T) {
+	srv, err := delayserver.Start(7, "127.0.0.1:0", nil)
 	if err == nil {
 		srv.Close()
-		t.Fatal("StartOn(Impl(7)) succeeded")
+		t.Fatal("Start(Impl(7)) succeeded")
 	}
 	if !strings.Contains(err.Error(), "Impl(7)") {
-		t.Errorf("StartOn(Impl(7)) error %q does not name the implementation", err)
+		t.Errorf("Start(Impl(7)) error %q does not name the implementation", err)
 	}
 }
 
 func TestCloseTwice(t *testing.T) {
 	each(t, func(t *testing.T, impl delayserver.Impl) {
 		defer goleak.VerifyNone(t)
-		srv, err := delayserver.StartOn(impl, "127.0.0.1:0", nil)
+		srv, err := delayserver.Start(impl, "127.0.0.1:0", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -515,7 +515,7 @@ func TestHandlerCancel(t *testing.T) {
 func TestClientCancel(t *testing.T) {
 	each(t, func(t *testing.T, impl delayserver.Impl) {
 		defer goleak.VerifyNone(t)
-		srv, err := delayserver.StartOn(impl, "127.0.0.1:0", nil)
+		srv, err := delayserver.Start(impl, "127.0.0.1:0", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -593,7 +593,7 @@ func TestCloseCancels(t *testing.T) {
 	each(t, func(t *testing.T, impl delayserver.Impl) {
 		defer goleak.VerifyNone(t)
 		var log syncBuffer
-		srv, err := delayserver.StartOn(impl, "127.0.0.1:0", &log)
+		srv, err := delayserver.Start(impl, "127.0.0.1:0", &log)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -624,7 +624,7 @@ func TestCloseCancels(t *testing.T) {
 }
 
 func ExampleStart() {
-	srv, err := delayserver.Start("127.0.0.1:0", nil)
+	srv, err := delayserver.Start(delayserver.NetHTTP, "127.0.0.1:0", nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -646,9 +646,9 @@ func ExampleStart() {
 	// Output: hello
 }
 
-func ExampleStartOn() {
+func ExampleStart_async() {
 	var log strings.Builder // written by the server; read after Close
-	srv, err := delayserver.StartOn(delayserver.Async, "127.0.0.1:0", &log)
+	srv, err := delayserver.Start(delayserver.Async, "127.0.0.1:0", &log)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -31,14 +31,14 @@ func BenchmarkSendRecv(b *testing.B) {
 }
 
 // BenchmarkGoroutineToGoroutine is a reply across goroutines: Send on one,
-// Wait on the other.
+// RecvBlocking on the other.
 func BenchmarkGoroutineToGoroutine(b *testing.B) {
 	b.ReportAllocs()
 	for i := range b.N {
 		tx, rx := New[int]()
 		go tx.Send(i)
-		if v, err := rx.Wait(); v != i || err != nil {
-			b.Fatalf("Wait = %d, %v", v, err)
+		if v, err := rx.RecvBlocking(); v != i || err != nil {
+			b.Fatalf("RecvBlocking = %d, %v", v, err)
 		}
 	}
 }

@@ -4,9 +4,10 @@
 //
 // New makes the pair in one allocation. The Sender puts the value in with
 // Send, which never waits, or gives up with Close. The Receiver is itself
-// the future of the value: a task awaits it, a plain goroutine calls Wait,
-// and anyone may look with TryRecv. Either side may be a task or a plain
-// goroutine, so oneshot is the usual bridge between the two worlds.
+// the future of the value: a task awaits it, a plain goroutine calls
+// RecvBlocking, and anyone may look with TryRecv. Either side may be a
+// task or a plain goroutine, so oneshot is the usual bridge between the
+// two worlds.
 //
 // # How data flows
 //

@@ -26,13 +26,13 @@ func Example() {
 	// Output: pong <nil>
 }
 
-// A task sends to a plain goroutine, which blocks in Wait.
-func ExampleReceiver_Wait() {
+// A task sends to a plain goroutine, which blocks in RecvBlocking.
+func ExampleReceiver_RecvBlocking() {
 	tx, rx := oneshot.New[int]()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		v, err := rx.Wait()
+		v, err := rx.RecvBlocking()
 		fmt.Println(v, err)
 	}()
 	_, err := executor.Run(async.PollFunc[struct{}](func(*async.Context) (struct{}, bool) {

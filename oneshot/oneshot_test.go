@@ -82,8 +82,8 @@ func TestSenderCloseGivesErrSenderGone(t *testing.T) {
 	if _, err := rx.TryRecv(); !errors.Is(err, ErrSenderGone) {
 		t.Errorf("TryRecv after Close = %v; want ErrSenderGone", err)
 	}
-	if _, err := rx.Wait(); !errors.Is(err, ErrSenderGone) {
-		t.Errorf("Wait after Close = %v; want ErrSenderGone", err)
+	if _, err := rx.RecvBlocking(); !errors.Is(err, ErrSenderGone) {
+		t.Errorf("RecvBlocking after Close = %v; want ErrSenderGone", err)
 	}
 	if err := tx.Send(1); !errors.Is(err, ErrSenderUsed) {
 		t.Errorf("Send after Close = %v; want ErrSenderUsed", err)
@@ -201,9 +201,9 @@ func TestTaskSendsToGoroutine(t *testing.T) {
 		tx, rx := New[int]()
 		got := make(chan int, 1)
 		go func() {
-			v, err := rx.Wait()
+			v, err := rx.RecvBlocking()
 			if err != nil {
-				t.Errorf("Wait: %v", err)
+				t.Errorf("RecvBlocking: %v", err)
 			}
 			got <- v
 		}()
@@ -214,7 +214,7 @@ func TestTaskSendsToGoroutine(t *testing.T) {
 		}})
 		run(t, x, sender)
 		if v := <-got; v != 11 {
-			t.Fatalf("Wait = %d; want 11", v)
+			t.Fatalf("RecvBlocking = %d; want 11", v)
 		}
 	})
 }
@@ -247,13 +247,13 @@ func TestWaitBeforeAndAfterClose(t *testing.T) {
 	tx, rx := New[int]()
 	done := make(chan error, 1)
 	go func() {
-		_, err := rx.Wait()
+		_, err := rx.RecvBlocking()
 		done <- err
 	}()
 	time.Sleep(time.Millisecond)
 	tx.Close()
 	if err := <-done; !errors.Is(err, ErrSenderGone) {
-		t.Fatalf("Wait = %v; want ErrSenderGone", err)
+		t.Fatalf("RecvBlocking = %v; want ErrSenderGone", err)
 	}
 }
 
@@ -350,10 +350,10 @@ func TestRaceSendAndPoll(t *testing.T) {
 				t.Errorf("Send: %v", err)
 			}
 		})
-		v, err := rx.Wait()
+		v, err := rx.RecvBlocking()
 		wg.Wait()
 		if v != 1 || err != nil {
-			t.Fatalf("Wait = %d, %v; want 1, nil", v, err)
+			t.Fatalf("RecvBlocking = %d, %v; want 1, nil", v, err)
 		}
 	}
 }

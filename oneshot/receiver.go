@@ -51,11 +51,13 @@ func (r *Receiver[T]) TryRecv() (T, error) {
 	return zero, ErrEmpty
 }
 
-// Wait blocks the calling goroutine until the value is sent or the sender
-// closes, for code that is not a future: a plain goroutine awaiting a
-// reply from a task. Never call it from inside a future's Poll: it would
-// block the executor, and with it the task that was to send.
-func (r *Receiver[T]) Wait() (T, error) {
+// RecvBlocking blocks the calling goroutine until the value is sent or the
+// sender closes, for code that is not a future: a plain goroutine awaiting
+// a reply from a task. Never call it from inside a future's Poll or a
+// coroutine: it would block the executor, and with it the task that was
+// to send. (It is named as the other packages' blocking calls are, so
+// that the name says so.)
+func (r *Receiver[T]) RecvBlocking() (T, error) {
 	c := (*channel[T])(r)
 	if res, ok := c.finished(c.state.Load()); ok {
 		return res.Get() // no need for a waker

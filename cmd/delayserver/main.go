@@ -37,7 +37,7 @@ func usage() {
 func run(impl delayserver.Impl, addr string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := delayserver.StartOn(impl, addr, os.Stdout)
+	srv, err := delayserver.Start(impl, addr, os.Stdout)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func run(stdout io.Writer) (err error) {
 	// The sections and the server's log write to stdout from different
 	// goroutines; one lock keeps their lines whole.
 	out := &lockedWriter{w: stdout}
-	srv, err := delayserver.Start("127.0.0.1:0", &prefixWriter{w: out, prefix: "delayserver | "})
+	srv, err := delayserver.Start(delayserver.NetHTTP, "127.0.0.1:0", &prefixWriter{w: out, prefix: "delayserver | "})
 	if err != nil {
 		return err
 	}

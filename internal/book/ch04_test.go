@@ -63,7 +63,7 @@ func TestChapter4Addresses(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				defer goleak.VerifyNone(t)
-				srv, err := delayserver.StartOn(impl, tt.listen, nil)
+				srv, err := delayserver.Start(impl, tt.listen, nil)
 				if err != nil {
 					t.Skipf("no server on %s: %v", tt.listen, err)
 				}
@@ -192,7 +192,7 @@ func eachImpl(t *testing.T, body func(t *testing.T, impl delayserver.Impl)) {
 // with closeServer.
 func startServer(t *testing.T, impl delayserver.Impl, addr string) *delayserver.Server {
 	t.Helper()
-	srv, err := delayserver.StartOn(impl, addr, nil)
+	srv, err := delayserver.Start(impl, addr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
