@@ -173,7 +173,7 @@ func TestBudgetNaiveChatReaderGivesWay(t *testing.T) {
 			go func() { floodTx.Send(floodLines(l.Addr().String())) }()
 			c, err := async.Await(co, l.Accept()).Get()
 			if err != nil {
-				flooded.RecvBlocking() // the client's goroutine ends
+				async.Await(co, flooded) // the client's goroutine ends
 				return err
 			}
 			defer c.Close()

@@ -99,12 +99,16 @@ func TestJoinAllOfHandles(t *testing.T) {
 				hs[i] = spawn(i)
 			}
 			racers := []async.JoinHandle[int]{spawn(1), spawn(2)}
-			if r := async.Await(co, async.Race(racers...)); r.Value != 4 {
-				t.Errorf("Race(handles...) = %+v; want 4", r)
+			if v, err := async.Get(co, async.Race(racers...)); v != 4 || err != nil {
+				t.Errorf("Race(handles...) = %v, %v; want 4", v, err)
 			}
 			var out []int
 			for _, r := range async.Await(co, async.JoinAll(hs...)) {
-				out = append(out, r.Value)
+				v, err := r.Get()
+				if err != nil {
+					t.Errorf("a joined task: %v", err)
+				}
+				out = append(out, v)
 			}
 			return out
 		}), x.With(executor.WithPausedClock())...)
