@@ -695,7 +695,7 @@ func TestAwaitMisusePanics(t *testing.T) {
 
 		_, err = executor.Run(async.Go(func(outer *async.Co) int {
 			return async.Await(outer, async.Go(func(*async.Co) int {
-				return async.Await(outer, async.Ready(1)) // the wrong Co
+				return async.Await(outer, async.Ready(1)) //asynccheck:ignore the wrong Co, on purpose: it must panic
 			}))
 		}), x.Options...)
 		if pe := innermostPanic(t, err); !strings.Contains(fmt.Sprint(pe.Value), "async: Await called outside its coroutine") {

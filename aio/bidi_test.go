@@ -121,8 +121,8 @@ func TestCopyBidirectionalPollsOnlyTheWokenDirection(t *testing.T) {
 		}
 	}
 	buf := make([]byte, 64)
-	if res := mustReady(t, cx, server.Read(buf)); string(buf[:res.Value]) != "pingpingping" {
-		t.Errorf("server read %q, want the three pings", buf[:res.Value])
+	if res := mustReady(t, cx, server.Read(buf)); res.Err != nil || string(buf[:res.Value]) != "pingpingping" {
+		t.Errorf("server read %q (%v), want the three pings", buf[:res.Value], res.Err)
 	}
 	f.Cancel()
 	noWaiters(t, client, proxyA, proxyB, server)

@@ -102,8 +102,8 @@ func filledPipe(t *testing.T, input func(i int) string) *PipeReader {
 	}
 	r, w := Pipe(all.Len())
 	cx, _ := handContext()
-	if res := mustReady(t, cx, w.Write([]byte(all.String()))); res.Value != all.Len() {
-		t.Fatalf("the pipe took %d bytes of %d", res.Value, all.Len())
+	if res := mustReady(t, cx, w.Write([]byte(all.String()))); res.Err != nil || res.Value != all.Len() {
+		t.Fatalf("the pipe took %d bytes of %d (%v)", res.Value, all.Len(), res.Err)
 	}
 	w.Close()
 	return r

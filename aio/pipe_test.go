@@ -25,8 +25,8 @@ func TestPipeIsBoundedAndWraps(t *testing.T) {
 		t.Fatal("a Write into a full pipe left no waker")
 	}
 	buf := make([]byte, 3)
-	if res := mustReady(t, cx, r.Read(buf)); res.Value != 3 || string(buf) != "abc" {
-		t.Fatalf("Read = %d %q, want 3 \"abc\"", res.Value, buf[:res.Value])
+	if res := mustReady(t, cx, r.Read(buf)); res.Err != nil || res.Value != 3 || string(buf) != "abc" {
+		t.Fatalf("Read = %d %q (%v), want 3 \"abc\"", res.Value, buf[:res.Value], res.Err)
 	}
 	if waker.Wakes() != 1 {
 		t.Errorf("reading from a full pipe woke the writer %d times, want 1", waker.Wakes())
@@ -38,8 +38,8 @@ func TestPipeIsBoundedAndWraps(t *testing.T) {
 		t.Errorf("Buffered = %d, want 4", r.Buffered())
 	}
 	buf = make([]byte, 10)
-	if res := mustReady(t, cx, r.Read(buf)); string(buf[:res.Value]) != "defg" {
-		t.Errorf("Read across the wrap = %q, want \"defg\"", buf[:res.Value])
+	if res := mustReady(t, cx, r.Read(buf)); res.Err != nil || string(buf[:res.Value]) != "defg" {
+		t.Errorf("Read across the wrap = %q (%v), want \"defg\"", buf[:res.Value], res.Err)
 	}
 	mustPend(t, cx, r.Read(buf))
 	noWaitersAfter(t, r, w)

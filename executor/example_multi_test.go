@@ -26,10 +26,10 @@ func ExampleMultiThread() {
 		}
 		// A blocking call (file I/O, cgo) runs on the pool, and the
 		// workers go on polling tasks meanwhile.
-		up := async.Await(co, async.SpawnBlocking(co.Context(), func() string {
+		up, err := async.Get(co, async.SpawnBlocking(co.Context(), func() string {
 			return strings.ToUpper("from the pool")
 		}))
-		fmt.Println(up.Value)
+		fmt.Println(up, err)
 		total := 0
 		for _, h := range hs {
 			total += async.Await(co, h).Value
@@ -47,6 +47,6 @@ func ExampleMultiThread() {
 	}
 	fmt.Println(sum, spawns, m.Live)
 	// Output:
-	// FROM THE POOL
+	// FROM THE POOL <nil>
 	// 328350 101 0
 }

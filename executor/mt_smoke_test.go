@@ -20,8 +20,11 @@ func TestMTSmoke(t *testing.T) {
 		}
 		sum := 0
 		for _, h := range hs {
-			r := async.Await(co, h)
-			sum += r.Value
+			v, err := async.Get(co, h)
+			if err != nil {
+				panic(err)
+			}
+			sum += v
 		}
 		return sum
 	}), executor.WithWorkers(2))

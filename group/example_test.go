@@ -32,17 +32,17 @@ func Example() {
 		conns.Spawn(co.Context(), serve("cat", time.Hour))
 		conns.Spawn(co.Context(), serve("dan", time.Hour))
 		for range 2 {
-			r := async.Await(co, conns.Next()) // in the order they end
-			fmt.Println(r.Value)
+			name, err := async.Get(co, conns.Next()) // in the order they end
+			fmt.Println(name, err)
 		}
 		async.Await(co, conns.Shutdown()) // aborts cat and dan, and waits
 		fmt.Println("shut down,", conns.Len(), "left")
 	}), executor.WithPausedClock())
 	// Output:
 	// bob closed
-	// bob said goodbye
+	// bob said goodbye <nil>
 	// ann closed
-	// ann said goodbye
+	// ann said goodbye <nil>
 	// cat closed
 	// dan closed
 	// shut down, 0 left

@@ -173,7 +173,7 @@ func TestSendWhilePendingPanics(t *testing.T) {
 		tx.send.Cancel()
 		checkIdle(t, tx.c)
 	}()
-	tx.Send(2)
+	tx.Send(2) //asynccheck:ignore a second Send while one is in flight must panic
 }
 
 func TestPingPong(t *testing.T) {
