@@ -13,7 +13,7 @@ import (
 func TestWaitingAllocatesNothing(t *testing.T) {
 	tok := New()
 	f := tok.Cancelled()
-	w := WithToken(tok, async.Pending[int]())
+	w := WithTokenValue(tok, async.Pending[int]())
 	cx := testfut.NewContext(async.NoopWaker())
 	allocs := testing.AllocsPerRun(1000, func() {
 		testfut.ResetBudget(cx)

@@ -58,7 +58,7 @@ func testCancelSafetyWithToken(t *testing.T, cancelIt way) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tok := New()
 		inner := testfut.New[int]()
-		f := async.Map(WithToken(tok, async.Future[int](inner)), func(async.Result[int]) struct{} { return struct{}{} })
+		f := async.Map(WithTokenValue(tok, async.Future[int](inner)), func(async.Result[int]) struct{} { return struct{}{} })
 		cancelIt(t, x, f, func() bool { return tok.hooksLen() == 1 && inner.Polls() > 0 })
 		checkEmpty(t, tok, "after the cancelled WithToken")
 		testfut.AssertCancelled(t, inner)

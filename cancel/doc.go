@@ -12,8 +12,8 @@
 //	conn := root.Child()
 //	defer conn.Cancel() // done with it: detach it from root
 //	...
-//	r := async.Await(co, cancel.WithToken(conn, serve(req))) // serve, unless cancelled
-//	if errors.Is(r.Err, cancel.ErrCancelled) {
+//	resp, err := async.Get(co, cancel.WithToken(conn, serve(req))) // serve, unless cancelled
+//	if errors.Is(err, cancel.ErrCancelled) {
 //		return // root or conn was cancelled; serve was cancelled too
 //	}
 //

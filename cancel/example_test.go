@@ -9,6 +9,7 @@ import (
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/cancel"
 	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/mpsc"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -21,8 +22,8 @@ func Example() {
 			tok := root.Child()
 			defer tok.Cancel() // release the child: root is long-lived
 			for n := 0; ; n++ {
-				r := async.Await(co, cancel.WithToken(tok, timer.Sleep(time.Second)))
-				if errors.Is(r.Err, cancel.ErrCancelled) {
+				_, err := async.Get(co, cancel.WithTokenValue(tok, timer.Sleep(time.Second)))
+				if errors.Is(err, cancel.ErrCancelled) {
 					return fmt.Sprintf("%s stopped after %d ticks", name, n)
 				}
 			}
@@ -89,11 +90,28 @@ func ExampleToken_AfterFunc() {
 	// Output: closing the listener
 }
 
-// WithToken gives up a future when the token is cancelled first.
+// WithToken gives up a future when the token is cancelled first; the
+// result of a future that can fail stays one level deep.
 func ExampleWithToken() {
 	tok := cancel.New()
+	tx, rx := mpsc.New[string](1)
+	out, _ := executor.Run(async.Go(func(co *async.Co) string {
+		async.Await(co, tx.Send("first"))
+		first, err := async.Get(co, cancel.WithToken(tok, rx.Recv()))
+		tok.Cancel()
+		_, cancelled := async.Get(co, cancel.WithToken(tok, rx.Recv()))
+		return fmt.Sprint(first, err, " then ", cancelled)
+	}))
+	fmt.Println(out)
+	// Output: first<nil> then cancel: cancelled
+}
+
+// WithTokenValue is WithToken for a future that cannot fail, such as a
+// sleep.
+func ExampleWithTokenValue() {
+	tok := cancel.New()
 	tok.Cancel()
-	r, _ := executor.Run(cancel.WithToken(tok, timer.Sleep(time.Hour)), executor.WithPausedClock())
+	r, _ := executor.Run(cancel.WithTokenValue(tok, timer.Sleep(time.Hour)), executor.WithPausedClock())
 	fmt.Println(r.Err)
 	// Output: cancel: cancelled
 }

@@ -69,7 +69,7 @@ func TestGoroutineCancelsTasks(t *testing.T) {
 func TestWithTokenValue(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		tok := New()
-		r := tasktest.Run(t, x, WithToken(tok, async.Ready(7)))
+		r := tasktest.Run(t, x, WithTokenValue(tok, async.Ready(7)))
 		if r.Value != 7 || r.Err != nil {
 			t.Fatalf("WithToken = %+v; want 7", r)
 		}
@@ -84,7 +84,7 @@ func TestWithTokenCancelsInner(t *testing.T) {
 		tok := New()
 		inner := testfut.New[int]()
 		r := tasktest.Run(t, x, async.Go(func(co *async.Co) async.Result[int] {
-			h := async.Spawn(co.Context(), WithToken(tok, async.Future[int](inner)))
+			h := async.Spawn(co.Context(), WithTokenValue(tok, async.Future[int](inner)))
 			tasktest.WaitFor(co, func() bool { return tok.hooksLen() == 1 && inner.Polls() > 0 })
 			tok.Cancel()
 			return async.Await(co, async.Future[async.Result[async.Result[int]]](h)).Value
@@ -104,7 +104,7 @@ func TestWithTokenCancelledBefore(t *testing.T) {
 	tok := New()
 	tok.Cancel()
 	inner := testfut.New[int]()
-	r, ok := WithToken(tok, async.Future[int](inner)).Poll(testfut.NewContext(async.NoopWaker()))
+	r, ok := WithTokenValue(tok, async.Future[int](inner)).Poll(testfut.NewContext(async.NoopWaker()))
 	if !ok || !errors.Is(r.Err, ErrCancelled) {
 		t.Fatalf("WithToken on a cancelled token = %+v, %v; want ErrCancelled", r, ok)
 	}
@@ -127,7 +127,7 @@ func (produceAndCancel) Cancel() {}
 // that came during the same poll.
 func TestWithTokenKeepsValue(t *testing.T) {
 	tok := New()
-	r, ok := WithToken(tok, async.Future[int](produceAndCancel{tok})).Poll(testfut.NewContext(async.NoopWaker()))
+	r, ok := WithTokenValue(tok, async.Future[int](produceAndCancel{tok})).Poll(testfut.NewContext(async.NoopWaker()))
 	if !ok || r.Value != 42 || r.Err != nil {
 		t.Fatalf("WithToken = %+v, %v; want 42", r, ok)
 	}

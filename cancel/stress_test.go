@@ -83,7 +83,7 @@ func waitOn(tok *Token, kind int) async.Future[struct{}] {
 	case 0:
 		return tok.Cancelled()
 	case 1:
-		return async.Map(WithToken(tok, async.Pending[int]()), func(async.Result[int]) struct{} { return struct{}{} })
+		return async.Map(WithTokenValue(tok, async.Pending[int]()), func(async.Result[int]) struct{} { return struct{}{} })
 	}
 	return async.Go(func(co *async.Co) struct{} {
 		ctx, stop := tok.Context(context.Background())

@@ -90,12 +90,12 @@ func roomAndToken(w io.Writer) error {
 			listeners.Spawn(co.Context(), async.Do(func(co *async.Co) {
 				defer rx.Close()
 				for {
-					r := async.Await(co, cancel.WithToken(stop, async.Future[async.Result[string]](rx.Recv())))
-					if r.Err != nil {
-						fmt.Fprintf(w, "  listener %d: %v\n", i, r.Err)
+					msg, err := async.Get(co, cancel.WithToken(stop, rx.Recv()))
+					if err != nil {
+						fmt.Fprintf(w, "  listener %d: %v\n", i, err)
 						return
 					}
-					fmt.Fprintf(w, "  listener %d heard %q\n", i, r.Value.Value)
+					fmt.Fprintf(w, "  listener %d heard %q\n", i, msg)
 				}
 			}))
 		}

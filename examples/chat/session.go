@@ -122,11 +122,7 @@ func (s *server) read(co *async.Co, cl *client) (bye string) {
 // client is gone. Its error is cancel.ErrCancelled when the client is
 // gone, timer.ErrTimeout when it was silent too long, or the read's.
 func readLine(co *async.Co, cl *client, lines *aio.LineReader, cfg config) ([]byte, error) {
-	r := async.Await(co, cancel.WithToken(cl.gone, timer.Timeout(lines.Next(), cfg.idle)))
-	if r.Err != nil {
-		return nil, r.Err
-	}
-	return r.Value.Get()
+	return async.Get(co, cancel.WithToken(cl.gone, timer.Timeout(lines.Next(), cfg.idle)))
 }
 
 // rename gives the client a new name if it is valid and free.

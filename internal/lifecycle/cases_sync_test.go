@@ -116,9 +116,9 @@ func syncCases() []lcase {
 		}},
 		{name: "cancel.WithToken", pendable: true, body: func(h *H) {
 			t := token.New()
-			cancel(h, token.WithToken(t, sleepHour()), 0) // the sleep's timer goes too
+			cancel(h, token.WithTokenValue(t, sleepHour()), 0) // the sleep's timer goes too
 			t.Cancel()
-			if r := await(h, token.WithToken(t, sleepHour())); !errors.Is(r.Err, token.ErrCancelled) {
+			if r := await(h, token.WithTokenValue(t, sleepHour())); !errors.Is(r.Err, token.ErrCancelled) {
 				h.errorf("WithToken after Cancel = %v, want ErrCancelled", r.Err)
 			}
 		}},
