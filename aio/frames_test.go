@@ -204,6 +204,7 @@ func pollReady[T any](t *testing.T, cx *async.Context, w *testfut.Waker, f async
 	t.Helper()
 	for range 1 << 20 {
 		before := w.Wakes()
+		testfut.ResetBudget(cx) // a full budget for each poll, as an executor gives
 		if v, ok := f.Poll(cx); ok {
 			return v
 		}

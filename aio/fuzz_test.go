@@ -137,6 +137,10 @@ func fuzzAwait[T any](r *fuzzRun, call func() async.Future[T]) T {
 	f := call()
 	for range 1 << 20 {
 		woken := r.w.Wakes()
+		// A full budget for each poll, as an executor gives: a future
+		// that gave way for a spent budget is polled again with a new
+		// one (a stream of many short results spends more than one).
+		testfut.ResetBudget(r.cx)
 		if v, ok := f.Poll(r.cx); ok {
 			return v
 		}
