@@ -9,11 +9,8 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"runtime"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/asyncgo/async"
 	"github.com/asyncgo/async/executor"
@@ -54,67 +51,6 @@ func checkOpTimeout(err error, want string) error {
 		return fmt.Errorf("error %q is not os.ErrDeadlineExceeded and timer.ErrTimeout for errors.Is", err)
 	}
 	return nil
-}
-
-// TestConnectTimeout: a connect that times out names the address, as
-// net.Dial does, and leaves no timer or socket behind.
-func TestConnectTimeout(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("relies on Linux dropping handshakes past a full backlog")
-	}
-	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
-		fdcheck.Check(t)
-		// A listener with a backlog of 0 that nobody accepts from: on Linux
-		// its queue holds one connection, and the handshake of the next is
-		// dropped, so connecting hangs, as to an unreachable host.
-		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer unix.Close(fd)
-		if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-			t.Fatal(err)
-		}
-		if err := unix.Listen(fd, 0); err != nil {
-			t.Fatal(err)
-		}
-		sa, err := unix.Getsockname(fd)
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port)
-		// The body runs on the executor's goroutines, which on a
-		// MultiThread are not the test's: it reports a skip here, and the
-		// test skips after run.
-		var accepted error
-		skip := false
-		runPaused(t, x, func(co *async.Co) error {
-			filler, err := async.Get(co, Connect(addr))
-			if err != nil {
-				return fmt.Errorf("fill the accept queue of %s: %v", addr, err)
-			}
-			defer filler.Close()
-			c, err := async.Get(co, timer.Timeout(Connect(addr), 2*time.Second))
-			if err == nil || !errors.Is(err, timer.ErrTimeout) {
-				if c != nil {
-					c.Close()
-				}
-				accepted, skip = err, true
-				return nil
-			}
-			if err := checkOpTimeout(err, "dial tcp "+addr+": i/o timeout"); err != nil {
-				return fmt.Errorf("connect to a full backlog: %v", err)
-			}
-			if n := co.Context().Reactor().Timers(); n != 0 {
-				return fmt.Errorf("%d timers armed after the timeout", n)
-			}
-			filler.Close()
-			return noSources(co) // the timed-out connect's socket is gone
-		})
-		if skip {
-			t.Skipf("the kernel accepted a connection past a full backlog (%v); cannot test the timeout here", accepted)
-		}
-	})
 }
 
 // TestConnectTimeoutDuringLookup: a connect that times out while its name
