@@ -127,8 +127,17 @@ func (c *serverConn) readHead(cx *async.Context) bool {
 		c.x = x
 		x.head.reset()
 	}
+	read := false // this call read the socket, and that read took the budget's unit
 	for {
 		if x.r < x.w {
+			if !read && !cx.Proceed() {
+				// A request served from the buffer (pipelined) costs a
+				// unit of the budget, as a read would: a client that
+				// pipelines without end must not keep the worker. Give
+				// way before parsing, keeping the exchange.
+				cx.Waker().Wake()
+				return false
+			}
 			if c.state == stIdle {
 				c.state = stHead
 				c.deadline = c.now + c.srv.cfg.header
@@ -141,12 +150,6 @@ func (c *serverConn) readHead(cx *async.Context) bool {
 			if n > 0 {
 				return c.startHandler(cx, n)
 			}
-		}
-		if !cx.Proceed() {
-			// A client that pipelines without end must not keep the
-			// worker: give way, keeping the exchange.
-			cx.Waker().Wake()
-			return false
 		}
 		if x.sent < len(x.out) {
 			// The answers to the requests before this one go out before
@@ -168,6 +171,7 @@ func (c *serverConn) readHead(cx *async.Context) bool {
 			return true
 		}
 		x.w += r.Value
+		read = true
 	}
 }
 
