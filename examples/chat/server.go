@@ -133,8 +133,20 @@ func (s *server) accept(co *async.Co) error {
 		if r.Err != nil { // descriptors running out is waited out; this is not
 			return fmt.Errorf("accepting on %v: %w", s.l.Addr(), r.Err)
 		}
-		s.sessions.Spawn(co.Context(), s.session(r.Value))
+		s.sessions.Spawn(co.Context(), s.session(s.lineClient(r.Value)))
 	}
+}
+
+// lineClient makes a line client's connection ready for its session.
+func (s *server) lineClient(c *tcp.Conn) lineConn {
+	if s.cfg.sndbuf > 0 {
+		// Bound what a client that does not read holds in the kernel;
+		// what it cannot take then waits in the room's ring.
+		if err := c.SetWriteBuffer(s.cfg.sndbuf); err != nil {
+			s.log.Printf("%v: %v", c, err)
+		}
+	}
+	return newTCPLines(c)
 }
 
 // reaped logs a session that ended badly.

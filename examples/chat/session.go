@@ -10,7 +10,6 @@ import (
 	"github.com/asyncgo/async/broadcast"
 	"github.com/asyncgo/async/cancel"
 	"github.com/asyncgo/async/lock"
-	"github.com/asyncgo/async/tcp"
 	"github.com/asyncgo/async/timer"
 )
 
@@ -22,7 +21,7 @@ const maxLine = 1024
 type client struct {
 	id   uint64
 	name string // the session's alone
-	conn *tcp.Conn
+	conn lineConn
 	// writing is held for the whole of a write, across its await, so that
 	// the lines the session and the writer write never interleave.
 	writing lock.Mutex
@@ -33,24 +32,19 @@ type client struct {
 	dropped atomic.Pointer[string]
 }
 
-// session serves one connection: a writer task relays the room to it,
-// while the session reads the client's lines and acts on them, until the
-// client leaves, falls silent, is dropped, or the server stops.
-func (s *server) session(c *tcp.Conn) async.Future[struct{}] {
+// session serves one connection, of a line client or a browser: a writer
+// task relays the room to it, while the session reads the client's lines
+// and acts on them, until the client leaves, falls silent, is dropped, or
+// the server stops.
+func (s *server) session(c lineConn) async.Future[struct{}] {
 	return async.Do(func(co *async.Co) {
-		defer c.Close()
+		defer c.closeNow()
 		if !s.slots.TryAcquire(1) {
-			async.Await(co, timer.Timeout(c.WriteAll([]byte("* the server is full, try again later\n")), s.cfg.writeWait))
+			async.Await(co, timer.Timeout(c.writeLine("* the server is full, try again later\n"), s.cfg.writeWait))
+			async.Await(co, c.close(endFull))
 			return
 		}
 		defer s.slots.Release(1)
-		if s.cfg.sndbuf > 0 {
-			// Bound what a client that does not read holds in the kernel;
-			// what it cannot take then waits in the room's ring.
-			if err := c.SetWriteBuffer(s.cfg.sndbuf); err != nil {
-				s.log.Printf("%v: %v", c, err)
-			}
-		}
 		cl := &client{id: s.lastID.Add(1), conn: c, gone: s.stopping.Child()}
 		defer cl.gone.Cancel() // unlinks it from the server's token
 		cl.name = fmt.Sprintf("guest%d", cl.id)
@@ -67,18 +61,19 @@ func (s *server) session(c *tcp.Conn) async.Future[struct{}] {
 		cl.write(co, s, fmt.Sprintf("* welcome, %s: /nick NAME to change your name, /quit to leave\n", cl.name))
 		s.say("%s joined", cl.name)
 
-		bye := s.read(co, cl)
+		bye, why := s.read(co, cl)
 		switch {
 		case s.stopping.IsCancelled():
 			// The room is closing: the writer sends what is left,
 			// goodbye included, and ends.
 			async.Await(co, writer)
-			return
+			why = endShutdown
 		case cl.dropped.Load() != nil:
-			why := *cl.dropped.Load()
-			s.log.Printf("dropped %s: %s", cl.name, why)
-			s.say("%s was dropped: %s", cl.name, why)
-			cl.write(co, s, "* you were dropped: "+why+"\n") // if its socket takes it
+			reason := *cl.dropped.Load()
+			s.log.Printf("dropped %s: %s", cl.name, reason)
+			s.say("%s was dropped: %s", cl.name, reason)
+			cl.write(co, s, "* you were dropped: "+reason+"\n") // if its socket takes it
+			why = endSlow
 		default:
 			writer.Abort()
 			if bye != "" {
@@ -86,28 +81,32 @@ func (s *server) session(c *tcp.Conn) async.Future[struct{}] {
 			}
 			s.say("%s left", cl.name)
 		}
+		async.Await(co, c.close(why))
 	})
 }
 
 // read reads the client's lines and acts on each until the session must
-// end, and returns what to tell the client then ("" for nothing).
-func (s *server) read(co *async.Co, cl *client) (bye string) {
-	lines := aio.NewLineReader(cl.conn, maxLine)
+// end, and returns what to tell the client then ("" for nothing) and why
+// it ends.
+func (s *server) read(co *async.Co, cl *client) (bye string, why ending) {
 	for {
-		line, err := readLine(co, cl, lines, s.cfg)
+		line, err := readLine(co, cl, s.cfg)
+		var notLine *notLineError
 		switch {
 		case errors.Is(err, cancel.ErrCancelled): // dropped, or stopping
-			return ""
+			return "", endGone
 		case errors.Is(err, timer.ErrTimeout):
-			return fmt.Sprintf("you were silent for %v, goodbye", s.cfg.idle)
+			return fmt.Sprintf("you were silent for %v, goodbye", s.cfg.idle), endSilent
 		case errors.Is(err, aio.ErrTooLong):
-			return fmt.Sprintf("lines are at most %d bytes, goodbye", maxLine)
+			return fmt.Sprintf("lines are at most %d bytes, goodbye", maxLine), endTooLong
+		case errors.As(err, &notLine):
+			return notLine.Error() + ", goodbye", endNotText
 		case err != nil: // the client closed, or the connection failed
-			return ""
+			return "", endGone
 		}
 		switch c := parse(line); c.kind {
 		case quit:
-			return "goodbye"
+			return "goodbye", endQuit
 		case nick:
 			s.rename(co, cl, c.arg)
 		case unknown:
@@ -121,8 +120,8 @@ func (s *server) read(co *async.Co, cl *client) (bye string) {
 // readLine reads the next line, waiting at most the idle time, until the
 // client is gone. Its error is cancel.ErrCancelled when the client is
 // gone, timer.ErrTimeout when it was silent too long, or the read's.
-func readLine(co *async.Co, cl *client, lines *aio.LineReader, cfg config) ([]byte, error) {
-	return async.Get(co, cancel.WithToken(cl.gone, timer.Timeout(lines.Next(), cfg.idle)))
+func readLine(co *async.Co, cl *client, cfg config) ([]byte, error) {
+	return async.Get(co, cancel.WithToken(cl.gone, timer.Timeout(cl.conn.readLine(), cfg.idle)))
 }
 
 // rename gives the client a new name if it is valid and free.
@@ -173,7 +172,7 @@ func (s *server) relay(co *async.Co, cl *client, rx *broadcast.Receiver[message]
 func (cl *client) write(co *async.Co, s *server, line string) error {
 	async.Await(co, cl.writing.Lock())
 	defer cl.writing.Unlock()
-	_, err := async.Get(co, timer.Timeout(cl.conn.WriteAll([]byte(line)), s.cfg.writeWait))
+	_, err := async.Get(co, timer.Timeout(cl.conn.writeLine(line), s.cfg.writeWait))
 	return err
 }
 
