@@ -3,3 +3,9 @@ module github.com/asyncgo/async/interop
 go 1.26.0
 
 replace github.com/asyncgo/async => ../
+
+require (
+	github.com/coder/websocket v1.8.15
+	github.com/gorilla/websocket v1.5.3
+	go.uber.org/goleak v1.3.0
+)
