@@ -1,0 +1,97 @@
+package interop
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// nodeDir holds the Node.js peers and their package.json.
+const nodeDir = "node"
+
+// nodeTimeout bounds one run of client.mjs: its cases take a few seconds.
+const nodeTimeout = 3 * time.Minute
+
+// nodeResult is one line of client.mjs's output.
+type nodeResult struct {
+	Case      string `json:"case"`
+	ID        string `json:"id"`
+	Connected bool   `json:"connected"`
+	Pass      bool   `json:"pass"`
+	Error     string `json:"error"`
+}
+
+// needNode fails the test unless node and npm are installed, and installs
+// the peers' packages (ws, pinned by package-lock.json) with npm ci when
+// node_modules is missing.
+func needNode(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is needed for the Node.js peers (apt-get install nodejs npm; .ci/run installs them): %v", tool, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "ws", "package.json")); err == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
+	cmd.Dir = nodeDir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm ci in %s: %v\n%s", nodeDir, err, out)
+	}
+}
+
+// runNodeClient runs client.mjs against the echo server at base and makes
+// a subtest of each case it reports, which fails if the client failed it
+// or, where v holds the server's verdicts, the server did.
+func runNodeClient(t *testing.T, base string, v *verdicts) {
+	needNode(t)
+	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "client.mjs", base)
+	cmd.Dir = nodeDir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	var n int
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		var r nodeResult
+		if jerr := json.Unmarshal(sc.Bytes(), &r); jerr != nil {
+			t.Errorf("client.mjs printed %q: %v", sc.Bytes(), jerr)
+			continue
+		}
+		n++
+		t.Run(r.Case, func(t *testing.T) {
+			if !r.Pass {
+				t.Errorf("node client: %s", r.Error)
+			}
+			if v != nil && r.Connected {
+				if err := v.wait(r.ID); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	if want := len(cases()); n != want {
+		t.Errorf("client.mjs reported %d cases, want %d", n, want)
+	}
+	if err != nil && !t.Failed() {
+		t.Errorf("node client.mjs %s: %v\n%s", base, err, stderr.Bytes())
+	}
+}
+
+// TestNodeClientGorillaServer proves client.mjs against a server that is
+// not ours.
+func TestNodeClientGorillaServer(t *testing.T) {
+	base, v := startGorilla(t)
+	runNodeClient(t, base, v)
+}
