@@ -27,6 +27,7 @@ type Conn interface {
 // netConn is the net.Conn of NetConn.
 type netConn struct {
 	c      Conn
+	rt     Runtime
 	rd, wr *half
 }
 
@@ -38,9 +39,24 @@ func NetConn(rt Runtime, c Conn) net.Conn {
 	local, remote := c.LocalAddr(), c.RemoteAddr()
 	return &netConn{
 		c:  c,
+		rt: rt,
 		rd: newHalf(rt, c.Read, false, opInfo{"read", local, remote}),
 		wr: newHalf(rt, c.Write, true, opInfo{"write", local, remote}),
 	}
+}
+
+// Unwrap returns the async connection under a net.Conn that NetConn made,
+// and the Runtime it was made with, so that a protocol taken over by a
+// goroutine can hand the connection back to tasks (websocket's
+// UpgradeHTTP does, for a net/http handler that hijacked it). ok is false
+// for any other net.Conn. The net.Conn must not be used after: c belongs
+// to the caller, who must close it.
+func Unwrap(nc net.Conn) (c Conn, rt Runtime, ok bool) {
+	b, ok := nc.(*netConn)
+	if !ok {
+		return nil, nil, false
+	}
+	return b.c, b.rt, true
 }
 
 // Read reads into b, blocking until at least one byte, the end of the

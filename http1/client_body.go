@@ -2,6 +2,7 @@ package http1
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/asyncgo/async"
@@ -51,8 +52,9 @@ type Response struct {
 // A ResponseBody belongs to one task at a time; its Read future is reused
 // by every call, as aio's readers' are.
 type ResponseBody struct {
-	cc   *clientConn // nil once the body ended, failed or was closed
-	keep bool        // the connection may be reused once the body ends
+	cc       *clientConn // nil once the body ended, failed or was closed
+	keep     bool        // the connection may be reused once the body ends
+	switched bool        // a 101: the connection waits for Hijack, and the body is empty
 	req  *ClientRequest
 	err  error // what Read returns once cc is nil
 	rd   responseRead
@@ -66,8 +68,35 @@ var errBodyClosed = errors.New("read after Close")
 // Read returns a future that reads body bytes into p: ready with n > 0,
 // or 0 and io.EOF at the end of the body, or an error.
 func (b *ResponseBody) Read(p []byte) async.Future[async.Result[int]] {
+	if b.switched {
+		return async.Ready(async.Result[int]{Err: io.EOF})
+	}
 	b.rd.b, b.rd.p = b, p
 	return &b.rd
+}
+
+// Hijack takes the connection of a 101 Switching Protocols response, for
+// the protocol the request asked to upgrade to (a WebSocket): the
+// connection, and the bytes the server sent after the response's head.
+// The Client lets go of it (it no longer counts against MaxPerHost), and
+// the caller must close it. Hijack fails for any other response, and
+// after the body was closed. Until Hijack, the body of a 101 is empty
+// and closing it closes the connection.
+func (r *Response) Hijack() (Hijacked, error) {
+	b := r.Body
+	if !b.switched {
+		return Hijacked{}, newError(r.Request, "hijack", fmt.Errorf("status %d, not 101 Switching Protocols", r.StatusCode))
+	}
+	cc := b.cc
+	if cc == nil {
+		return Hijacked{}, newError(r.Request, "hijack", errors.New("connection already hijacked or closed"))
+	}
+	b.cc, b.err = nil, io.EOF
+	h := Hijacked{Conn: cc.c, Buffered: append([]byte(nil), cc.buffered()...)}
+	cc.fillF.Cancel()
+	cc.body.cancelFill()
+	cc.pool.forget()
+	return h, nil
 }
 
 // Close ends the body: the connection is given back to the pool if the
@@ -188,6 +217,13 @@ func newResponse(x *roundTrip, keep bool) *Response {
 	keep = keep && responseKeepAlive(method, h)
 	cc.consume(x.headLen)
 	b := &both.body
+	if h.status == 101 {
+		// The connection speaks another protocol now: it stays with the
+		// response until Hijack takes it, or Close closes it.
+		*b = ResponseBody{cc: cc, req: x.req, switched: true}
+		resp.Body = b
+		return resp
+	}
 	*b = ResponseBody{cc: cc, keep: keep, req: x.req}
 	if err := cc.body.reset(cc, kind, max(h.contentLength, 0), clientBodyLimits()); err != nil {
 		b.release(false, newError(x.req, "read body", err))

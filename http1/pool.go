@@ -155,6 +155,18 @@ func (hp *hostPool) release(cc *clientConn, reusable bool) {
 	free.run()
 }
 
+// forget lets go of a connection a Response's Hijack took: it is no
+// longer the pool's, and its room goes to a waiter or is freed.
+func (hp *hostPool) forget() {
+	var free poolFree
+	c := hp.c
+	c.mu.Lock()
+	hp.freeRoom(&free)
+	hp.forgetIfUnused()
+	c.mu.Unlock()
+	free.run()
+}
+
 // put is release with c.mu held.
 func (hp *hostPool) put(cc *clientConn, reusable bool, free *poolFree) {
 	reusable = reusable && len(cc.buffered()) == 0 && hp.c.maxIdle() > 0

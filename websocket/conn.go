@@ -1,0 +1,178 @@
+package websocket
+
+import (
+	"net"
+	"sync"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/reactor"
+)
+
+// MessageType is the kind of a data message.
+type MessageType uint8
+
+// The two kinds of data message.
+const (
+	Text   MessageType = MessageType(opText)   // UTF-8 text
+	Binary MessageType = MessageType(opBinary) // bytes
+)
+
+func (t MessageType) String() string { return opcode(t).String() }
+
+// stream is what a connection runs over: a tcp.Conn, or in tests any
+// pair of aio streams.
+type stream interface {
+	Read(buf []byte) async.Future[async.Result[int]]
+	Write(buf []byte) async.Future[async.Result[int]]
+	Close() error
+}
+
+// Conn is a WebSocket connection (RFC 6455), made by Upgrader.Upgrade on
+// a server or Dial on a client.
+//
+// One read (ReadMessage, or a MessageReader's Read) and one write
+// (WriteMessage, a MessageWriter's, Ping or Close) may be in flight at
+// once, from two tasks, as on a tcp.Conn; each must be awaited or
+// cancelled before the next of its kind.
+//
+// The read side answers the peer's control frames: a ping with a pong,
+// a close frame with a close frame. It does so while a read is in
+// flight, and so do keep-alive pings (Options.PingInterval): a
+// connection must always have a read going, as a net.Conn that is never
+// read never sees its peer leave.
+type Conn struct {
+	s      stream
+	r      *reactor.Reactor // the reactor the socket reports to; for Blocking calls and timers
+	local  net.Addr
+	remote net.Addr
+	client bool // this end masks its frames
+	lim    limits
+	pool   *bufPool
+	proto  string
+	defl   *deflater // nil unless permessage-deflate was agreed
+	infl   *inflater
+
+	rd reader      // the read side's state, owned by the reading task
+	wr writer      // the write side's state, owned by whoever holds the socket's writing
+	mu sync.Mutex  // guards sh
+	sh sharedState // what the two sides tell each other
+}
+
+// sharedState is what the read side and the write side share, under
+// Conn.mu: who writes to the socket, the control frames waiting to go,
+// and how far the close handshake has come.
+type sharedState struct {
+	busy        bool         // a side is writing to the socket
+	writeWaiter async.Waker  // a write waiting for busy to clear
+	ctlWaiter   async.Waker  // the read side, waiting for busy to clear to send a close frame
+	closeWaiter async.Waker  // Close, waiting for the peer's close frame
+	pong        []byte       // the payload of the pong owed, if pongDue
+	pongDue     bool         // a ping arrived that is not answered yet
+	pingDue     bool         // a keep-alive ping is to be sent
+	closeOwed   []byte       // a close frame's payload, to be sent (if closeDue)
+	closeDue    bool         //
+	closeSent   bool         // our close frame is out (or being written)
+	closeRecv   *CloseError  // the peer's close frame, once read
+	reading     bool         // a read is in flight
+	err         error        // why the connection ended, once it has
+	pongBuf     [maxControlPayload]byte
+}
+
+// newConn makes a connection over s. buffered is what was read past the
+// handshake: the peer's first frames.
+func newConn(s stream, r *reactor.Reactor, client bool, o *Options, pool *bufPool, buffered []byte) *Conn {
+	c := &Conn{s: s, r: r, client: client, lim: o.limits(), pool: pool}
+	if len(buffered) > 0 {
+		c.rd.buf = make([]byte, max(len(buffered), bufSize))
+		c.rd.end = copy(c.rd.buf, buffered)
+	}
+	c.rd.readF.c = c
+	c.wr.f.c = c
+	if a, ok := s.(interface {
+		LocalAddr() net.Addr
+		RemoteAddr() net.Addr
+	}); ok {
+		c.local, c.remote = a.LocalAddr(), a.RemoteAddr()
+	}
+	return c
+}
+
+// Subprotocol is the application protocol both ends agreed, or "".
+func (c *Conn) Subprotocol() string { return c.proto }
+
+// Compressed reports whether permessage-deflate was agreed: messages may
+// then be compressed either way.
+func (c *Conn) Compressed() bool { return c.defl != nil }
+
+// LocalAddr is the local address of the connection's socket.
+func (c *Conn) LocalAddr() net.Addr { return c.local }
+
+// RemoteAddr is the peer's address.
+func (c *Conn) RemoteAddr() net.Addr { return c.remote }
+
+// CloseNow closes the socket at once, without a close handshake; reads
+// and writes in flight fail. It is what a connection that is done with,
+// or stuck, ends with; Close is the polite way.
+func (c *Conn) CloseNow() error {
+	c.mu.Lock()
+	if c.sh.err == nil {
+		c.sh.err = ErrClosed
+	}
+	c.mu.Unlock()
+	return c.closeSocket()
+}
+
+// closeSocket closes the socket once, and wakes whoever waits on the
+// shared state.
+func (c *Conn) closeSocket() error {
+	c.mu.Lock()
+	if c.sh.err == nil {
+		c.sh.err = ErrClosed
+	}
+	s := c.s
+	ws := c.takeWaiters()
+	c.mu.Unlock()
+	ws.wake()
+	if s == nil {
+		return nil
+	}
+	return s.Close()
+}
+
+// failed records err as why the connection ended, unless it has ended
+// already, and returns the error that ended it.
+func (c *Conn) failed(err error) error {
+	c.mu.Lock()
+	if c.sh.err == nil {
+		c.sh.err = err
+	}
+	err = c.sh.err
+	c.mu.Unlock()
+	return err
+}
+
+// ended returns why the connection ended, or nil.
+func (c *Conn) ended() error {
+	c.mu.Lock()
+	err := c.sh.err
+	c.mu.Unlock()
+	return err
+}
+
+// waiters are wakers taken out of the shared state, to wake without the
+// lock held.
+type waiters [3]async.Waker
+
+func (c *Conn) takeWaiters() waiters {
+	w := waiters{c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.closeWaiter}
+	c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.closeWaiter = nil, nil, nil
+	return w
+}
+
+func (w waiters) wake() {
+	for _, x := range w {
+		if x != nil {
+			x.Wake()
+		}
+	}
+}

@@ -1,0 +1,273 @@
+package websocket
+
+import (
+	"crypto/rand"
+	"errors"
+
+	"github.com/asyncgo/async"
+)
+
+// Writes leave in frames built in a buffer borrowed from the pool: the
+// control frames the read side owes, then the frame's header and payload
+// (masked by a client, compressed when permessage-deflate was agreed).
+// A server's large uncompressed payload is not copied: the header goes
+// out first, then the caller's bytes. The buffer goes back to the pool
+// when the write is done, so an idle connection holds none.
+
+// largePayload is the size from which a server writes a payload from the
+// caller's slice instead of copying it next to its header.
+const largePayload = 16 << 10
+
+// writer is the write side's state, owned by the future that holds the
+// socket's writing (sharedState.busy).
+type writer struct {
+	f         frameWrite // the write in flight: WriteMessage, Ping, a MessageWriter's, Close's
+	mw        MessageWriter
+	streaming bool // a MessageWriter's message is open
+	closeF    closeFuture
+}
+
+// frameWrite is the future that writes one frame (and the control frames
+// owed before and after it). It is kept in the Conn and reused.
+type frameWrite struct {
+	c       *Conn
+	op      opcode
+	fin     bool
+	payload []byte
+
+	state   uint8
+	out     []byte // header (and payload, unless large) to write
+	sent    int
+	direct  []byte // a large payload written after out, from the caller's slice
+	dsent   int
+	inner   async.Future[async.Result[int]]
+	written bool // some byte of the frame is out: it cannot be taken back
+}
+
+const (
+	fwStart uint8 = iota
+	fwWrite
+	fwDone
+)
+
+// WriteMessage returns a future that writes data as one message of type
+// t, compressed if permessage-deflate was agreed. It is ready with nil
+// once the socket took the message: a peer that does not read holds the
+// writer up, so memory does not grow. data must not change until then.
+//
+// Cancelling it before any byte is out loses nothing; after, the
+// connection cannot go on (half a frame is on the wire) and is closed.
+func (c *Conn) WriteMessage(t MessageType, data []byte) async.Future[error] {
+	if t != Text && t != Binary {
+		return async.Ready[error](errors.New("websocket: WriteMessage of a message type that is neither Text nor Binary"))
+	}
+	if c.wr.streaming {
+		return async.Ready[error](errors.New("websocket: WriteMessage while a MessageWriter's message is open"))
+	}
+	return c.writeFrame(opcode(t), true, data)
+}
+
+// Ping returns a future that sends a ping with data (at most 125 bytes);
+// the peer answers with a pong, which a read in flight consumes.
+func (c *Conn) Ping(data []byte) async.Future[error] {
+	if len(data) > maxControlPayload {
+		return async.Ready[error](errors.New("websocket: ping payload over 125 bytes"))
+	}
+	return c.writeFrame(opPing, true, data)
+}
+
+func (c *Conn) writeFrame(op opcode, fin bool, payload []byte) *frameWrite {
+	f := &c.wr.f
+	f.op, f.fin, f.payload = op, fin, payload
+	f.state, f.sent, f.dsent, f.written = fwStart, 0, 0, false
+	return f
+}
+
+func (f *frameWrite) Poll(cx *async.Context) (error, bool) {
+	c := f.c
+	if f.state == fwStart {
+		if err := c.ended(); err != nil {
+			f.state = fwDone
+			return err, true
+		}
+		if !c.acquire(cx, f.op) {
+			return nil, false
+		}
+		if err := f.build(); err != nil {
+			c.release()
+			f.state = fwDone
+			return err, true
+		}
+		f.state = fwWrite
+	}
+	if f.state == fwDone {
+		return errors.New("websocket: frame write polled after it was ready"), true
+	}
+	for {
+		done, err := f.writeOut(cx)
+		if err != nil {
+			f.finish()
+			return c.writeFailed(err), true
+		}
+		if !done {
+			return nil, false
+		}
+		// Control frames the read side came to owe meanwhile go out now,
+		// rather than wait for the next write.
+		c.mu.Lock()
+		owed := c.sh.pongDue || c.sh.pingDue || c.sh.closeDue
+		if owed {
+			f.out = c.appendControl(f.out[:0])
+			f.sent = 0
+		}
+		c.mu.Unlock()
+		if !owed {
+			break
+		}
+	}
+	f.finish()
+	return nil, true
+}
+
+// build lays out the frame and the control frames owed before it.
+func (f *frameWrite) build() error {
+	c := f.c
+	payload := f.payload
+	var rsv uint8
+	if c.defl != nil && (f.op == opText || f.op == opBinary) && f.fin && len(payload) > 0 {
+		z, err := c.defl.compress(nil, payload)
+		if err != nil {
+			return err
+		}
+		payload, rsv = z, rsv1Bit
+	}
+	out := c.pool.get()[:0]
+	c.mu.Lock()
+	out = c.appendControl(out)
+	c.mu.Unlock()
+	if !c.client && len(payload) >= largePayload {
+		out = appendHeader(out, f.fin, rsv, f.op, len(payload), nil)
+		f.direct = payload
+	} else {
+		out = c.appendFrame(out, f.fin, rsv, f.op, payload)
+		f.direct = nil
+	}
+	f.out = out
+	return nil
+}
+
+// writeOut writes out, then direct.
+func (f *frameWrite) writeOut(cx *async.Context) (bool, error) {
+	c := f.c
+	for f.sent < len(f.out) || f.dsent < len(f.direct) {
+		if f.inner == nil {
+			if f.sent < len(f.out) {
+				f.inner = c.s.Write(f.out[f.sent:])
+			} else {
+				f.inner = c.s.Write(f.direct[f.dsent:])
+			}
+		}
+		r, ok := f.inner.Poll(cx)
+		if !ok {
+			return false, nil
+		}
+		f.inner = nil
+		if r.Err != nil {
+			return false, r.Err
+		}
+		f.written = true
+		if f.sent < len(f.out) {
+			f.sent += r.Value
+		} else {
+			f.dsent += r.Value
+		}
+	}
+	return true, nil
+}
+
+// finish gives back the buffer and the socket's writing.
+func (f *frameWrite) finish() {
+	c := f.c
+	c.pool.put(f.out)
+	f.out, f.direct, f.payload = nil, nil, nil
+	f.state = fwDone
+	c.release()
+}
+
+// Cancel gives the socket's writing back; a frame partly written closes
+// the connection.
+func (f *frameWrite) Cancel() {
+	c := f.c
+	if f.state == fwStart {
+		c.mu.Lock()
+		c.sh.writeWaiter = nil
+		c.mu.Unlock()
+		return
+	}
+	if f.state != fwWrite {
+		return
+	}
+	if f.inner != nil {
+		f.inner.Cancel()
+		f.inner = nil
+	}
+	written := f.written
+	f.finish()
+	if written {
+		c.failed(errors.New("websocket: write cancelled with a frame half written"))
+		c.closeSocket()
+	}
+}
+
+// writeFailed records a failed write as the end of the connection.
+func (c *Conn) writeFailed(err error) error {
+	err = c.failed(err)
+	c.closeSocket()
+	return err
+}
+
+// acquire takes the socket's writing for a frame of op, or stores the
+// waker to be called when it is free.
+func (c *Conn) acquire(cx *async.Context, op opcode) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sh.busy {
+		c.sh.writeWaiter = cx.Waker()
+		return false
+	}
+	c.sh.busy = true
+	c.sh.writeWaiter = nil
+	if op == opClose {
+		c.sh.closeSent = true
+	}
+	return true
+}
+
+// release gives the socket's writing back and wakes the read side if it
+// waits to send a close frame.
+func (c *Conn) release() {
+	c.mu.Lock()
+	c.sh.busy = false
+	w := c.sh.ctlWaiter
+	c.sh.ctlWaiter = nil
+	c.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
+}
+
+// appendFrame appends a whole frame: header and payload, masked with a
+// fresh key by a client.
+func (c *Conn) appendFrame(b []byte, fin bool, rsv uint8, op opcode, payload []byte) []byte {
+	if !c.client {
+		b = appendHeader(b, fin, rsv, op, len(payload), nil)
+		return append(b, payload...)
+	}
+	var key [4]byte
+	rand.Read(key[:])
+	b = appendHeader(b, fin, rsv, op, len(payload), &key)
+	n := len(b)
+	b = append(b, payload...)
+	mask(key, 0, b[n:])
+	return b
+}
