@@ -55,9 +55,9 @@ type ResponseBody struct {
 	cc       *clientConn // nil once the body ended, failed or was closed
 	keep     bool        // the connection may be reused once the body ends
 	switched bool        // a 101: the connection waits for Hijack, and the body is empty
-	req  *ClientRequest
-	err  error // what Read returns once cc is nil
-	rd   responseRead
+	req      *ClientRequest
+	err      error // what Read returns once cc is nil
+	rd       responseRead
 }
 
 var _ aio.Reader = (*ResponseBody)(nil)

@@ -62,19 +62,19 @@ type Conn struct {
 // Conn.mu: who writes to the socket, the control frames waiting to go,
 // and how far the close handshake has come.
 type sharedState struct {
-	busy        bool         // a side is writing to the socket
-	writeWaiter async.Waker  // a write waiting for busy to clear
-	ctlWaiter   async.Waker  // the read side, waiting for busy to clear to send a close frame
-	closeWaiter async.Waker  // Close, waiting for the peer's close frame
-	pong        []byte       // the payload of the pong owed, if pongDue
-	pongDue     bool         // a ping arrived that is not answered yet
-	pingDue     bool         // a keep-alive ping is to be sent
-	closeOwed   []byte       // a close frame's payload, to be sent (if closeDue)
-	closeDue    bool         //
-	closeSent   bool         // our close frame is out (or being written)
-	closeRecv   *CloseError  // the peer's close frame, once read
-	reading     bool         // a read is in flight
-	err         error        // why the connection ended, once it has
+	busy        bool        // a side is writing to the socket
+	writeWaiter async.Waker // a write waiting for busy to clear
+	ctlWaiter   async.Waker // the read side, waiting for busy to clear to send a close frame
+	closeWaiter async.Waker // Close, waiting for the peer's close frame
+	pong        []byte      // the payload of the pong owed, if pongDue
+	pongDue     bool        // a ping arrived that is not answered yet
+	pingDue     bool        // a keep-alive ping is to be sent
+	closeOwed   []byte      // a close frame's payload, to be sent (if closeDue)
+	closeDue    bool        //
+	closeSent   bool        // our close frame is out (or being written)
+	closeRecv   *CloseError // the peer's close frame, once read
+	reading     bool        // a read is in flight
+	err         error       // why the connection ended, once it has
 	pongBuf     [maxControlPayload]byte
 }
 

@@ -569,7 +569,6 @@ func (c *Conn) keepAlive(cx *async.Context) error {
 	}
 }
 
-
 // armTimer arms the read side's timer for deadline and reports true if
 // the deadline has passed.
 func (c *Conn) armTimer(cx *async.Context, deadline time.Time) bool {
