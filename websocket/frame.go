@@ -163,18 +163,3 @@ func mask(key [4]byte, pos int, b []byte) int {
 	}
 	return (pos + len(b)) & 3
 }
-
-// headerSize is the size of the header appendHeader writes.
-func headerSize(length int, masked bool) int {
-	n := 2
-	switch {
-	case length >= 1<<16:
-		n = 10
-	case length >= 126:
-		n = 4
-	}
-	if masked {
-		n += 4
-	}
-	return n
-}

@@ -152,11 +152,10 @@ func (f *messageRead) Cancel() { f.m.c.cancelRead() }
 // sends its bytes as one frame, and Close sends the last. Control frames
 // may go out between them. Messages written this way are not compressed.
 type MessageWriter struct {
-	c       *Conn
-	op      opcode // the next frame's: the message's type, then continuation
-	started bool
-	wf      messageWrite
-	cf      messageClose
+	c  *Conn
+	op opcode // the next frame's: the message's type, then continuation
+	wf messageWrite
+	cf messageClose
 }
 
 // NextWriter starts a message of type t, to be written in frames by the
