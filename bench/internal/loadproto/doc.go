@@ -12,4 +12,9 @@
 //
 // The harness reads the server's CPU time when it sees "warm" and "end", so
 // the CPU it attributes to the counted messages covers the same window.
+//
+// The WebSocket comparison's load generator (cmd/wsbench/wsload) speaks the
+// same way: "ready" once its connections are open and idle, then it waits
+// for the harness to write "go" on its stdin, broadcasts, and writes "end"
+// and the Fanout as JSON.
 package loadproto

@@ -12,3 +12,14 @@ func TestRoundTrip(t *testing.T) {
 		t.Error("Decode of a marker line succeeded")
 	}
 }
+
+func TestFanoutRoundTrip(t *testing.T) {
+	f := Fanout{Conns: 10000, Size: 64, Broadcasts: 20, Deliveries: 200000, Seconds: 4.5, P50us: 9000, P99us: 21000.5, MaxUs: 25000}
+	got, err := DecodeFanout(f.Encode())
+	if err != nil || got != f {
+		t.Fatalf("DecodeFanout(Encode(f)) = %+v, %v; want %+v", got, err, f)
+	}
+	if _, err := DecodeFanout(Ready); err == nil {
+		t.Error("DecodeFanout of a marker line succeeded")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"sync"
@@ -154,6 +155,18 @@ func (c *Child) Kill() {
 	if c.stdin != nil {
 		c.stdin.Close()
 	}
+}
+
+// Tell writes line and a newline to a driven child's stdin: how the
+// harness lets a child that waits for it go on.
+func (c *Child) Tell(line string) error {
+	if c.stdin == nil {
+		return fmt.Errorf("tell %s %q: it is not driven and has no stdin", c.Name, line)
+	}
+	if _, err := io.WriteString(c.stdin, line+"\n"); err != nil {
+		return fmt.Errorf("tell %s %q: %w", c.Name, line, err)
+	}
+	return nil
 }
 
 // Stop closes the child's stdin and gives it grace to exit on its own

@@ -35,6 +35,29 @@ func TestChildLinesAndExit(t *testing.T) {
 	}
 }
 
+func TestChildTell(t *testing.T) {
+	needTaskset(t)
+	p := NewGroup()
+	defer p.KillAll()
+	c, err := p.Start("sh", "0", Options{Driven: true}, "/bin/sh", "-c", "read x; echo got $x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Tell("go"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ExpectLine(context.Background(), "got go", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	quiet, err := p.Start("quiet", "0", Options{}, "/bin/true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := quiet.Tell("go"); err == nil || !strings.Contains(err.Error(), "not driven") {
+		t.Errorf("Tell to a child that is not driven: %v; want an error saying so", err)
+	}
+}
+
 func TestChildKillAndStop(t *testing.T) {
 	needTaskset(t)
 	p := NewGroup()

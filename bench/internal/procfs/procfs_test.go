@@ -20,6 +20,9 @@ func TestParseStatTicks(t *testing.T) {
 			t.Errorf("ParseStatTicks(%q) succeeded, want an error", bad)
 		}
 	}
+	if u, s, err := ParseStatTimes(line); err != nil || u != 150 || s != 37 {
+		t.Errorf("ParseStatTimes = %d, %d, %v; want 150, 37, nil", u, s, err)
+	}
 }
 
 func TestParseSchedstat(t *testing.T) {
@@ -97,11 +100,14 @@ func TestReadFromFakeProc(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Ticks != 10 || len(c.Threads) != 2 || c.Threads[100] != 1500 || c.Threads[101] != 2500 {
+	if c.Ticks != 10 || c.UserTicks != 7 || len(c.Threads) != 2 || c.Threads[100] != 1500 || c.Threads[101] != 2500 {
 		t.Errorf("ReadCPU = %+v", c)
 	}
 	if got := c.Sub(CPU{Threads: map[int]uint64{}}); got != 4000*time.Nanosecond {
 		t.Errorf("total = %v, want 4µs", got)
+	}
+	if got := c.SubUser(CPU{UserTicks: 2}); got != 5*clockTick {
+		t.Errorf("user = %v, want 5 ticks (%v)", got, 5*clockTick)
 	}
 	rss, err := ReadRSS(root, 77)
 	if err != nil || rss != 2048*1024 {
