@@ -66,11 +66,14 @@ type sharedState struct {
 	writeWaiter async.Waker // a write waiting for busy to clear
 	ctlWaiter   async.Waker // the read side, waiting for busy to clear to send a close frame
 	closeWaiter async.Waker // Close, waiting for the peer's close frame
+	pingWaiter  async.Waker // Ping, waiting for its pong
+	pingData    []byte      // the payload of the Ping that waits
+	pongCame    bool        // the pong of pingData arrived
 	pong        []byte      // the payload of the pong owed, if pongDue
 	pongDue     bool        // a ping arrived that is not answered yet
 	pingDue     bool        // a keep-alive ping is to be sent
 	closeOwed   []byte      // a close frame's payload, to be sent (if closeDue)
-	closeDue    bool        //
+	closeDue    bool        // closeOwed is to be sent
 	closeSent   bool        // our close frame is out (or being written)
 	closeRecv   *CloseError // the peer's close frame, once read
 	reading     bool        // a read is in flight
@@ -161,11 +164,11 @@ func (c *Conn) ended() error {
 
 // waiters are wakers taken out of the shared state, to wake without the
 // lock held.
-type waiters [3]async.Waker
+type waiters [4]async.Waker
 
 func (c *Conn) takeWaiters() waiters {
-	w := waiters{c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.closeWaiter}
-	c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.closeWaiter = nil, nil, nil
+	w := waiters{c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.closeWaiter, c.sh.pingWaiter}
+	c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.closeWaiter, c.sh.pingWaiter = nil, nil, nil, nil
 	return w
 }
 

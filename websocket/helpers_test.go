@@ -1,6 +1,7 @@
 package websocket
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -87,3 +88,17 @@ func client(t testing.TB, x rttest.Executor, d *Dialer, url string, body func(co
 		t.Fatal(err)
 	}
 }
+
+// executorRun runs body as a coroutine on executor x and returns its
+// error; the first result is the executor's own failure.
+func executorRun(x rttest.Executor, body func(co *async.Co) error) (struct{}, error) {
+	err, runErr := executor.Run(async.Go(body), x.Options...)
+	if runErr != nil {
+		return struct{}{}, runErr
+	}
+	return struct{}{}, err
+}
+
+func asHandshake(err error, he **HandshakeError) bool { return errors.As(err, he) }
+
+func errorsJoin(a, b error) error { return errors.Join(a, b) }

@@ -472,7 +472,19 @@ func (c *Conn) control(cx *async.Context, op opcode, payload []byte) error {
 		_, err := c.sendControl(cx, false)
 		return err
 	case opPong:
-		return nil // the keep-alive heard the peer when the bytes came
+		// The keep-alive heard the peer when the bytes came; a Ping may
+		// wait for this one.
+		c.mu.Lock()
+		var w async.Waker
+		if c.sh.pingData != nil && !c.sh.pongCame && string(payload) == string(c.sh.pingData) {
+			c.sh.pongCame = true
+			w, c.sh.pingWaiter = c.sh.pingWaiter, nil
+		}
+		c.mu.Unlock()
+		if w != nil {
+			w.Wake()
+		}
+		return nil
 	}
 	ce := &CloseError{Code: StatusNoStatus, Remote: true}
 	switch {

@@ -25,6 +25,7 @@ type writer struct {
 	mw        MessageWriter
 	streaming bool // a MessageWriter's message is open
 	closeF    closeFuture
+	ping      pingFuture
 }
 
 // frameWrite is the future that writes one frame (and the control frames
@@ -67,13 +68,82 @@ func (c *Conn) WriteMessage(t MessageType, data []byte) async.Future[error] {
 	return c.writeFrame(opcode(t), true, data)
 }
 
-// Ping returns a future that sends a ping with data (at most 125 bytes);
-// the peer answers with a pong, which a read in flight consumes.
+// Ping returns a future that sends a ping with data (at most 125 bytes)
+// and is ready with nil once the peer's pong with the same data has
+// arrived: a round trip, to check the peer is there. The pong is read by
+// the read in flight, so one must be going (see Conn). Bound the wait
+// with timer.Timeout; cancelled, Ping stops waiting.
 func (c *Conn) Ping(data []byte) async.Future[error] {
 	if len(data) > maxControlPayload {
 		return async.Ready[error](errors.New("websocket: ping payload over 125 bytes"))
 	}
-	return c.writeFrame(opPing, true, data)
+	f := &c.wr.ping
+	*f = pingFuture{c: c, n: copy(f.data[:], data)}
+	return f
+}
+
+// pingFuture is Ping's future: the write of the ping, then the wait for
+// its pong.
+type pingFuture struct {
+	c       *Conn
+	data    [maxControlPayload]byte
+	n       int
+	inner   *frameWrite
+	waiting bool
+}
+
+func (f *pingFuture) Poll(cx *async.Context) (error, bool) {
+	c := f.c
+	if !f.waiting {
+		if f.inner == nil {
+			c.mu.Lock()
+			c.sh.pingData, c.sh.pongCame = f.data[:f.n], false
+			c.mu.Unlock()
+			f.inner = c.writeFrame(opPing, true, f.data[:f.n])
+		}
+		err, ok := f.inner.Poll(cx)
+		if !ok {
+			return nil, false
+		}
+		f.inner = nil
+		if err != nil {
+			f.stop()
+			return err, true
+		}
+		f.waiting = true
+	}
+	c.mu.Lock()
+	came, err := c.sh.pongCame, c.sh.err
+	if !came && err == nil {
+		c.sh.pingWaiter = cx.Waker()
+	}
+	c.mu.Unlock()
+	switch {
+	case came:
+		f.stop()
+		return nil, true
+	case err != nil:
+		f.stop()
+		return err, true
+	}
+	return nil, false
+}
+
+func (f *pingFuture) stop() {
+	c := f.c
+	c.mu.Lock()
+	c.sh.pingData, c.sh.pingWaiter = nil, nil
+	c.mu.Unlock()
+	f.waiting = false
+}
+
+// Cancel stops the write (see WriteMessage) or the wait.
+func (f *pingFuture) Cancel() {
+	if f.inner != nil {
+		f.inner.Cancel()
+		f.inner = nil
+	}
+	f.stop()
 }
 
 func (c *Conn) writeFrame(op opcode, fin bool, payload []byte) *frameWrite {

@@ -1,0 +1,88 @@
+package websocket
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/http1"
+	"github.com/asyncgo/async/http1/nethttp"
+	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/oneshot"
+	"github.com/asyncgo/async/tcp"
+)
+
+// TestUpgradeHTTP upgrades in a net/http handler run by the adapter, and
+// serves the connection from the handler's goroutine with the Blocking
+// methods.
+func TestUpgradeHTTP(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		u := &Upgrader{}
+		served := make(chan error, 1)
+		mux := http.NewServeMux()
+		mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
+			c, err := u.UpgradeHTTP(w, r)
+			if err != nil {
+				served <- err
+				return
+			}
+			defer c.CloseNow()
+			for {
+				m, err := c.ReadMessageBlocking()
+				if err != nil {
+					served <- err
+					return
+				}
+				if err := c.WriteMessageBlocking(m.Type, append([]byte("echo: "), m.Data...)); err != nil {
+					served <- err
+					return
+				}
+			}
+		})
+		l, err := tcp.Listen("127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &http1.Server{Handler: nethttp.Handler(mux)}
+		stop, stopped := oneshot.New[struct{}]()
+		done := make(chan error, 1)
+		go func() {
+			err, runErr := executor.Run(async.Go(func(co *async.Co) error {
+				r := async.Await(co, async.Select2(srv.Serve(l), stopped))
+				if r.Index == 0 {
+					return r.V1
+				}
+				return async.Await(co, srv.Shutdown(time.Second))
+			}), x.Options...)
+			done <- errorsJoin(err, runErr)
+		}()
+		defer func() {
+			stop.Send(struct{}{})
+			<-done
+		}()
+		client(t, x, &Dialer{}, "ws://"+l.Addr().String()+"/ws", func(co *async.Co, c *Conn) {
+			for _, s := range []string{"one", "two", string(make([]byte, 100_000))} {
+				if err := async.Await(co, c.WriteMessage(Binary, []byte(s))); err != nil {
+					t.Fatal(err)
+				}
+				m, err := async.Get(co, c.ReadMessage())
+				if err != nil || string(m.Data) != "echo: "+s {
+					t.Fatalf("echo of %d bytes: %d bytes, %v", len(s), len(m.Data), err)
+				}
+			}
+			if err := async.Await(co, c.Close(StatusNormalClosure, "")); err != nil {
+				t.Errorf("close: %v", err)
+			}
+		})
+		select {
+		case err := <-served:
+			if CloseStatus(err) != StatusNormalClosure {
+				t.Errorf("handler's read ended with %v, want the client's 1000", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the handler did not see the close")
+		}
+	})
+}
