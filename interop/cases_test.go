@@ -26,74 +26,136 @@ var closes = []struct {
 }
 
 // A testCase is the client's side of one connection to the echo server
-// (serve): the server's path and query, and what the client does.
+// (serve): the server's path and query, what the client does, and what
+// must have gone over the wire.
 type testCase struct {
 	name   string // the subtest's name; its first element is the matrix's column
 	path   string // the echo server's path and query
 	offer  bool   // the client offers permessage-deflate
 	accept bool   // the server accepts it (?accept=1)
 	run    func(c wsConn) error
+
+	// The close that ends the connection: by the client with 1000
+	// "done" unless said otherwise.
+	closeByServer bool
+	closeCode     int
+	closeReason   string
+
+	wire []wireCheck // more checks of the frames
 }
 
 // compressed reports whether the case's connection must negotiate
 // permessage-deflate.
 func (tc testCase) compressed() bool { return tc.offer && tc.accept }
 
+// wireCheck is every check of the case's frames: its own, one close frame
+// each way with the expected code, and no compressed frame unless
+// permessage-deflate was agreed.
+func (tc testCase) wireCheck() wireCheck {
+	code, reason := tc.closeCode, tc.closeReason
+	if code == 0 {
+		code, reason = 1000, "done"
+	}
+	checks := append([]wireCheck{closedEachWay(!tc.closeByServer, code, reason)}, tc.wire...)
+	if !tc.compressed() {
+		checks = append(checks, noCompression)
+	}
+	return allOf(checks...)
+}
+
+// The paths of the cases that end with the client's close 1000 "done".
+const (
+	echoPath      = "/echo?code=1000&reason=done"
+	fragmentsPath = "/fragments?code=1000&reason=done"
+	pingPath      = "/ping?code=1000&reason=done"
+)
+
 // cases returns the table every pairing runs.
 func cases() []testCase {
 	var cs []testCase
 	for _, compress := range []bool{false, true} {
-		mode := "plain"
-		if compress {
-			mode = "deflate"
-		}
-		for _, typ := range []int{textMessage, binaryMessage} {
-			kind := typeName(typ)
-			for _, n := range sizes {
-				m := payload(typ, n)
-				cs = append(cs, testCase{
-					name: fmt.Sprintf("echo-%s/%s/%d", mode, kind, n), path: "/echo?code=1000&reason=done", offer: compress, accept: compress,
-					run: func(c wsConn) error { return echo(c, m, false) },
-				})
-			}
-			for _, n := range []int{10, 70000} {
-				m := payload(typ, n)
-				cs = append(cs, testCase{
-					name: fmt.Sprintf("fragments-%s/%s/%d", mode, kind, n), path: "/fragments?code=1000&reason=done", offer: compress, accept: compress,
-					run: func(c wsConn) error { return echo(c, m, true) },
-				})
-			}
-		}
-		cs = append(cs, testCase{
-			name: "echo-" + mode + "/sequence", path: "/echo?code=1000&reason=done", offer: compress, accept: compress,
-			run: echoSequence,
-		})
+		cs = append(cs, echoCases(compress)...)
 	}
 	// One side willing, the other not: no compression, and the messages
 	// still go through.
 	m := payload(binaryMessage, 65536)
 	cs = append(cs,
 		testCase{
-			name: "deflate-refused/binary/65536", path: "/echo?code=1000&reason=done", offer: true,
+			name: "deflate-refused/binary/65536", path: echoPath, offer: true,
 			run: func(c wsConn) error { return echo(c, m, false) },
 		},
 		testCase{
-			name: "deflate-unoffered/binary/65536", path: "/echo?code=1000&reason=done", accept: true,
+			name: "deflate-unoffered/binary/65536", path: echoPath, accept: true,
 			run: func(c wsConn) error { return echo(c, m, false) },
+		},
+		testCase{
+			name: "ping/client", path: echoPath, run: pingFromClient,
+			wire: []wireCheck{pingsAnswered(true, len(pingPayloads))},
+		},
+		testCase{
+			name: "ping/server", path: pingPath, run: pingFromServer,
+			wire: []wireCheck{pingsAnswered(false, len(pingPayloads))},
 		})
-	cs = append(cs,
-		testCase{name: "ping/client", path: "/echo?code=1000&reason=done", run: pingFromClient},
-		testCase{name: "ping/server", path: "/ping?code=1000&reason=done", run: pingFromServer},
-	)
+	return append(cs, closeCases()...)
+}
+
+// echoCases are the echoes of every size and both types, whole and in
+// fragments, with permessage-deflate or without. A large text message
+// must go compressed each way (random binary might be sent as it is, as
+// deflate cannot shrink it), and a fragmented one of 70000 bytes in
+// several frames each way.
+func echoCases(compress bool) []testCase {
+	mode := "plain"
+	if compress {
+		mode = "deflate"
+	}
+	var cs []testCase
+	for _, typ := range []int{textMessage, binaryMessage} {
+		kind := typeName(typ)
+		for _, n := range sizes {
+			m := payload(typ, n)
+			tc := testCase{
+				name: fmt.Sprintf("echo-%s/%s/%d", mode, kind, n), path: echoPath, offer: compress, accept: compress,
+				run: func(c wsConn) error { return echo(c, m, false) },
+			}
+			if compress && typ == textMessage && n >= 65536 {
+				tc.wire = []wireCheck{compressedEachWay}
+			}
+			cs = append(cs, tc)
+		}
+		for _, n := range []int{10, 70000} {
+			m := payload(typ, n)
+			tc := testCase{
+				name: fmt.Sprintf("fragments-%s/%s/%d", mode, kind, n), path: fragmentsPath, offer: compress, accept: compress,
+				run: func(c wsConn) error { return echo(c, m, true) },
+			}
+			if n > 65536 {
+				tc.wire = []wireCheck{fragmentedEachWay}
+			}
+			cs = append(cs, tc)
+		}
+	}
+	tc := testCase{name: "echo-" + mode + "/sequence", path: echoPath, offer: compress, accept: compress, run: echoSequence}
+	if compress {
+		tc.wire = []wireCheck{compressedEachWay}
+	}
+	return append(cs, tc)
+}
+
+// closeCases close with each code and reason, from either side.
+func closeCases() []testCase {
+	var cs []testCase
 	for _, cl := range closes {
 		q := "code=" + strconv.Itoa(cl.code) + "&reason=" + url.QueryEscape(cl.reason)
 		cs = append(cs,
 			testCase{
 				name: fmt.Sprintf("close-by-client/%d", cl.code), path: "/echo?" + q,
+				closeCode: cl.code, closeReason: cl.reason,
 				run: func(c wsConn) error { return c.Close(cl.code, cl.reason) },
 			},
 			testCase{
 				name: fmt.Sprintf("close-by-server/%d", cl.code), path: "/close?" + q,
+				closeByServer: true, closeCode: cl.code, closeReason: cl.reason,
 				run: func(c wsConn) error { return expectClose(c, cl.code, cl.reason) },
 			})
 	}
@@ -217,14 +279,14 @@ func caseURL(base string, tc testCase, id string) string {
 	return u
 }
 
-// runCases runs every case with dial against the server at base, whose
-// verdicts v has (nil for a server that gives none): a subtest per case,
-// named as the matrix names it.
-func runCases(t *testing.T, base string, v *verdicts, dial dialFunc) {
+// runCases runs every case with dial against the server behind tp, whose
+// verdicts v has: a subtest per case, named as the matrix names it, which
+// fails if the client, the server or the frames on the wire say so.
+func runCases(t *testing.T, tp *tap, v *verdicts, dial dialFunc) {
 	for _, tc := range cases() {
 		t.Run(tc.name, func(t *testing.T) {
 			id := t.Name()
-			err := dial(caseURL(base, tc, id), tc.offer, func(c wsConn) error {
+			err := dial(caseURL(tp.base(), tc, id), tc.offer, func(c wsConn) error {
 				if got := c.Compressed(); got != tc.compressed() {
 					return fmt.Errorf("permessage-deflate negotiated: %v, want %v", got, tc.compressed())
 				}
@@ -233,11 +295,23 @@ func runCases(t *testing.T, base string, v *verdicts, dial dialFunc) {
 			if err != nil {
 				t.Errorf("client: %v", err)
 			}
-			if v != nil && !errors.Is(err, errDial) {
-				if err := v.wait(id); err != nil {
-					t.Error(err)
-				}
+			if errors.Is(err, errDial) {
+				return // no connection: no verdict, no frames
 			}
+			checkServerAndWire(t, tp, v, tc, id)
 		})
+	}
+}
+
+// checkServerAndWire fails t if the server's verdict on connection id
+// (when v has them) or the frames the tap saw say so.
+func checkServerAndWire(t *testing.T, tp *tap, v *verdicts, tc testCase, id string) {
+	if v != nil {
+		if err := v.wait(id); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := tp.wait(id, tc.wireCheck()); err != nil {
+		t.Error(err)
 	}
 }

@@ -138,11 +138,15 @@ func startCoder(t *testing.T) (string, *verdicts) {
 // adapters are right, before our side is put in either place.
 
 func TestGorillaClientCoderServer(t *testing.T) {
+	tp := startTap(t)
 	base, v := startCoder(t)
-	runCases(t, base, v, gorillaDial)
+	tp.forward(base)
+	runCases(t, tp, v, gorillaDial)
 }
 
 func TestCoderClientGorillaServer(t *testing.T) {
+	tp := startTap(t)
 	base, v := startGorilla(t)
-	runCases(t, base, v, coderDial)
+	tp.forward(base)
+	runCases(t, tp, v, coderDial)
 }

@@ -50,9 +50,11 @@ func needNode(t *testing.T) {
 }
 
 // runNodeClient runs client.mjs against the echo server at base and makes
-// a subtest of each case it reports, which fails if the client failed it
-// or, where v holds the server's verdicts, the server did.
-func runNodeClient(t *testing.T, base string, v *verdicts) {
+// a subtest of each case it reports, which fails if the client failed it,
+// the server did (where v holds its verdicts), or the frames the tap saw
+// are wrong.
+func runNodeClient(t *testing.T, tp *tap, v *verdicts) {
+	base := tp.base()
 	needNode(t)
 	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
 	defer cancel()
@@ -61,6 +63,10 @@ func runNodeClient(t *testing.T, base string, v *verdicts) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	byName := make(map[string]testCase)
+	for _, tc := range cases() {
+		byName[tc.name] = tc
+	}
 	var n int
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
@@ -74,14 +80,16 @@ func runNodeClient(t *testing.T, base string, v *verdicts) {
 			if !r.Pass {
 				t.Errorf("node client: %s", r.Error)
 			}
-			if v != nil && r.Connected {
-				if err := v.wait(r.ID); err != nil {
-					t.Error(err)
-				}
+			tc, ok := byName[r.Case]
+			if !ok {
+				t.Fatalf("client.mjs ran a case cases_test.go does not have")
+			}
+			if r.Connected {
+				checkServerAndWire(t, tp, v, tc, r.ID)
 			}
 		})
 	}
-	if want := len(cases()); n != want {
+	if want := len(byName); n != want {
 		t.Errorf("client.mjs reported %d cases, want %d", n, want)
 	}
 	if err != nil && !t.Failed() {
@@ -92,6 +100,8 @@ func runNodeClient(t *testing.T, base string, v *verdicts) {
 // TestNodeClientGorillaServer proves client.mjs against a server that is
 // not ours.
 func TestNodeClientGorillaServer(t *testing.T) {
+	tp := startTap(t)
 	base, v := startGorilla(t)
-	runNodeClient(t, base, v)
+	tp.forward(base)
+	runNodeClient(t, tp, v)
 }
