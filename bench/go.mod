@@ -5,6 +5,7 @@ go 1.26.0
 replace github.com/asyncgo/async => ../
 
 require (
+	github.com/asyncgo/async v0.0.0-00010101000000-000000000000
 	github.com/gorilla/websocket v1.5.3
 	github.com/lesismal/nbio v1.6.8
 	github.com/panjf2000/gnet/v2 v2.9.7

@@ -20,6 +20,8 @@ type server struct {
 // servers is the comparison in the table's order: the runtime's server,
 // then the peers.
 var servers = []server{
+	{name: "async", pkg: "./servers/wsasync", args: []string{"-tasks", "coroutines"}},
+	{name: "async-futures", pkg: "./servers/wsasync", args: []string{"-tasks", "futures"}},
 	{name: "gorilla", pkg: "./servers/wsgorilla", args: []string{"-writer", "hub"}},
 	{name: "gorilla-mutex", pkg: "./servers/wsgorilla", args: []string{"-writer", "mutex"}},
 	{name: "nbio", pkg: "./servers/wsnbio"},

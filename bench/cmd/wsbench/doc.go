@@ -1,8 +1,9 @@
 // Command wsbench runs the WebSocket broadcast comparison: a chat room of
 // 10,000 connections in which one message goes to everyone. It builds the
-// servers (bench/servers/wsasync on the runtime's websocket package, once
-// that package exists; gorilla/websocket on net/http, twice: its chat
-// example's hub and a mutex per connection; nbio's nbhttp and websocket)
+// servers (bench/servers/wsasync on the runtime's websocket package,
+// twice: with coroutines and with hand-written futures; gorilla/websocket
+// on net/http, twice: its chat example's hub and a mutex per connection;
+// nbio's nbhttp and websocket)
 // and its load generator (wsload), then over several interleaved rounds
 // runs each server, fresh each time, pinned to one CPU while the load
 // runs on another:

@@ -53,7 +53,7 @@ func TestParseFlagsQuick(t *testing.T) {
 }
 
 func TestServerNames(t *testing.T) {
-	if got := strings.Join(serverNames(), ","); got != "gorilla,gorilla-mutex,nbio" {
+	if got := strings.Join(serverNames(), ","); got != "async,async-futures,gorilla,gorilla-mutex,nbio" {
 		t.Errorf("servers = %s", got)
 	}
 }

@@ -131,7 +131,10 @@ func writeReport(b *strings.Builder, ctx context.Context, cfg config, mods peers
 		"growth of the Go heap and goroutine stacks in use (`runtime.MemStats` HeapInuse + StackInuse after a `runtime.GC()`, "+
 		"which each server answers on GET /memstats).\n", cfg.conns, cfg.settle, cfg.conns)
 	b.WriteString("- **RSS MiB**: VmRSS just after the last counted delivery.\n")
-	b.WriteString("- The servers: `async` is bench/servers/wsasync on the runtime's `websocket` and `http1` packages; " +
+	b.WriteString("- The servers: `async` is bench/servers/wsasync on the runtime's `websocket` and `http1` packages, on a " +
+		"current-thread executor, shaped as the runtime's chat example: a broadcast channel with a ring of 256 messages, and per " +
+		"connection a handler that reads and a writer task that relays the channel, both coroutines (`async.Do`), as a user " +
+		"writes them; `async-futures` is the same with the two tasks written as state machines (hand-written futures); " +
 		"`gorilla` is gorilla/websocket v1.5.3 on net/http with its chat example's hub (a reading and a writing goroutine per " +
 		"connection, a queue of 256 messages each); `gorilla-mutex` the same library writing each broadcast from the sender's " +
 		"goroutine under a mutex per connection; `nbio` is nbio v1.6.8's nbhttp (one poller) and websocket Upgrader, writing " +

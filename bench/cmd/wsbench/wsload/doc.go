@@ -10,8 +10,9 @@
 // memory. It waits for the line "go" on stdin, sends -broadcasts messages
 // on the sender, each once every connection (the sender included) has
 // received the one before and -pause has passed, prints "end", then one
-// line of JSON (internal/loadproto's Fanout) with the delivery latencies,
-// and exits.
+// line of JSON (internal/loadproto's Fanout) with the delivery latencies.
+// It holds the connections until stdin closes, so that closing them does
+// not land in the server's CPU time, which the harness reads after "end".
 //
 //	wsload -addr 127.0.0.1:8080 -conns 10000 -broadcasts 20
 //

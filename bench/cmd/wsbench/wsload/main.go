@@ -72,7 +72,8 @@ func run(c config, in io.Reader, out io.Writer) error {
 		time.Sleep(c.pause)
 	}
 	fmt.Fprintln(out, loadproto.Ready)
-	if err := waitGo(in); err != nil {
+	stdin := bufio.NewReader(in)
+	if err := waitGo(stdin); err != nil {
 		return err
 	}
 	res, err := f.measure(c.broadcasts, c.pause)
@@ -81,6 +82,10 @@ func run(c config, in io.Reader, out io.Writer) error {
 	}
 	fmt.Fprintln(out, loadproto.End)
 	fmt.Fprintln(out, res.Encode())
+	// Hold the connections until the harness closes stdin: it reads this
+	// process's CPU time after "end", and the server's, which closing
+	// thousands of connections now would add to.
+	io.Copy(io.Discard, stdin)
 	return nil
 }
 
@@ -100,8 +105,8 @@ func checkDescriptors(need int) error {
 
 // waitGo waits for the line "go"; the harness closing stdin instead ends
 // the run.
-func waitGo(in io.Reader) error {
-	line, err := bufio.NewReader(in).ReadString('\n')
+func waitGo(in *bufio.Reader) error {
+	line, err := in.ReadString('\n')
 	if err != nil {
 		return fmt.Errorf("waiting for %q on stdin: %w", loadproto.Go, err)
 	}
