@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,7 +36,8 @@ const patience = 60 * time.Second
 // chatProcess is a chat server running as a child process.
 type chatProcess struct {
 	cmd    *exec.Cmd
-	addr   string
+	addr   string // the line clients'
+	page   string // the page's URL, given -http
 	stderr *syncBuffer
 }
 
@@ -57,7 +59,8 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-// startChat runs the server with args and waits until it listens.
+// startChat runs the server with args and waits until it listens (and
+// serves its page, given -http).
 func startChat(t *testing.T, args ...string) *chatProcess {
 	t.Helper()
 	exe, err := os.Executable()
@@ -81,13 +84,24 @@ func startChat(t *testing.T, args ...string) *chatProcess {
 			p.cmd.Wait()
 		}
 	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "chat: listening on ")
-	if err != nil || !ok {
-		t.Fatalf("the server printed %q (%v), want its address; stderr:\n%s", line, err, p.stderr)
+	out := bufio.NewReader(stdout)
+	p.addr = p.said(t, out, "chat: listening on ")
+	if slices.Contains(args, "-http") {
+		p.page = p.said(t, out, "chat: the page is at ")
 	}
-	p.addr = addr
 	return p
+}
+
+// said reads the server's next line from out, which must start with
+// prefix, and returns the rest.
+func (p *chatProcess) said(t *testing.T, out *bufio.Reader, prefix string) string {
+	t.Helper()
+	line, err := out.ReadString('\n')
+	rest, ok := strings.CutPrefix(strings.TrimSpace(line), prefix)
+	if err != nil || !ok {
+		t.Fatalf("the server printed %q (%v), want %q and an address; stderr:\n%s", line, err, prefix, p.stderr)
+	}
+	return rest
 }
 
 // stop sends sig to the server and waits for it to exit with status 0.
