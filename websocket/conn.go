@@ -78,6 +78,7 @@ type sharedState struct {
 	closeRecv   *CloseError // the peer's close frame, once read
 	reading     bool        // a read is in flight
 	err         error       // why the connection ended, once it has
+	sockClosed  bool        // the socket is closed
 	pongBuf     [maxControlPayload]byte
 }
 
@@ -132,14 +133,15 @@ func (c *Conn) closeSocket() error {
 	if c.sh.err == nil {
 		c.sh.err = ErrClosed
 	}
-	s := c.s
+	closed := c.sh.sockClosed
+	c.sh.sockClosed = true
 	ws := c.takeWaiters()
 	c.mu.Unlock()
 	ws.wake()
-	if s == nil {
+	if closed {
 		return nil
 	}
-	return s.Close()
+	return c.s.Close()
 }
 
 // failed records err as why the connection ended, unless it has ended

@@ -24,6 +24,11 @@ func (c *Conn) controlOwed() bool {
 // held.
 func (c *Conn) appendControl(b []byte) []byte {
 	sh := &c.sh
+	if sh.closeSent {
+		// Nothing follows a close frame.
+		sh.pongDue, sh.pingDue, sh.closeDue = false, false, false
+		return b
+	}
 	if sh.pongDue {
 		b = c.appendFrame(b, true, 0, opPong, sh.pong)
 		sh.pongDue = false

@@ -319,6 +319,13 @@ func (c *Conn) payload(cx *async.Context, dst []byte) (int, bool, error) {
 	}
 	dst = dst[:want]
 	var n int
+	if rd.pos == rd.end && want < bufSize/2 {
+		// A short rest of a payload: fill the buffer, which may catch
+		// the frames after it in the same read.
+		if ok, err := c.fill(cx); !ok || err != nil {
+			return 0, ok, err
+		}
+	}
 	if rd.pos < rd.end {
 		n = copy(dst, rd.buf[rd.pos:rd.end])
 		rd.pos += n

@@ -163,6 +163,11 @@ func (f *frameWrite) Poll(cx *async.Context) (error, bool) {
 		if !c.acquire(cx, f.op) {
 			return nil, false
 		}
+		if f.op != opClose && c.closeWasSent() {
+			c.release()
+			f.state = fwDone
+			return errAfterClose, true
+		}
 		if err := f.build(); err != nil {
 			c.release()
 			f.state = fwDone
@@ -311,6 +316,17 @@ func (c *Conn) acquire(cx *async.Context, op opcode) bool {
 		c.sh.closeSent = true
 	}
 	return true
+}
+
+// errAfterClose is what a write returns once this end's close frame has
+// gone: RFC 6455 section 5.5.1 allows no data after it.
+var errAfterClose = errors.New("websocket: write after the close frame was sent")
+
+// closeWasSent reports whether our close frame is out, or going out.
+func (c *Conn) closeWasSent() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sh.closeSent
 }
 
 // release gives the socket's writing back and wakes the read side if it
