@@ -634,7 +634,9 @@ func (c *serverConn) close() {
 		x := c.x
 		c.x = nil
 		x.body.cancelFill()
-		c.srv.pool.put(x)
+		if !c.hijacked { // the handler may still hold its Request
+			c.srv.pool.put(x)
+		}
 	}
 	if c.tracked {
 		c.srv.untrack(c)

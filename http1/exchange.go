@@ -1,6 +1,8 @@
 package http1
 
 import (
+	"bytes"
+	"errors"
 	"slices"
 	"sync"
 
@@ -108,6 +110,26 @@ func (p *exchangePool) put(x *exchange) {
 		p.free = append(p.free, x)
 	}
 	p.mu.Unlock()
+}
+
+// errHijacked is what the body of a hijacked request reads.
+var errHijacked = errors.New("http1: read of the body after Hijack")
+
+// detach lets go of the buffers of an exchange whose connection was
+// hijacked: the handler may keep its future going for as long as the
+// connection lives (a WebSocket), and the server will neither read nor
+// write again. The Request stays readable: its head is kept, copied to
+// its size. Its body fails from now on.
+func (x *exchange) detach() {
+	x.head.fields.buf = bytes.Clone(x.head.fields.buf)
+	x.in, x.r, x.w, x.headEnd, x.br = nil, 0, 0, 0, 0
+	x.out, x.sent = nil, 0
+	x.headBuf = nil
+	x.body.cancelFill()
+	x.body.src = nil
+	if x.body.err == nil {
+		x.body.err = errHijacked
+	}
 }
 
 // idle reports whether x holds nothing the connection still needs.
