@@ -21,7 +21,7 @@ import (
 // Close is a write: it waits for a write in flight to finish, and no
 // other write may follow it.
 func (c *Conn) Close(code StatusCode, reason string) async.Future[error] {
-	f := &c.wr.closeF
+	f := &c.wr.extra().closeF
 	*f = closeFuture{c: c, code: code, reason: reason}
 	if code != StatusNoStatus && !code.sendable() {
 		f.err = fmt.Errorf("websocket: Close with code %d, which a close frame may not carry", uint16(code))

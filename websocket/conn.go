@@ -43,10 +43,8 @@ type stream interface {
 type Conn struct {
 	s      stream
 	r      *reactor.Reactor // the reactor the socket reports to; for Blocking calls and timers
-	local  net.Addr
-	remote net.Addr
-	client bool // this end masks its frames
-	lim    limits
+	client bool             // this end masks its frames
+	lim    *limits          // shared by the connections of an Upgrader or Dialer
 	pool   *bufPool
 	proto  string
 	defl   *deflater // nil unless permessage-deflate was agreed
@@ -67,37 +65,30 @@ type sharedState struct {
 	ctlWaiter   async.Waker // the read side, waiting for busy to clear to send a close frame
 	closeWaiter async.Waker // Close, waiting for the peer's close frame
 	pingWaiter  async.Waker // Ping, waiting for its pong
-	pingData    []byte      // the payload of the Ping that waits
-	pongCame    bool        // the pong of pingData arrived
+	pingWait    *pingFuture // the Ping that waits for its pong
+	pongCame    bool        // pingWait's pong arrived
 	pong        []byte      // the payload of the pong owed, if pongDue
 	pongDue     bool        // a ping arrived that is not answered yet
 	pingDue     bool        // a keep-alive ping is to be sent
-	closeOwed   []byte      // a close frame's payload, to be sent (if closeDue)
-	closeDue    bool        // closeOwed is to be sent
+	closeCode   StatusCode  // the code of the close frame to be sent (if closeDue)
+	closeDue    bool        // a close frame answering the peer's is to be sent
 	closeSent   bool        // our close frame is out (or being written)
 	closeRecv   *CloseError // the peer's close frame, once read
 	reading     bool        // a read is in flight
 	err         error       // why the connection ended, once it has
 	sockClosed  bool        // the socket is closed
-	pongBuf     [maxControlPayload]byte
 }
 
 // newConn makes a connection over s. buffered is what was read past the
 // handshake: the peer's first frames.
-func newConn(s stream, r *reactor.Reactor, client bool, o *Options, pool *bufPool, buffered []byte) *Conn {
-	c := &Conn{s: s, r: r, client: client, lim: o.limits(), pool: pool}
+func newConn(s stream, r *reactor.Reactor, client bool, o *Options, sh *shared, buffered []byte) *Conn {
+	c := &Conn{s: s, r: r, client: client, lim: sh.limits(o), pool: &sh.pool}
 	if len(buffered) > 0 {
 		c.rd.buf = make([]byte, max(len(buffered), bufSize))
 		c.rd.end = copy(c.rd.buf, buffered)
 	}
 	c.rd.readF.c = c
 	c.wr.f.c = c
-	if a, ok := s.(interface {
-		LocalAddr() net.Addr
-		RemoteAddr() net.Addr
-	}); ok {
-		c.local, c.remote = a.LocalAddr(), a.RemoteAddr()
-	}
 	return c
 }
 
@@ -109,10 +100,20 @@ func (c *Conn) Subprotocol() string { return c.proto }
 func (c *Conn) Compressed() bool { return c.defl != nil }
 
 // LocalAddr is the local address of the connection's socket.
-func (c *Conn) LocalAddr() net.Addr { return c.local }
+func (c *Conn) LocalAddr() net.Addr {
+	if a, ok := c.s.(interface{ LocalAddr() net.Addr }); ok {
+		return a.LocalAddr()
+	}
+	return nil
+}
 
 // RemoteAddr is the peer's address.
-func (c *Conn) RemoteAddr() net.Addr { return c.remote }
+func (c *Conn) RemoteAddr() net.Addr {
+	if a, ok := c.s.(interface{ RemoteAddr() net.Addr }); ok {
+		return a.RemoteAddr()
+	}
+	return nil
+}
 
 // CloseNow closes the socket at once, without a close handshake; reads
 // and writes in flight fail. It is what a connection that is done with,

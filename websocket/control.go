@@ -38,7 +38,8 @@ func (c *Conn) appendControl(b []byte) []byte {
 		sh.pingDue = false
 	}
 	if sh.closeDue {
-		b = c.appendFrame(b, true, 0, opClose, sh.closeOwed)
+		var p [2]byte
+		b = c.appendFrame(b, true, 0, opClose, closePayload(p[:0], sh.closeCode, ""))
 		sh.closeDue = false
 		sh.closeSent = true
 	}

@@ -27,7 +27,7 @@ type Dialer struct {
 	// handshake.
 	Client *http1.Client
 
-	pool   bufPool
+	sh     shared
 	client http1.Client
 }
 
@@ -160,7 +160,7 @@ func (f *dialFuture) connect(cx *async.Context, resp *http1.Response) (*Conn, er
 	if err != nil {
 		return nil, err
 	}
-	c := newConn(hj.Conn, cx.Reactor(), true, &d.Options, &d.pool, hj.Buffered)
+	c := newConn(hj.Conn, cx.Reactor(), true, &d.Options, &d.sh, hj.Buffered)
 	c.proto = proto
 	if deflate {
 		c.negotiated(params, c.lim.level)

@@ -59,7 +59,7 @@ func FuzzReadFrames(f *testing.F) {
 			async.Await(co, pw.Write(input))
 			pw.Close()
 			o := &Options{MaxMessageSize: limit, Compression: true}
-			c := newConn(s, co.Context().Reactor(), !server, o, nil, nil)
+			c := newConn(s, co.Context().Reactor(), !server, o, new(shared), nil)
 			if !server {
 				c.negotiated(deflateParams{}, 1)
 			} else {

@@ -2,11 +2,13 @@ package websocket
 
 import (
 	"compress/flate"
+	"sync/atomic"
 	"time"
 )
 
 // Options are the settings both ends of a connection have. The zero value
-// of each field means the default it documents.
+// of each field means the default it documents. They must not change once
+// their Upgrader or Dialer has made a connection.
 type Options struct {
 	// MaxMessageSize is the largest message a read accepts, in bytes
 	// (after decompression); a larger one closes the connection with
@@ -53,8 +55,24 @@ const (
 	DefaultCloseTimeout   = 5 * time.Second
 )
 
-// limits are an Options' values with the defaults filled in, copied into
-// each connection.
+// shared is what the connections of one Upgrader or Dialer share: the
+// pool of buffers, and the Options' values with the defaults filled in,
+// worked out at the first connection.
+type shared struct {
+	pool bufPool
+	lim  atomic.Pointer[limits]
+}
+
+func (s *shared) limits(o *Options) *limits {
+	if l := s.lim.Load(); l != nil {
+		return l
+	}
+	l := o.limits()
+	s.lim.CompareAndSwap(nil, &l)
+	return s.lim.Load()
+}
+
+// limits are an Options' values with the defaults filled in.
 type limits struct {
 	maxMessage, maxFrame int
 	level                int

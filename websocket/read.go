@@ -43,12 +43,17 @@ type reader struct {
 	ctlSent  int
 	ctlWrite async.Future[async.Result[int]] // the write of ctl in flight
 
-	timer    reactor.Timer // keep-alive
+	timer    *reactor.Timer // keep-alive, and the wait to answer a close; made at the first use
 	armed    bool
-	lastRecv time.Time // when bytes last arrived (keep-alive only)
-	pingAt   time.Time // when the keep-alive ping went out, if unanswered
+	lastRecv int64 // when bytes last arrived, Unix ns (keep-alive only)
+	pingAt   int64 // when the keep-alive ping went out, if unanswered; 0 if none
 
-	readF readMessage
+	readF  readMessage
+	stream *streamRead // made at the first NextReader
+}
+
+// streamRead holds the futures of NextReader, which few connections use.
+type streamRead struct {
 	mr    MessageReader
 	nextF nextReader
 }
@@ -421,8 +426,8 @@ func (c *Conn) received(cx *async.Context, r async.Result[int]) error {
 	rd.read = true
 	if r.Err == nil && r.Value > 0 {
 		if c.lim.ping > 0 {
-			rd.lastRecv = c.r.Now()
-			rd.pingAt = time.Time{}
+			rd.lastRecv = c.r.Now().UnixNano()
+			rd.pingAt = 0
 		}
 		return nil
 	}
@@ -473,7 +478,10 @@ func (c *Conn) control(cx *async.Context, op opcode, payload []byte) error {
 	switch op {
 	case opPing:
 		c.mu.Lock()
-		c.sh.pong = c.sh.pongBuf[:copy(c.sh.pongBuf[:], payload)]
+		if c.sh.pong == nil {
+			c.sh.pong = make([]byte, 0, maxControlPayload)
+		}
+		c.sh.pong = append(c.sh.pong[:0], payload...)
 		c.sh.pongDue = true
 		c.mu.Unlock()
 		_, err := c.sendControl(cx, false)
@@ -483,7 +491,7 @@ func (c *Conn) control(cx *async.Context, op opcode, payload []byte) error {
 		// wait for this one.
 		c.mu.Lock()
 		var w async.Waker
-		if c.sh.pingData != nil && !c.sh.pongCame && string(payload) == string(c.sh.pingData) {
+		if p := c.sh.pingWait; p != nil && !c.sh.pongCame && string(payload) == string(p.data[:p.n]) {
 			c.sh.pongCame = true
 			w, c.sh.pingWaiter = c.sh.pingWaiter, nil
 		}
@@ -511,7 +519,7 @@ func (c *Conn) control(cx *async.Context, op opcode, payload []byte) error {
 	c.sh.closeRecv = ce
 	if !c.sh.closeSent {
 		c.sh.closeDue = true
-		c.sh.closeOwed = closePayload(c.sh.closeOwed[:0], ce.Code, "")
+		c.sh.closeCode = ce.Code
 	}
 	c.mu.Unlock()
 	c.rd.closing = true
@@ -556,24 +564,24 @@ func closePayload(b []byte, code StatusCode, reason string) []byte {
 // and fails the read if it stays quiet PongTimeout longer.
 func (c *Conn) keepAlive(cx *async.Context) error {
 	rd := &c.rd
-	now := c.r.Now()
-	if rd.lastRecv.IsZero() {
+	now := c.r.Now().UnixNano()
+	if rd.lastRecv == 0 {
 		rd.lastRecv = now
 	}
 	for {
-		if !rd.pingAt.IsZero() {
-			due := rd.pingAt.Add(c.lim.pong)
-			if !now.Before(due) {
+		if rd.pingAt != 0 {
+			due := rd.pingAt + int64(c.lim.pong)
+			if now >= due {
 				return &CloseError{Code: StatusAbnormalClosure, Reason: "keep-alive: the peer did not answer a ping within " + c.lim.pong.String(), Remote: true}
 			}
-			if c.armTimer(cx, due) {
+			if c.armTimer(cx, time.Unix(0, due)) {
 				continue
 			}
 			return nil
 		}
-		due := rd.lastRecv.Add(c.lim.ping)
-		if now.Before(due) {
-			if c.armTimer(cx, due) {
+		due := rd.lastRecv + int64(c.lim.ping)
+		if now < due {
+			if c.armTimer(cx, time.Unix(0, due)) {
 				continue
 			}
 			return nil
@@ -591,18 +599,21 @@ func (c *Conn) keepAlive(cx *async.Context) error {
 // armTimer arms the read side's timer for deadline and reports true if
 // the deadline has passed.
 func (c *Conn) armTimer(cx *async.Context, deadline time.Time) bool {
-	expired := c.r.StartTimer(&c.rd.timer, deadline, cx.Waker())
+	if c.rd.timer == nil {
+		c.rd.timer = new(reactor.Timer)
+	}
+	expired := c.r.StartTimer(c.rd.timer, deadline, cx.Waker())
 	c.rd.armed = !expired
 	return expired
 }
 
 func (c *Conn) timerFired(cx *async.Context) bool {
-	return c.rd.armed && c.r.PollTimer(&c.rd.timer, cx.Waker())
+	return c.rd.armed && c.r.PollTimer(c.rd.timer, cx.Waker())
 }
 
 func (c *Conn) stopTimer() {
 	if c.rd.armed {
-		c.r.StopTimer(&c.rd.timer)
+		c.r.StopTimer(c.rd.timer)
 		c.rd.armed = false
 	}
 }

@@ -28,8 +28,11 @@ func (m *MessageReader) Type() MessageType { return m.typ }
 // is ready with a reader of it. Read the message to io.EOF before asking
 // for the next. Errors are ReadMessage's.
 func (c *Conn) NextReader() async.Future[async.Result[*MessageReader]] {
-	c.rd.nextF.c = c
-	return &c.rd.nextF
+	if c.rd.stream == nil {
+		c.rd.stream = new(streamRead)
+	}
+	c.rd.stream.nextF.c = c
+	return &c.rd.stream.nextF
 }
 
 type nextReader struct{ c *Conn }
@@ -37,7 +40,7 @@ type nextReader struct{ c *Conn }
 func (f *nextReader) Poll(cx *async.Context) (async.Result[*MessageReader], bool) {
 	c := f.c
 	rd := &c.rd
-	if rd.inMessage && !rd.compressed && rd.mr.c != nil && !rd.mr.done {
+	if mr := &rd.stream.mr; rd.inMessage && !rd.compressed && mr.c != nil && !mr.done {
 		return async.Err[*MessageReader](errors.New("websocket: NextReader before the previous message was read to its end")), true
 	}
 	ok, err := c.beginRead(cx)
@@ -54,7 +57,7 @@ func (f *nextReader) Poll(cx *async.Context) (async.Result[*MessageReader], bool
 			return async.Result[*MessageReader]{}, false
 		}
 	}
-	mr := &rd.mr
+	mr := &rd.stream.mr
 	if rd.compressed {
 		// Read the rest whole, as ReadMessage does, and serve the
 		// inflated bytes.
@@ -162,7 +165,7 @@ type MessageWriter struct {
 // MessageWriter's Writes and ended by its Close. No other message may be
 // written until then.
 func (c *Conn) NextWriter(t MessageType) *MessageWriter {
-	mw := &c.wr.mw
+	mw := &c.wr.extra().mw
 	*mw = MessageWriter{c: c, op: opcode(t)}
 	mw.wf.mw, mw.cf.mw = mw, mw
 	c.wr.streaming = true

@@ -21,7 +21,7 @@ type Upgrader struct {
 	// another site cannot open a connection with the user's cookies.
 	CheckOrigin func(r *http1.Request) bool
 
-	pool bufPool
+	sh shared
 }
 
 // IsUpgrade reports whether r asks for a WebSocket (Upgrade: websocket).
@@ -69,7 +69,7 @@ func (f *upgradeFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
 		return async.Err[*Conn](r.Err), true
 	}
 	u := f.u
-	c := newConn(r.Value.Conn, cx.Reactor(), false, &u.Options, &u.pool, r.Value.Buffered)
+	c := newConn(r.Value.Conn, cx.Reactor(), false, &u.Options, &u.sh, r.Value.Buffered)
 	c.proto = f.a.protocol
 	if f.a.deflate {
 		c.negotiated(f.a.params, c.lim.level)

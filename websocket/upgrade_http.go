@@ -53,7 +53,7 @@ func (u *Upgrader) UpgradeHTTP(w http.ResponseWriter, r *http.Request) (*Conn, e
 		return nil, fmt.Errorf("websocket: UpgradeHTTP needs a connection of the runtime (a server of package http1/nethttp), not a %T", nc)
 	}
 	buffered, _ := brw.Reader.Peek(brw.Reader.Buffered())
-	c := newConn(s, rt.Reactor(), false, &u.Options, &u.pool, buffered)
+	c := newConn(s, rt.Reactor(), false, &u.Options, &u.sh, buffered)
 	c.proto = a.protocol
 	if a.deflate {
 		c.negotiated(a.params, c.lim.level)

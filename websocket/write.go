@@ -22,10 +22,22 @@ const largePayload = 16 << 10
 // socket's writing (sharedState.busy).
 type writer struct {
 	f         frameWrite // the write in flight: WriteMessage, Ping, a MessageWriter's, Close's
-	mw        MessageWriter
-	streaming bool // a MessageWriter's message is open
-	closeF    closeFuture
-	ping      pingFuture
+	streaming bool       // a MessageWriter's message is open
+	more      *writeMore // made at the first use, as few connections need it
+}
+
+// writeMore holds the futures of the write side's rarer operations.
+type writeMore struct {
+	mw     MessageWriter
+	closeF closeFuture
+	ping   pingFuture
+}
+
+func (w *writer) extra() *writeMore {
+	if w.more == nil {
+		w.more = new(writeMore)
+	}
+	return w.more
 }
 
 // frameWrite is the future that writes one frame (and the control frames
@@ -77,7 +89,7 @@ func (c *Conn) Ping(data []byte) async.Future[error] {
 	if len(data) > maxControlPayload {
 		return async.Ready[error](errors.New("websocket: ping payload over 125 bytes"))
 	}
-	f := &c.wr.ping
+	f := &c.wr.extra().ping
 	*f = pingFuture{c: c, n: copy(f.data[:], data)}
 	return f
 }
@@ -97,7 +109,7 @@ func (f *pingFuture) Poll(cx *async.Context) (error, bool) {
 	if !f.waiting {
 		if f.inner == nil {
 			c.mu.Lock()
-			c.sh.pingData, c.sh.pongCame = f.data[:f.n], false
+			c.sh.pingWait, c.sh.pongCame = f, false
 			c.mu.Unlock()
 			f.inner = c.writeFrame(opPing, true, f.data[:f.n])
 		}
@@ -132,7 +144,7 @@ func (f *pingFuture) Poll(cx *async.Context) (error, bool) {
 func (f *pingFuture) stop() {
 	c := f.c
 	c.mu.Lock()
-	c.sh.pingData, c.sh.pingWaiter = nil, nil
+	c.sh.pingWait, c.sh.pingWaiter = nil, nil
 	c.mu.Unlock()
 	f.waiting = false
 }
