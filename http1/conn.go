@@ -48,19 +48,24 @@ type serverConn struct {
 	state    connState
 	tracked  bool
 	hijacked bool // the handler took the connection: close leaves it open
+
+	// handler is the handler of a hijacked connection, polled alone
+	// (stHijacked): the exchange is let go.
+	handler async.Future[struct{}]
 }
 
 // connState is where a connection is in its loop.
 type connState uint8
 
 const (
-	stIdle    connState = iota // waiting for a request's first byte
-	stHead                     // reading a head
-	stHandler                  // the handler's future is pending
-	stDrain                    // reading the rest of the body the handler left
-	stFlush                    // writing out the responses, then reading on
-	stClosing                  // writing out the last response, then closing
-	stLinger                   // after an error answer: reading what the client still sends, then closing
+	stIdle     connState = iota // waiting for a request's first byte
+	stHead                      // reading a head
+	stHandler                   // the handler's future is pending
+	stDrain                     // reading the rest of the body the handler left
+	stFlush                     // writing out the responses, then reading on
+	stClosing                   // writing out the last response, then closing
+	stLinger                    // after an error answer: reading what the client still sends, then closing
+	stHijacked                  // the handler took the connection, and its future is still pending
 	stClosed
 )
 
@@ -114,6 +119,8 @@ func (c *serverConn) step(cx *async.Context) bool {
 		return c.flushOut(cx)
 	case stLinger:
 		return c.linger(cx)
+	case stHijacked:
+		return c.pollHijacked(cx)
 	}
 	return true
 }
@@ -249,6 +256,10 @@ func (c *serverConn) pollHandler(cx *async.Context) bool {
 		if c.state != stHandler {
 			return true // the handler panicked
 		}
+		if c.hijacked {
+			c.letGo()
+			return false
+		}
 		if !c.watchPeer(cx) {
 			c.abort()
 			return true
@@ -280,6 +291,36 @@ func (c *serverConn) pollHandler(cx *async.Context) bool {
 	}
 	c.state = stDrain
 	return true
+}
+
+// letGo hands the connection to its hijacking handler, whose future may
+// run as long as the new protocol lives (a WebSocket): from now on the
+// task polls that future alone, with no deadline, and the server lets go
+// of the exchange. The exchange is not reused: the handler's Request and
+// ResponseWriter point into it, and keep it alive while it holds them.
+func (c *serverConn) letGo() {
+	c.handler, c.x.handler = c.x.handler, nil
+	c.x = nil
+	c.deadline = 0
+	c.state = stHijacked
+}
+
+// pollHijacked polls the handler of a hijacked connection; once it is
+// ready (or panics), the connection's task ends, leaving the socket to
+// its new owner.
+func (c *serverConn) pollHijacked(cx *async.Context) (ready bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.srv.logError(fmt.Errorf("http1: handler of a hijacked connection panicked: %v", p))
+			ready = true
+		}
+		if ready {
+			c.handler = nil
+			c.close()
+		}
+	}()
+	_, ready = c.handler.Poll(cx)
+	return ready
 }
 
 // bodyFailed handles a request body that failed while the handler read
@@ -591,6 +632,10 @@ func (c *serverConn) abort() {
 	if c.x != nil && c.x.handler != nil {
 		h := c.x.handler
 		c.x.handler = nil
+		h.Cancel()
+	}
+	if h := c.handler; h != nil {
+		c.handler = nil
 		h.Cancel()
 	}
 	c.close()
