@@ -119,9 +119,13 @@ var errHijacked = errors.New("http1: read of the body after Hijack")
 // hijacked: the handler may keep its future going for as long as the
 // connection lives (a WebSocket), and the server will neither read nor
 // write again. The Request stays readable: its head is kept, copied to
-// its size. Its body fails from now on.
-func (x *exchange) detach() {
+// its size. Its body fails from now on. The buffers go back to p, in an
+// exchange of their own, for the requests of other connections.
+func (x *exchange) detach(p *exchangePool) {
 	x.head.fields.buf = bytes.Clone(x.head.fields.buf)
+	spare := &exchange{in: x.in, out: x.out[:0]}
+	spare.req.x, spare.rw.x, spare.filler.x = spare, spare, spare
+	p.put(spare)
 	x.in, x.r, x.w, x.headEnd, x.br = nil, 0, 0, 0, 0
 	x.out, x.sent = nil, 0
 	x.headBuf = nil

@@ -417,7 +417,7 @@ func (f *hijackFuture) Poll(cx *async.Context) (async.Result[Hijacked], bool) {
 	x.br = x.w
 	c.hijacked = true
 	x.rw.closeConn = true
-	x.detach()
+	x.detach(&c.srv.pool)
 	return async.Ok(Hijacked{Conn: c.c, Buffered: buffered}), true
 }
 

@@ -5,9 +5,13 @@ import (
 	"errors"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/executor"
+	"github.com/asyncgo/async/http1"
 	"github.com/asyncgo/async/internal/rttest"
+	"github.com/asyncgo/async/tcp"
 )
 
 func TestEchoSizes(t *testing.T) {
@@ -59,5 +63,51 @@ func TestCloseHandshakeFromServer(t *testing.T) {
 				t.Fatalf("read: %v, want the peer's close 4000 bye", err)
 			}
 		})
+	})
+}
+
+func TestUpgraderHandler(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		u := &Upgrader{}
+		l, err := tcp.Listen("127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &http1.Server{Handler: u.Handler(func(c *Conn) async.Future[struct{}] {
+			return async.Do(func(co *async.Co) {
+				defer c.CloseNow()
+				echo(co, c)
+			})
+		})}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			executor.Run(async.Go(func(co *async.Co) error {
+				serving := async.Spawn(co.Context(), srv.Serve(l))
+				c, err := async.Get(co, Dial("ws://"+l.Addr().String()+"/"))
+				if err != nil {
+					t.Error(err)
+				} else {
+					if err := async.Await(co, c.WriteMessage(Text, []byte("via Handler"))); err != nil {
+						t.Error(err)
+					}
+					if m, err := async.Get(co, c.ReadMessage()); err != nil || string(m.Data) != "via Handler" {
+						t.Errorf("echo: %q, %v", m.Data, err)
+					}
+					async.Await(co, c.Close(StatusNormalClosure, ""))
+				}
+				// A plain GET is refused.
+				resp, err := async.Get(co, http1.Get("http://"+l.Addr().String()+"/"))
+				if err != nil || resp.StatusCode != 400 {
+					t.Errorf("plain GET: %v, %v; want a 400", resp, err)
+				} else {
+					resp.Body.Close()
+				}
+				async.Await(co, srv.Shutdown(time.Second))
+				async.Await(co, serving)
+				return nil
+			}), x.Options...)
+		}()
+		<-done
 	})
 }

@@ -8,7 +8,7 @@ import "sync"
 const bufSize = 4 << 10
 
 // maxPooled bounds the idle buffers a pool keeps.
-const maxPooled = 1024
+const maxPooled = 256
 
 // bufPool lends buffers to connections, so that an idle connection holds
 // none: a connection takes one when bytes arrive or a write starts, and

@@ -138,3 +138,47 @@ func fieldValues(r *http1.Request, name string) []string {
 	}
 	return v
 }
+
+// Handler returns an http1.Handler that upgrades every request, as
+// Upgrade does, and serves each connection with the future serve
+// returns; a request that is not a valid handshake is refused with its
+// 4xx. Once upgraded it lets go of the request, so a connection costs
+// only what serve's future holds: the leanest way to serve many
+// connections (a coroutine holds a goroutine's stack; a state-machine
+// future holds its fields).
+func (u *Upgrader) Handler(serve func(c *Conn) async.Future[struct{}]) http1.Handler {
+	return http1.HandlerFunc(func(w *http1.ResponseWriter, r *http1.Request) async.Future[struct{}] {
+		return &serveFuture{up: u.Upgrade(w, r), serve: serve}
+	})
+}
+
+// serveFuture upgrades, then polls the connection's session.
+type serveFuture struct {
+	up      async.Future[async.Result[*Conn]]
+	serve   func(c *Conn) async.Future[struct{}]
+	session async.Future[struct{}]
+}
+
+func (f *serveFuture) Poll(cx *async.Context) (struct{}, bool) {
+	if f.session == nil {
+		r, ok := f.up.Poll(cx)
+		if !ok {
+			return struct{}{}, false
+		}
+		f.up = nil
+		if r.Err != nil {
+			return struct{}{}, true
+		}
+		f.session = f.serve(r.Value)
+	}
+	return f.session.Poll(cx)
+}
+
+func (f *serveFuture) Cancel() {
+	if f.up != nil {
+		f.up.Cancel()
+	}
+	if f.session != nil {
+		f.session.Cancel()
+	}
+}
