@@ -105,3 +105,12 @@ func TestNodeClientGorillaServer(t *testing.T) {
 	tp.forward(base)
 	runNodeClient(t, tp, v)
 }
+
+func TestNodeClientOurServer(t *testing.T) {
+	eachRuntime(t, func(t *testing.T, rt runtime) {
+		tp := startTap(t)
+		base, v := startOurs(t, rt)
+		tp.forward(base)
+		runNodeClient(t, tp, v)
+	})
+}

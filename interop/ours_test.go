@@ -22,13 +22,22 @@ import (
 // current-thread executor, and the multi-thread one with two workers, so
 // that tasks move between worker goroutines.
 type runtime struct {
-	name string
-	opts []executor.Option
+	name  string
+	opts  []executor.Option
+	multi bool
 }
 
 var runtimes = []runtime{
 	{name: "current-thread"},
-	{name: "multi-thread", opts: []executor.Option{executor.WithWorkers(2)}},
+	{name: "multi-thread", opts: []executor.Option{executor.WithWorkers(2)}, multi: true},
+}
+
+// make makes an executor of rt's kind; the caller closes it.
+func (rt runtime) make() (executor.Executor, error) {
+	if rt.multi {
+		return executor.NewMultiThread(rt.opts...)
+	}
+	return executor.NewCurrentThread(rt.opts...)
 }
 
 // eachRuntime runs body as a subtest on each executor configuration.
@@ -211,30 +220,36 @@ func ourHandler(v *verdicts) http1.Handler {
 // startOurs serves ourHandler on our http1.Server.
 func startOurs(t *testing.T, rt runtime) (string, *verdicts) {
 	v := newVerdicts()
-	return startHTTP1(t, rt, ourHandler(v)), v
+	return startHTTP1(t, rt, func(executor.Executor) http1.Handler { return ourHandler(v) }), v
 }
 
 // startHTTP1 serves h on our http1.Server on loopback, on an executor of
-// rt's kind on a goroutine of its own, until the test ends; then it shuts
-// the server down and checks that it stopped cleanly. It returns the
-// ws:// base URL.
-func startHTTP1(t *testing.T, rt runtime, h http1.Handler) string {
+// rt's kind run by a goroutine of its own, until the test ends; then it
+// shuts the server down and checks that it stopped cleanly. It returns
+// the ws:// base URL. The handler is made by handler with the executor,
+// on which a handler's goroutine may spawn tasks.
+func startHTTP1(t *testing.T, rt runtime, handler func(ex executor.Executor) http1.Handler) string {
 	t.Helper()
 	l, err := tcp.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http1.Server{Handler: h, ErrorLog: func(err error) { t.Logf("server: %v", err) }}
+	ex, err := rt.make()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http1.Server{Handler: handler(ex), ErrorLog: func(err error) { t.Logf("server: %v", err) }}
 	stop, stopped := oneshot.New[struct{}]()
 	done := make(chan error, 1)
 	go func() {
-		err, runErr := executor.Run(async.Go(func(co *async.Co) error {
+		err, runErr := executor.BlockOn(ex, async.Go(func(co *async.Co) error {
 			r := async.Await(co, async.Select2(srv.Serve(l), stopped))
 			if r.Index == 0 {
 				return r.V1
 			}
 			return async.Await(co, srv.Shutdown(time.Second))
-		}), rt.opts...)
+		}))
+		ex.Close()
 		done <- errors.Join(err, runErr)
 	}()
 	t.Cleanup(func() {
