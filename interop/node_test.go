@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,5 +114,94 @@ func TestNodeClientOurServer(t *testing.T) {
 		base, v := startOurs(t, rt)
 		tp.forward(base)
 		runNodeClient(t, tp, v)
+	})
+}
+
+// nodeVerdict is one line of server.mjs's output after the first.
+type nodeVerdict struct {
+	Listening string `json:"listening"`
+	ID        string `json:"id"`
+	Pass      bool   `json:"pass"`
+	Error     string `json:"error"`
+}
+
+// startNodeServer runs server.mjs until the test ends and returns its
+// ws:// base URL and the verdicts it prints.
+func startNodeServer(t *testing.T) (string, *verdicts) {
+	needNode(t)
+	cmd := exec.Command("node", "server.mjs")
+	cmd.Dir = nodeDir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("node server.mjs: %v", err)
+	}
+	v := newVerdicts()
+	listening := make(chan string, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		readNodeVerdicts(stdout, listening, v)
+	}()
+	t.Cleanup(func() {
+		stdin.Close() // server.mjs exits when its input ends
+		select {
+		case <-done:
+		case <-time.After(opTimeout):
+			cmd.Process.Kill()
+			<-done
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("node server.mjs: %v\n%s", err, stderr.Bytes())
+		}
+	})
+	select {
+	case addr, ok := <-listening:
+		if !ok {
+			t.Fatalf("node server.mjs did not say where it listens")
+		}
+		return "ws://" + addr, v
+	case <-time.After(opTimeout):
+		t.Fatalf("node server.mjs did not start within %v", opTimeout)
+		return "", nil
+	}
+}
+
+// readNodeVerdicts reads server.mjs's output: its address, then a verdict
+// per connection.
+func readNodeVerdicts(out io.Reader, listening chan<- string, v *verdicts) {
+	defer close(listening)
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		var r nodeVerdict
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			continue // not ours to read; the verdict's absence fails the case
+		}
+		if r.Listening != "" {
+			listening <- r.Listening
+			continue
+		}
+		var err error
+		if !r.Pass {
+			err = errors.New(r.Error)
+		}
+		v.put(r.ID, err)
+	}
+}
+
+func TestOurClientNodeServer(t *testing.T) {
+	eachRuntime(t, func(t *testing.T, rt runtime) {
+		tp := startTap(t)
+		base, v := startNodeServer(t)
+		tp.forward(base)
+		runCases(t, tp, v, ourDial(rt))
 	})
 }

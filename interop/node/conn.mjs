@@ -35,16 +35,17 @@ export class Conn {
     }
   }
 
-  // next returns the first queued event of kind, waiting for it. A close or
-  // an error that comes first fails the wait (unless it is what was asked
-  // for); other kinds are left queued.
+  // next returns the first queued event of kind (a name, or a list of
+  // names), waiting for it. A close or an error that comes first fails the
+  // wait (unless it is what was asked for); other kinds are left queued.
   async next(kind, what) {
+    const kinds = [].concat(kind);
     const deadline = Date.now() + TIMEOUT;
     for (;;) {
-      const i = this.events.findIndex((e) => e.kind === kind || e.kind === 'close' || e.kind === 'error');
+      const i = this.events.findIndex((e) => kinds.includes(e.kind) || e.kind === 'close' || e.kind === 'error');
       if (i >= 0) {
         const [e] = this.events.splice(i, 1);
-        if (e.kind !== kind) {
+        if (!kinds.includes(e.kind)) {
           throw new Error(`${what}: got ${describe(e)}`);
         }
         return e;
