@@ -77,7 +77,7 @@ func (f *closeFuture) Poll(cx *async.Context) (error, bool) {
 	c.mu.Lock()
 	recv, ended, reading := c.sh.closeRecv, c.sh.err, c.sh.reading && !f.reading
 	if recv == nil && ended == nil && reading {
-		c.sh.closeWaiter = cx.Waker()
+		c.sh.opWaiter = cx.Waker()
 	}
 	c.mu.Unlock()
 	switch {
@@ -91,7 +91,7 @@ func (f *closeFuture) Poll(cx *async.Context) (error, bool) {
 	// Nobody reads: read until the peer's close frame, discarding data.
 	f.reading = true
 	for {
-		r, ok := c.rd.readF.Poll(cx)
+		r, ok := (*readMessage)(c).Poll(cx)
 		if !ok {
 			return f.pending(cx)
 		}
@@ -157,11 +157,11 @@ func (f *closeFuture) stop() {
 		f.inner = nil
 	}
 	if f.reading {
-		c.rd.readF.Cancel()
+		(*readMessage)(c).Cancel()
 		f.reading = false
 	}
 	c.mu.Lock()
-	c.sh.closeWaiter = nil
+	c.sh.opWaiter = nil
 	c.mu.Unlock()
 }
 

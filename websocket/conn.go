@@ -46,9 +46,8 @@ type Conn struct {
 	client bool             // this end masks its frames
 	lim    *limits          // shared by the connections of an Upgrader or Dialer
 	pool   *bufPool
-	proto  string
-	defl   *deflater // nil unless permessage-deflate was agreed
-	infl   *inflater
+	proto  *string      // the subprotocol agreed, if any
+	z      *compression // nil unless permessage-deflate was agreed
 
 	rd reader      // the read side's state, owned by the reading task
 	wr writer      // the write side's state, owned by whoever holds the socket's writing
@@ -56,27 +55,39 @@ type Conn struct {
 	sh sharedState // what the two sides tell each other
 }
 
+// compression is a connection's permessage-deflate state.
+type compression struct {
+	defl  *deflater
+	infl  *inflater
+	plain []byte // the last message read, inflated
+}
+
+// pongPayload is a ping's payload, kept to answer it.
+type pongPayload struct {
+	n int
+	b [maxControlPayload]byte
+}
+
 // sharedState is what the read side and the write side share, under
 // Conn.mu: who writes to the socket, the control frames waiting to go,
 // and how far the close handshake has come.
 type sharedState struct {
-	busy        bool        // a side is writing to the socket
-	writeWaiter async.Waker // a write waiting for busy to clear
-	ctlWaiter   async.Waker // the read side, waiting for busy to clear to send a close frame
-	closeWaiter async.Waker // Close, waiting for the peer's close frame
-	pingWaiter  async.Waker // Ping, waiting for its pong
-	pingWait    *pingFuture // the Ping that waits for its pong
-	pongCame    bool        // pingWait's pong arrived
-	pong        []byte      // the payload of the pong owed, if pongDue
-	pongDue     bool        // a ping arrived that is not answered yet
-	pingDue     bool        // a keep-alive ping is to be sent
-	closeCode   StatusCode  // the code of the close frame to be sent (if closeDue)
-	closeDue    bool        // a close frame answering the peer's is to be sent
-	closeSent   bool        // our close frame is out (or being written)
-	closeRecv   *CloseError // the peer's close frame, once read
-	reading     bool        // a read is in flight
-	err         error       // why the connection ended, once it has
-	sockClosed  bool        // the socket is closed
+	busy        bool         // a side is writing to the socket
+	writeWaiter async.Waker  // a write waiting for busy to clear
+	ctlWaiter   async.Waker  // the read side, waiting for busy to clear to send a close frame
+	opWaiter    async.Waker  // Close waiting for the peer's close frame, or Ping for its pong
+	pingWait    *pingFuture  // the Ping that waits for its pong
+	pongCame    bool         // pingWait's pong arrived
+	pong        *pongPayload // the payload of the pong owed, if pongDue; made at the first ping
+	pongDue     bool         // a ping arrived that is not answered yet
+	pingDue     bool         // a keep-alive ping is to be sent
+	closeCode   StatusCode   // the code of the close frame to be sent (if closeDue)
+	closeDue    bool         // a close frame answering the peer's is to be sent
+	closeSent   bool         // our close frame is out (or being written)
+	closeRecv   *CloseError  // the peer's close frame, once read
+	reading     bool         // a read is in flight
+	err         error        // why the connection ended, once it has
+	sockClosed  bool         // the socket is closed
 }
 
 // newConn makes a connection over s. buffered is what was read past the
@@ -87,17 +98,27 @@ func newConn(s stream, r *reactor.Reactor, client bool, o *Options, sh *shared, 
 		c.rd.buf = make([]byte, max(len(buffered), bufSize))
 		c.rd.end = copy(c.rd.buf, buffered)
 	}
-	c.rd.readF.c = c
-	c.wr.f.c = c
 	return c
 }
 
 // Subprotocol is the application protocol both ends agreed, or "".
-func (c *Conn) Subprotocol() string { return c.proto }
+func (c *Conn) Subprotocol() string {
+	if c.proto == nil {
+		return ""
+	}
+	return *c.proto
+}
+
+// setProtocol records the subprotocol agreed.
+func (c *Conn) setProtocol(p string) {
+	if p != "" {
+		c.proto = &p
+	}
+}
 
 // Compressed reports whether permessage-deflate was agreed: messages may
 // then be compressed either way.
-func (c *Conn) Compressed() bool { return c.defl != nil }
+func (c *Conn) Compressed() bool { return c.z != nil }
 
 // LocalAddr is the local address of the connection's socket.
 func (c *Conn) LocalAddr() net.Addr {
@@ -167,11 +188,11 @@ func (c *Conn) ended() error {
 
 // waiters are wakers taken out of the shared state, to wake without the
 // lock held.
-type waiters [4]async.Waker
+type waiters [3]async.Waker
 
 func (c *Conn) takeWaiters() waiters {
-	w := waiters{c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.closeWaiter, c.sh.pingWaiter}
-	c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.closeWaiter, c.sh.pingWaiter = nil, nil, nil, nil
+	w := waiters{c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.opWaiter}
+	c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.opWaiter = nil, nil, nil
 	return w
 }
 

@@ -12,6 +12,13 @@ import (
 // answers the latest ping only, as section 5.5.3 allows, so a flood of
 // pings costs no memory.
 
+// controlWrite is the read side's write of the control frames it owes.
+type controlWrite struct {
+	buf   []byte // borrowed from the pool while a write is in flight
+	sent  int
+	write async.Future[async.Result[int]] // in flight, or nil
+}
+
 // controlOwed reports whether a control frame waits to be sent.
 func (c *Conn) controlOwed() bool {
 	c.mu.Lock()
@@ -30,7 +37,7 @@ func (c *Conn) appendControl(b []byte) []byte {
 		return b
 	}
 	if sh.pongDue {
-		b = c.appendFrame(b, true, 0, opPong, sh.pong)
+		b = c.appendFrame(b, true, 0, opPong, sh.pong.b[:sh.pong.n])
 		sh.pongDue = false
 	}
 	if sh.pingDue {
@@ -52,7 +59,7 @@ func (c *Conn) appendControl(b []byte) []byte {
 // write waits for the socket.
 func (c *Conn) sendControl(cx *async.Context, must bool) (bool, error) {
 	rd := &c.rd
-	if rd.ctlWrite == nil {
+	if rd.ctl == nil || rd.ctl.write == nil {
 		c.mu.Lock()
 		owed := c.sh.pongDue || c.sh.pingDue || c.sh.closeDue
 		if !owed {
@@ -68,30 +75,32 @@ func (c *Conn) sendControl(cx *async.Context, must bool) (bool, error) {
 		}
 		c.sh.busy = true
 		if rd.ctl == nil {
-			rd.ctl = c.pool.get()[:0]
+			rd.ctl = new(controlWrite)
 		}
-		rd.ctl = c.appendControl(rd.ctl[:0])
+		w := rd.ctl
+		w.buf = c.appendControl(c.pool.get()[:0])
 		c.mu.Unlock()
-		rd.ctlSent = 0
-		rd.ctlWrite = c.s.Write(rd.ctl)
+		w.sent = 0
+		w.write = c.s.Write(w.buf)
 	}
+	w := rd.ctl
 	for {
-		r, ok := rd.ctlWrite.Poll(cx)
+		r, ok := w.write.Poll(cx)
 		if !ok {
 			return false, nil
 		}
 		if r.Err != nil {
-			rd.ctlWrite = nil
+			w.write = nil
 			c.releaseControl()
 			return false, r.Err
 		}
-		rd.ctlSent += r.Value
-		if rd.ctlSent == len(rd.ctl) {
+		w.sent += r.Value
+		if w.sent == len(w.buf) {
 			break
 		}
-		rd.ctlWrite = c.s.Write(rd.ctl[rd.ctlSent:])
+		w.write = c.s.Write(w.buf[w.sent:])
 	}
-	rd.ctlWrite = nil
+	w.write = nil
 	c.releaseControl()
 	return true, nil
 }
@@ -99,16 +108,16 @@ func (c *Conn) sendControl(cx *async.Context, must bool) (bool, error) {
 // releaseControl gives the socket's writing back after the read side's
 // write, and wakes a write waiting for it.
 func (c *Conn) releaseControl() {
-	rd := &c.rd
-	c.pool.put(rd.ctl)
-	rd.ctl = nil
+	w := c.rd.ctl
+	c.pool.put(w.buf)
+	w.buf = nil
 	c.mu.Lock()
 	c.sh.busy = false
-	w := c.sh.writeWaiter
+	ww := c.sh.writeWaiter
 	c.sh.writeWaiter = nil
 	c.mu.Unlock()
-	if w != nil {
-		w.Wake()
+	if ww != nil {
+		ww.Wake()
 	}
 }
 

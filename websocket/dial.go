@@ -161,7 +161,7 @@ func (f *dialFuture) connect(cx *async.Context, resp *http1.Response) (*Conn, er
 		return nil, err
 	}
 	c := newConn(hj.Conn, cx.Reactor(), true, &d.Options, &d.sh, hj.Buffered)
-	c.proto = proto
+	c.setProtocol(proto)
 	if deflate {
 		c.negotiated(params, c.lim.level)
 	}

@@ -55,12 +55,12 @@ const maxControlPayload = 125
 
 // frameHeader is a parsed frame header.
 type frameHeader struct {
-	fin    bool
-	rsv    uint8 // the three reserved bits, as in the first byte
-	op     opcode
-	masked bool
 	length int64
 	key    [4]byte
+	fin    bool
+	masked bool
+	rsv    uint8 // the three reserved bits, as in the first byte
+	op     opcode
 }
 
 // parseHeader parses the frame header at the start of b. It returns the

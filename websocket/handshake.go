@@ -153,6 +153,5 @@ func (c *Conn) negotiated(p deflateParams, level int) {
 	if c.client {
 		ourNo, peerNo = peerNo, ourNo
 	}
-	c.defl = newDeflater(level, !ourNo)
-	c.infl = newInflater(!peerNo)
+	c.z = &compression{defl: newDeflater(level, !ourNo), infl: newInflater(!peerNo)}
 }

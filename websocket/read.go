@@ -18,38 +18,38 @@ type Message struct {
 	Data []byte
 }
 
+// readTimer is the read side's timer and the keep-alive's clock.
+type readTimer struct {
+	t        reactor.Timer
+	armed    bool
+	lastRecv int64 // when bytes last arrived, Unix ns
+	pingAt   int64 // when the keep-alive ping went out, if unanswered; 0 if none
+}
+
 // reader is the read side's state: the bytes read but not parsed, the
 // frame and message in progress, and the keep-alive timer.
 type reader struct {
 	buf      []byte // borrowed from the pool; nil while nothing is buffered
 	pos, end int    // the unparsed bytes are buf[pos:end]
-	read     bool   // this poll read the socket, and so took the budget's unit
 
 	hdr       frameHeader // the data frame being read
-	inFrame   bool        // hdr's payload is being read
 	remaining int64       // of hdr's payload
-	maskPos   int
+	size      int         // the message's payload so far, as sent
+	msg       []byte      // ReadMessage's payload; the compressed bytes if compressed
 
-	inMessage  bool // a data message has begun and not ended
-	msgType    MessageType
-	compressed bool
+	ctl    *controlWrite // the control frames the read side writes; made at the first
+	timer  *readTimer    // keep-alive, and the wait to answer a close; made at the first use
+	stream *streamRead   // made at the first NextReader
+
+	// Small fields last, packed together.
 	utf8       utf8State
-	size       int    // the message's payload so far, as sent
-	msg        []byte // ReadMessage's payload; the compressed bytes if compressed
-	plain      []byte // a compressed message, inflated
-	closing    bool   // the peer's close frame came: answer it and end
-
-	ctl      []byte // control frames the read side writes, borrowed from the pool
-	ctlSent  int
-	ctlWrite async.Future[async.Result[int]] // the write of ctl in flight
-
-	timer    *reactor.Timer // keep-alive, and the wait to answer a close; made at the first use
-	armed    bool
-	lastRecv int64 // when bytes last arrived, Unix ns (keep-alive only)
-	pingAt   int64 // when the keep-alive ping went out, if unanswered; 0 if none
-
-	readF  readMessage
-	stream *streamRead // made at the first NextReader
+	maskPos    uint8 // where in the masking key hdr's payload is
+	msgType    MessageType
+	read       bool // this poll read the socket, and so took the budget's unit
+	inFrame    bool // hdr's payload is being read
+	inMessage  bool // a data message has begun and not ended
+	compressed bool
+	closing    bool // the peer's close frame came: answer it and end
 }
 
 // streamRead holds the futures of NextReader, which few connections use.
@@ -68,14 +68,15 @@ type streamRead struct {
 // Cancelling it loses nothing: what it had read of a message stays, and
 // the next read goes on from there.
 func (c *Conn) ReadMessage() async.Future[async.Result[Message]] {
-	return &c.rd.readF
+	return (*readMessage)(c)
 }
 
-// readMessage is the future of ReadMessage, kept in the Conn.
-type readMessage struct{ c *Conn }
+// readMessage is the future of ReadMessage: the Conn itself, whose read
+// side holds all the state.
+type readMessage Conn
 
 func (f *readMessage) Poll(cx *async.Context) (async.Result[Message], bool) {
-	c := f.c
+	c := (*Conn)(f)
 	rd := &c.rd
 	ok, err := c.beginRead(cx)
 	if err != nil {
@@ -119,7 +120,7 @@ func (f *readMessage) Poll(cx *async.Context) (async.Result[Message], bool) {
 }
 
 // Cancel keeps what was read; the next read goes on from there.
-func (f *readMessage) Cancel() { f.c.cancelRead() }
+func (f *readMessage) Cancel() { (*Conn)(f).cancelRead() }
 
 // grow makes room in b for n more bytes, borrowing a pool buffer for a
 // message that fits in one.
@@ -151,7 +152,7 @@ func (c *Conn) beginRead(cx *async.Context) (bool, error) {
 	if rd.closing {
 		return false, c.answerClose(cx)
 	}
-	if rd.ctlWrite != nil || c.controlOwed() {
+	if rd.ctl != nil && rd.ctl.write != nil || c.controlOwed() {
 		if ok, err := c.sendControl(cx, false); err != nil {
 			return false, c.endRead(cx, err)
 		} else if !ok {
@@ -179,10 +180,10 @@ func (c *Conn) doneReading() {
 // control frame it was writing, if any, is cut short.
 func (c *Conn) cancelRead() {
 	rd := &c.rd
-	if rd.ctlWrite != nil {
-		rd.ctlWrite.Cancel()
-		rd.ctlWrite = nil
-		if rd.ctlSent > 0 {
+	if w := rd.ctl; w != nil && w.write != nil {
+		w.write.Cancel()
+		w.write = nil
+		if w.sent > 0 {
 			// Part of a frame is out: the stream cannot go on.
 			c.failed(errors.New("websocket: read cancelled while a control frame was half written"))
 			c.closeSocket()
@@ -253,7 +254,7 @@ func (c *Conn) checkFrame(h *frameHeader) error {
 		return protocolError("unmasked frame from the client")
 	}
 	rsv := h.rsv
-	if rsv&rsv1Bit != 0 && c.infl != nil && (h.op == opText || h.op == opBinary) {
+	if rsv&rsv1Bit != 0 && c.z != nil && (h.op == opText || h.op == opBinary) {
 		rsv &^= rsv1Bit // a compressed message
 	}
 	if rsv != 0 {
@@ -343,7 +344,7 @@ func (c *Conn) payload(cx *async.Context, dst []byte) (int, bool, error) {
 	}
 	p := dst[:n]
 	if rd.hdr.masked {
-		rd.maskPos = mask(rd.hdr.key, rd.maskPos, p)
+		rd.maskPos = uint8(mask(rd.hdr.key, int(rd.maskPos), p))
 	}
 	if rd.msgType == Text && !rd.compressed && !rd.utf8.valid(p) {
 		return n, true, failure(StatusInvalidPayload, "text message is not UTF-8")
@@ -362,8 +363,8 @@ func (c *Conn) finishMessage() (Message, error) {
 	rd.inMessage = false
 	m := Message{Type: rd.msgType, Data: rd.msg}
 	if rd.compressed {
-		plain, err := c.infl.inflate(rd.plain[:0], rd.msg, c.lim.maxMessage)
-		rd.plain = plain
+		plain, err := c.z.infl.inflate(c.z.plain[:0], rd.msg, c.lim.maxMessage)
+		c.z.plain = plain
 		switch {
 		case errors.Is(err, errInflateTooBig):
 			return Message{}, failure(StatusMessageTooBig, "compressed message inflates past the limit of %d bytes", c.lim.maxMessage)
@@ -425,9 +426,9 @@ func (c *Conn) received(cx *async.Context, r async.Result[int]) error {
 	rd := &c.rd
 	rd.read = true
 	if r.Err == nil && r.Value > 0 {
-		if c.lim.ping > 0 {
-			rd.lastRecv = c.r.Now().UnixNano()
-			rd.pingAt = 0
+		if t := rd.timer; t != nil && c.lim.ping > 0 {
+			t.lastRecv = c.r.Now().UnixNano()
+			t.pingAt = 0
 		}
 		return nil
 	}
@@ -479,9 +480,9 @@ func (c *Conn) control(cx *async.Context, op opcode, payload []byte) error {
 	case opPing:
 		c.mu.Lock()
 		if c.sh.pong == nil {
-			c.sh.pong = make([]byte, 0, maxControlPayload)
+			c.sh.pong = new(pongPayload)
 		}
-		c.sh.pong = append(c.sh.pong[:0], payload...)
+		c.sh.pong.n = copy(c.sh.pong.b[:], payload)
 		c.sh.pongDue = true
 		c.mu.Unlock()
 		_, err := c.sendControl(cx, false)
@@ -493,7 +494,7 @@ func (c *Conn) control(cx *async.Context, op opcode, payload []byte) error {
 		var w async.Waker
 		if p := c.sh.pingWait; p != nil && !c.sh.pongCame && string(payload) == string(p.data[:p.n]) {
 			c.sh.pongCame = true
-			w, c.sh.pingWaiter = c.sh.pingWaiter, nil
+			w, c.sh.opWaiter = c.sh.opWaiter, nil
 		}
 		c.mu.Unlock()
 		if w != nil {
@@ -530,7 +531,7 @@ func (c *Conn) control(cx *async.Context, op opcode, payload []byte) error {
 // (if it was not out already), the socket closes, and the read fails with
 // the peer's CloseError.
 func (c *Conn) answerClose(cx *async.Context) error {
-	if c.lim.closeWait > 0 && !c.rd.armed {
+	if c.lim.closeWait > 0 && (c.rd.timer == nil || !c.rd.timer.armed) {
 		c.armTimer(cx, c.r.Now().Add(c.lim.closeWait))
 	}
 	ok, err := c.sendControl(cx, true)
@@ -563,14 +564,14 @@ func closePayload(b []byte, code StatusCode, reason string) []byte {
 // keepAlive sends a ping once the peer has been quiet for PingInterval
 // and fails the read if it stays quiet PongTimeout longer.
 func (c *Conn) keepAlive(cx *async.Context) error {
-	rd := &c.rd
+	t := c.readTimer()
 	now := c.r.Now().UnixNano()
-	if rd.lastRecv == 0 {
-		rd.lastRecv = now
+	if t.lastRecv == 0 {
+		t.lastRecv = now
 	}
 	for {
-		if rd.pingAt != 0 {
-			due := rd.pingAt + int64(c.lim.pong)
+		if t.pingAt != 0 {
+			due := t.pingAt + int64(c.lim.pong)
 			if now >= due {
 				return &CloseError{Code: StatusAbnormalClosure, Reason: "keep-alive: the peer did not answer a ping within " + c.lim.pong.String(), Remote: true}
 			}
@@ -579,14 +580,14 @@ func (c *Conn) keepAlive(cx *async.Context) error {
 			}
 			return nil
 		}
-		due := rd.lastRecv + int64(c.lim.ping)
+		due := t.lastRecv + int64(c.lim.ping)
 		if now < due {
 			if c.armTimer(cx, time.Unix(0, due)) {
 				continue
 			}
 			return nil
 		}
-		rd.pingAt = now
+		t.pingAt = now
 		c.mu.Lock()
 		c.sh.pingDue = true
 		c.mu.Unlock()
@@ -596,24 +597,31 @@ func (c *Conn) keepAlive(cx *async.Context) error {
 	}
 }
 
+// readTimer returns the read side's timer, made at the first use.
+func (c *Conn) readTimer() *readTimer {
+	if c.rd.timer == nil {
+		c.rd.timer = new(readTimer)
+	}
+	return c.rd.timer
+}
+
 // armTimer arms the read side's timer for deadline and reports true if
 // the deadline has passed.
 func (c *Conn) armTimer(cx *async.Context, deadline time.Time) bool {
-	if c.rd.timer == nil {
-		c.rd.timer = new(reactor.Timer)
-	}
-	expired := c.r.StartTimer(c.rd.timer, deadline, cx.Waker())
-	c.rd.armed = !expired
+	t := c.readTimer()
+	expired := c.r.StartTimer(&t.t, deadline, cx.Waker())
+	t.armed = !expired
 	return expired
 }
 
 func (c *Conn) timerFired(cx *async.Context) bool {
-	return c.rd.armed && c.r.PollTimer(c.rd.timer, cx.Waker())
+	t := c.rd.timer
+	return t != nil && t.armed && c.r.PollTimer(&t.t, cx.Waker())
 }
 
 func (c *Conn) stopTimer() {
-	if c.rd.armed {
-		c.r.StopTimer(c.rd.timer)
-		c.rd.armed = false
+	if t := c.rd.timer; t != nil && t.armed {
+		c.r.StopTimer(&t.t)
+		t.armed = false
 	}
 }

@@ -61,7 +61,7 @@ func (f *nextReader) Poll(cx *async.Context) (async.Result[*MessageReader], bool
 	if rd.compressed {
 		// Read the rest whole, as ReadMessage does, and serve the
 		// inflated bytes.
-		r, ok := rd.readF.Poll(cx)
+		r, ok := (*readMessage)(c).Poll(cx)
 		if !ok {
 			return async.Result[*MessageReader]{}, false
 		}

@@ -70,7 +70,7 @@ func (f *upgradeFuture) Poll(cx *async.Context) (async.Result[*Conn], bool) {
 	}
 	u := f.u
 	c := newConn(r.Value.Conn, cx.Reactor(), false, &u.Options, &u.sh, r.Value.Buffered)
-	c.proto = f.a.protocol
+	c.setProtocol(f.a.protocol)
 	if f.a.deflate {
 		c.negotiated(f.a.params, c.lim.level)
 	}

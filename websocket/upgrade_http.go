@@ -54,7 +54,7 @@ func (u *Upgrader) UpgradeHTTP(w http.ResponseWriter, r *http.Request) (*Conn, e
 	}
 	buffered, _ := brw.Reader.Peek(brw.Reader.Buffered())
 	c := newConn(s, rt.Reactor(), false, &u.Options, &u.sh, buffered)
-	c.proto = a.protocol
+	c.setProtocol(a.protocol)
 	if a.deflate {
 		c.negotiated(a.params, c.lim.level)
 	}

@@ -21,7 +21,7 @@ const largePayload = 16 << 10
 // writer is the write side's state, owned by the future that holds the
 // socket's writing (sharedState.busy).
 type writer struct {
-	f         frameWrite // the write in flight: WriteMessage, Ping, a MessageWriter's, Close's
+	f         frameState // of the write in flight: WriteMessage, Ping, a MessageWriter's, Close's
 	streaming bool       // a MessageWriter's message is open
 	more      *writeMore // made at the first use, as few connections need it
 }
@@ -41,18 +41,20 @@ func (w *writer) extra() *writeMore {
 }
 
 // frameWrite is the future that writes one frame (and the control frames
-// owed before and after it). It is kept in the Conn and reused.
-type frameWrite struct {
-	c       *Conn
-	op      opcode
-	fin     bool
-	payload []byte
+// owed before and after it): the Conn itself, whose frameState holds the
+// write's state.
+type frameWrite Conn
+
+// frameState is the state of the frame being written.
+type frameState struct {
+	op  opcode
+	fin bool
 
 	state   uint8
 	out     []byte // header (and payload, unless large) to write
-	sent    int
+	sent    int32
 	direct  []byte // a large payload written after out, from the caller's slice
-	dsent   int
+	dsent   int32
 	inner   async.Future[async.Result[int]]
 	written bool // some byte of the frame is out: it cannot be taken back
 }
@@ -127,7 +129,7 @@ func (f *pingFuture) Poll(cx *async.Context) (error, bool) {
 	c.mu.Lock()
 	came, err := c.sh.pongCame, c.sh.err
 	if !came && err == nil {
-		c.sh.pingWaiter = cx.Waker()
+		c.sh.opWaiter = cx.Waker()
 	}
 	c.mu.Unlock()
 	switch {
@@ -144,7 +146,7 @@ func (f *pingFuture) Poll(cx *async.Context) (error, bool) {
 func (f *pingFuture) stop() {
 	c := f.c
 	c.mu.Lock()
-	c.sh.pingWait, c.sh.pingWaiter = nil, nil
+	c.sh.pingWait, c.sh.opWaiter = nil, nil
 	c.mu.Unlock()
 	f.waiting = false
 }
@@ -160,16 +162,18 @@ func (f *pingFuture) Cancel() {
 
 func (c *Conn) writeFrame(op opcode, fin bool, payload []byte) *frameWrite {
 	f := &c.wr.f
-	f.op, f.fin, f.payload = op, fin, payload
+	// The payload waits in direct until build lays the frame out.
+	f.op, f.fin, f.direct = op, fin, payload
 	f.state, f.sent, f.dsent, f.written = fwStart, 0, 0, false
-	return f
+	return (*frameWrite)(c)
 }
 
-func (f *frameWrite) Poll(cx *async.Context) (error, bool) {
-	c := f.c
+func (fw *frameWrite) Poll(cx *async.Context) (error, bool) {
+	c := (*Conn)(fw)
+	f := &c.wr.f
 	if f.state == fwStart {
 		if err := c.ended(); err != nil {
-			f.state = fwDone
+			f.state, f.direct = fwDone, nil
 			return err, true
 		}
 		if !c.acquire(cx, f.op) {
@@ -177,10 +181,10 @@ func (f *frameWrite) Poll(cx *async.Context) (error, bool) {
 		}
 		if f.op != opClose && c.closeWasSent() {
 			c.release()
-			f.state = fwDone
+			f.state, f.direct = fwDone, nil
 			return errAfterClose, true
 		}
-		if err := f.build(); err != nil {
+		if err := f.build(c); err != nil {
 			c.release()
 			f.state = fwDone
 			return err, true
@@ -191,9 +195,9 @@ func (f *frameWrite) Poll(cx *async.Context) (error, bool) {
 		return errors.New("websocket: frame write polled after it was ready"), true
 	}
 	for {
-		done, err := f.writeOut(cx)
+		done, err := f.writeOut(c, cx)
 		if err != nil {
-			f.finish()
+			f.finish(c)
 			return c.writeFailed(err), true
 		}
 		if !done {
@@ -212,17 +216,16 @@ func (f *frameWrite) Poll(cx *async.Context) (error, bool) {
 			break
 		}
 	}
-	f.finish()
+	f.finish(c)
 	return nil, true
 }
 
 // build lays out the frame and the control frames owed before it.
-func (f *frameWrite) build() error {
-	c := f.c
-	payload := f.payload
+func (f *frameState) build(c *Conn) error {
+	payload := f.direct
 	var rsv uint8
-	if c.defl != nil && (f.op == opText || f.op == opBinary) && f.fin && len(payload) > 0 {
-		z, err := c.defl.compress(nil, payload)
+	if c.z != nil && (f.op == opText || f.op == opBinary) && f.fin && len(payload) > 0 {
+		z, err := c.z.defl.compress(nil, payload)
 		if err != nil {
 			return err
 		}
@@ -244,11 +247,10 @@ func (f *frameWrite) build() error {
 }
 
 // writeOut writes out, then direct.
-func (f *frameWrite) writeOut(cx *async.Context) (bool, error) {
-	c := f.c
-	for f.sent < len(f.out) || f.dsent < len(f.direct) {
+func (f *frameState) writeOut(c *Conn, cx *async.Context) (bool, error) {
+	for int(f.sent) < len(f.out) || int(f.dsent) < len(f.direct) {
 		if f.inner == nil {
-			if f.sent < len(f.out) {
+			if int(f.sent) < len(f.out) {
 				f.inner = c.s.Write(f.out[f.sent:])
 			} else {
 				f.inner = c.s.Write(f.direct[f.dsent:])
@@ -263,28 +265,28 @@ func (f *frameWrite) writeOut(cx *async.Context) (bool, error) {
 			return false, r.Err
 		}
 		f.written = true
-		if f.sent < len(f.out) {
-			f.sent += r.Value
+		if int(f.sent) < len(f.out) {
+			f.sent += int32(r.Value)
 		} else {
-			f.dsent += r.Value
+			f.dsent += int32(r.Value)
 		}
 	}
 	return true, nil
 }
 
 // finish gives back the buffer and the socket's writing.
-func (f *frameWrite) finish() {
-	c := f.c
+func (f *frameState) finish(c *Conn) {
 	c.pool.put(f.out)
-	f.out, f.direct, f.payload = nil, nil, nil
+	f.out, f.direct = nil, nil
 	f.state = fwDone
 	c.release()
 }
 
 // Cancel gives the socket's writing back; a frame partly written closes
 // the connection.
-func (f *frameWrite) Cancel() {
-	c := f.c
+func (fw *frameWrite) Cancel() {
+	c := (*Conn)(fw)
+	f := &c.wr.f
 	if f.state == fwStart {
 		c.mu.Lock()
 		c.sh.writeWaiter = nil
@@ -299,7 +301,7 @@ func (f *frameWrite) Cancel() {
 		f.inner = nil
 	}
 	written := f.written
-	f.finish()
+	f.finish(c)
 	if written {
 		c.failed(errors.New("websocket: write cancelled with a frame half written"))
 		c.closeSocket()
