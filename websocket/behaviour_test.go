@@ -25,6 +25,14 @@ func TestSlowReaderHoldsWriterUp(t *testing.T) {
 			for n := 0; n < 1000; n++ {
 				r := async.Await(co, timer.TimeoutValue(c.WriteMessage(Binary, msg), 500*time.Millisecond))
 				if errors.Is(r.Err, timer.ErrTimeout) {
+					// The cancelled write had begun its frame (unless the
+					// socket was full to the byte): the connection cannot
+					// go on, and no write may succeed.
+					r := async.Await(co, timer.TimeoutValue(c.WriteMessage(Binary, msg), 500*time.Millisecond))
+					if r.Err == nil && r.Value == nil {
+						got <- "a write after a half-written frame succeeded"
+						return
+					}
 					got <- fmt.Sprintf("held up after %d messages", n)
 					return
 				}
@@ -203,4 +211,29 @@ func ctlCap(c *Conn) int {
 		return 0
 	}
 	return cap(c.rd.ctl.buf)
+}
+
+// TestCancelledPingKeepsConnection cancels a Ping waiting for a pong that
+// is late: the connection goes on, and the late pong is ignored.
+func TestCancelledPingKeepsConnection(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		url := serve(t, x, &Upgrader{}, func(co *async.Co, c *Conn) {
+			// Read nothing for a while: the ping waits unanswered.
+			async.Await(co, timer.Sleep(300*time.Millisecond))
+			echo(co, c)
+		})
+		client(t, x, &Dialer{}, url, func(co *async.Co, c *Conn) {
+			reader := async.Spawn(co.Context(), c.ReadMessage())
+			r := async.Await(co, timer.TimeoutValue(c.Ping([]byte("late")), 50*time.Millisecond))
+			if !errors.Is(r.Err, timer.ErrTimeout) {
+				t.Fatalf("ping: %v %v, want the timeout", r.Value, r.Err)
+			}
+			if err := async.Await(co, c.WriteMessage(Text, []byte("after"))); err != nil {
+				t.Fatal(err)
+			}
+			if m, err := joinMessage(co, reader); err != nil || string(m.Data) != "after" {
+				t.Fatalf("echo after the cancelled ping: %q, %v", m.Data, err)
+			}
+		})
+	})
 }
