@@ -41,9 +41,9 @@ func (e *closeError) Error() string {
 
 // wsConn is one end of a WebSocket connection made by any of the
 // libraries under test, driven in blocking style by the cases and by the
-// echo server (serve). Each method waits at most opTimeout. Each library
-// adapter keeps a read going all the time, as every one of them needs to
-// answer pings and closes, and hands the messages to Receive.
+// echo server (serve). Each method waits at most opTimeout. An adapter
+// keeps a read going (every library needs one to answer pings and closes
+// and to see pongs) and hands the messages to Receive.
 type wsConn interface {
 	// Send sends one message with the library's plain write call.
 	Send(m message) error
