@@ -74,24 +74,32 @@ func (f *closeFuture) Poll(cx *async.Context) (error, bool) {
 		}
 		f.state = clWait
 	}
-	c.mu.Lock()
-	recv, ended, reading := c.sh.closeRecv, c.sh.err, c.sh.reading && !f.reading
-	if recv == nil && ended == nil && reading {
-		c.sh.opWaiter = cx.Waker()
-	}
-	c.mu.Unlock()
-	switch {
-	case recv != nil:
-		return f.end(nil), true
-	case ended != nil:
-		return f.end(ended), true
-	case reading:
-		return f.pending(cx)
-	}
-	// Nobody reads: read until the peer's close frame, discarding data.
-	f.reading = true
 	for {
-		r, ok := (*readMessage)(c).Poll(cx)
+		c.mu.Lock()
+		recv, ended, reading := c.sh.closeRecv, c.sh.err, c.sh.reading
+		if f.reading && !c.sh.closeReads {
+			f.reading = false // a read of the caller's took over
+		}
+		if recv == nil && ended == nil && reading {
+			c.sh.opWaiter = cx.Waker()
+		}
+		c.mu.Unlock()
+		switch {
+		case recv != nil:
+			return f.end(nil), true
+		case ended != nil:
+			return f.end(ended), true
+		case reading:
+			return f.pending(cx)
+		}
+		// Nobody reads: read until the peer's close frame, discarding
+		// data. A read of the caller's that starts meanwhile takes over.
+		if !c.enterRead(cx, true) {
+			return f.pending(cx)
+		}
+		f.reading = true
+		r, ok := c.pollMessage(cx)
+		c.leaveRead()
 		if !ok {
 			return f.pending(cx)
 		}
@@ -132,6 +140,11 @@ func (f *closeFuture) send(cx *async.Context) (bool, error) {
 
 // pending waits, unless the deadline passed.
 func (f *closeFuture) pending(cx *async.Context) (error, bool) {
+	// Whatever it waits on, Close is woken when the connection ends or a
+	// read of the caller's takes the reading over.
+	f.c.mu.Lock()
+	f.c.sh.opWaiter = cx.Waker()
+	f.c.mu.Unlock()
 	if f.c.r.PollTimer(&f.timer, cx.Waker()) {
 		return f.end(fmt.Errorf("websocket: close: no close frame from the peer within %v", f.c.lim.closeWait)), true
 	}
@@ -156,13 +169,15 @@ func (f *closeFuture) stop() {
 		f.inner.Cancel()
 		f.inner = nil
 	}
-	if f.reading {
-		(*readMessage)(c).Cancel()
-		f.reading = false
-	}
 	c.mu.Lock()
+	mine := f.reading && c.sh.closeReads
+	c.sh.closeReads = false
 	c.sh.opWaiter = nil
 	c.mu.Unlock()
+	if mine {
+		c.cancelRead()
+	}
+	f.reading = false
 }
 
 // Cancel stops waiting: the connection stays as it is, its close frame

@@ -85,7 +85,10 @@ type sharedState struct {
 	closeDue    bool         // a close frame answering the peer's is to be sent
 	closeSent   bool         // our close frame is out (or being written)
 	closeRecv   *CloseError  // the peer's close frame, once read
-	reading     bool         // a read is in flight
+	reading     bool         // a read of the caller's is in flight
+	readBusy    bool         // a poll is in the read side (see enterRead)
+	closeReads  bool         // Close is reading, for want of a read in flight
+	readWaiter  async.Waker  // a read waiting for readBusy to clear
 	err         error        // why the connection ended, once it has
 	sockClosed  bool         // the socket is closed
 }
@@ -188,11 +191,11 @@ func (c *Conn) ended() error {
 
 // waiters are wakers taken out of the shared state, to wake without the
 // lock held.
-type waiters [3]async.Waker
+type waiters [4]async.Waker
 
 func (c *Conn) takeWaiters() waiters {
-	w := waiters{c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.opWaiter}
-	c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.opWaiter = nil, nil, nil
+	w := waiters{c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.opWaiter, c.sh.readWaiter}
+	c.sh.writeWaiter, c.sh.ctlWaiter, c.sh.opWaiter, c.sh.readWaiter = nil, nil, nil, nil
 	return w
 }
 

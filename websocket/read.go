@@ -77,6 +77,15 @@ type readMessage Conn
 
 func (f *readMessage) Poll(cx *async.Context) (async.Result[Message], bool) {
 	c := (*Conn)(f)
+	if !c.enterRead(cx, false) {
+		return async.Result[Message]{}, false
+	}
+	defer c.leaveRead()
+	return c.pollMessage(cx)
+}
+
+// pollMessage is ReadMessage's poll, with the read side entered.
+func (c *Conn) pollMessage(cx *async.Context) (async.Result[Message], bool) {
 	rd := &c.rd
 	ok, err := c.beginRead(cx)
 	if err != nil {
@@ -142,11 +151,7 @@ func grow(b []byte, n int, p *bufPool) []byte {
 func (c *Conn) beginRead(cx *async.Context) (bool, error) {
 	rd := &c.rd
 	rd.read = false
-	c.mu.Lock()
-	err := c.sh.err
-	c.sh.reading = err == nil
-	c.mu.Unlock()
-	if err != nil {
+	if err := c.ended(); err != nil {
 		return false, err
 	}
 	if rd.closing {
@@ -165,6 +170,54 @@ func (c *Conn) beginRead(cx *async.Context) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// enterRead lets one poll at a time into the read side: a read of the
+// caller's, or Close reading for the peer's close frame when no read is in
+// flight (byClose). A read of the caller's that finds Close reading takes
+// over, and Close goes back to waiting for it. On a multi-thread executor
+// two polls may come at once; the second waits for the first to leave.
+func (c *Conn) enterRead(cx *async.Context, byClose bool) bool {
+	c.mu.Lock()
+	sh := &c.sh
+	if sh.readBusy || byClose && sh.reading {
+		if byClose {
+			sh.opWaiter = cx.Waker()
+		} else {
+			sh.readWaiter = cx.Waker()
+		}
+		c.mu.Unlock()
+		return false
+	}
+	sh.readBusy = true
+	var w async.Waker
+	if byClose {
+		sh.closeReads = true
+	} else {
+		sh.reading = true
+		if sh.closeReads {
+			sh.closeReads = false
+			w, sh.opWaiter = sh.opWaiter, nil
+		}
+	}
+	c.mu.Unlock()
+	if w != nil {
+		w.Wake() // Close, to go back to waiting
+	}
+	return true
+}
+
+// leaveRead ends a poll of the read side, and wakes a read waiting to
+// enter.
+func (c *Conn) leaveRead() {
+	c.mu.Lock()
+	c.sh.readBusy = false
+	w := c.sh.readWaiter
+	c.sh.readWaiter = nil
+	c.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
 }
 
 // doneReading ends a read that succeeded: the keep-alive timer stops

@@ -39,6 +39,10 @@ type nextReader struct{ c *Conn }
 
 func (f *nextReader) Poll(cx *async.Context) (async.Result[*MessageReader], bool) {
 	c := f.c
+	if !c.enterRead(cx, false) {
+		return async.Result[*MessageReader]{}, false
+	}
+	defer c.leaveRead()
 	rd := &c.rd
 	if mr := &rd.stream.mr; rd.inMessage && !rd.compressed && mr.c != nil && !mr.done {
 		return async.Err[*MessageReader](errors.New("websocket: NextReader before the previous message was read to its end")), true
@@ -61,7 +65,7 @@ func (f *nextReader) Poll(cx *async.Context) (async.Result[*MessageReader], bool
 	if rd.compressed {
 		// Read the rest whole, as ReadMessage does, and serve the
 		// inflated bytes.
-		r, ok := (*readMessage)(c).Poll(cx)
+		r, ok := c.pollMessage(cx)
 		if !ok {
 			return async.Result[*MessageReader]{}, false
 		}
@@ -109,6 +113,10 @@ func (f *messageRead) Poll(cx *async.Context) (async.Result[int], bool) {
 		}
 		return async.Result[int]{Value: n}, true
 	}
+	if !c.enterRead(cx, false) {
+		return async.Result[int]{}, false
+	}
+	defer c.leaveRead()
 	rd := &c.rd
 	ok, err := c.beginRead(cx)
 	if err != nil {

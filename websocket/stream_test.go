@@ -130,3 +130,44 @@ func joinMessage(co *async.Co, h async.JoinHandle[async.Result[Message]]) (Messa
 	}
 	return r.Value.Value, r.Value.Err
 }
+
+// TestCloseWithReaderTask closes a connection whose reads run in another
+// task, which may be between two reads when Close starts: Close must not
+// read alongside it, and must end as soon as the peer's close frame is
+// read.
+func TestCloseWithReaderTask(t *testing.T) {
+	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
+		got := make(chan error, 1)
+		took := make(chan time.Duration, 1)
+		u := &Upgrader{Options: Options{CloseTimeout: 20 * time.Second}}
+		url := serve(t, x, u, func(co *async.Co, c *Conn) {
+			reader := async.Spawn(co.Context(), async.Go(func(co *async.Co) error {
+				for {
+					if _, err := async.Get(co, c.ReadMessage()); err != nil {
+						return err
+					}
+				}
+			}))
+			start := time.Now()
+			got <- async.Await(co, c.Close(StatusNormalClosure, "bye"))
+			took <- time.Since(start)
+			async.Await(co, reader)
+		})
+		client(t, x, &Dialer{}, url, func(co *async.Co, c *Conn) {
+			for {
+				if _, err := async.Get(co, c.ReadMessage()); err != nil {
+					if CloseStatus(err) != StatusNormalClosure {
+						t.Errorf("client's read: %v, want the server's 1000", err)
+					}
+					return
+				}
+			}
+		})
+		if err := <-got; err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		if d := <-took; d > 10*time.Second {
+			t.Errorf("Close took %v: it waited for a close frame its reader task had read", d)
+		}
+	})
+}
