@@ -22,8 +22,8 @@ import (
 // (NextWriter, Ping) as a task on the executor that serves the adapter.
 //
 // Its reader goroutine starts with the first Receive or Ping, not at
-// once: /close closes without reading, and Close must not meet a read
-// that starts alongside it (see ourConn.Close).
+// once: /close closes without reading, and Close then reads the peer's
+// close frame itself.
 type blockingConn struct {
 	c         *websocket.Conn
 	ex        executor.Executor

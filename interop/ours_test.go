@@ -132,17 +132,10 @@ func (o *ourConn) Receive() (message, error) {
 // Ping is our Ping, which waits for the pong with the same payload.
 func (o *ourConn) Ping(p []byte) error { return awaitErr(o.co, o.c.Ping(p)) }
 
-// Close stops the reader task first, so that Close reads the peer's close
-// frame itself. Called while the reader task is between two reads (or
-// has not started its first), Close sees no read in flight and reads
-// itself; the reader task's next ReadMessage then polls the same read as
-// Close, from another task: the race detector reports it on the
-// multi-thread executor, and Close, whose waker the reader displaced,
-// waits for its whole CloseTimeout before it sees the close frame the
-// reader took in. Until websocket keeps the two apart, the adapter does.
+// Close closes with the handshake while the reader task reads on: the
+// peer's close frame ends the reader task's read, and Close with it.
 func (o *ourConn) Close(code int, reason string) error {
 	defer o.Abort()
-	o.stopReader()
 	return awaitErr(o.co, o.c.Close(websocket.StatusCode(code), reason))
 }
 
