@@ -17,11 +17,7 @@ import (
 // connection to session, on executor x, until the test ends.
 func serve(t testing.TB, x rttest.Executor, u *Upgrader, session func(co *async.Co, c *Conn)) string {
 	t.Helper()
-	l, err := tcp.Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http1.Server{Handler: http1.HandlerFunc(func(w *http1.ResponseWriter, r *http1.Request) async.Future[struct{}] {
+	return "ws://" + serveHandler(t, x, http1.HandlerFunc(func(w *http1.ResponseWriter, r *http1.Request) async.Future[struct{}] {
 		return async.Do(func(co *async.Co) {
 			c, err := async.Get(co, u.Upgrade(w, r))
 			if err != nil {
@@ -30,7 +26,18 @@ func serve(t testing.TB, x rttest.Executor, u *Upgrader, session func(co *async.
 			defer c.CloseNow()
 			session(co, c)
 		})
-	})}
+	}))
+}
+
+// serveHandler runs an http1.Server with handler h on executor x until
+// the test ends, and returns its address.
+func serveHandler(t testing.TB, x rttest.Executor, h http1.Handler) string {
+	t.Helper()
+	l, err := tcp.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http1.Server{Handler: h}
 	stop, stopped := oneshot.New[struct{}]()
 	done := make(chan error, 1)
 	go func() {
@@ -41,10 +48,7 @@ func serve(t testing.TB, x rttest.Executor, u *Upgrader, session func(co *async.
 			}
 			return async.Await(co, srv.Shutdown(time.Second))
 		}), x.Options...)
-		if runErr != nil {
-			err = runErr
-		}
-		done <- err
+		done <- errors.Join(err, runErr)
 	}()
 	t.Cleanup(func() {
 		stop.Send(struct{}{})
@@ -54,7 +58,7 @@ func serve(t testing.TB, x rttest.Executor, u *Upgrader, session func(co *async.
 			t.Errorf("the server did not shut down")
 		}
 	})
-	return "ws://" + l.Addr().String()
+	return l.Addr().String()
 }
 
 // echo is a session that sends every message back until the connection
@@ -100,5 +104,3 @@ func executorRun(x rttest.Executor, body func(co *async.Co) error) (struct{}, er
 }
 
 func asHandshake(err error, he **HandshakeError) bool { return errors.As(err, he) }
-
-func errorsJoin(a, b error) error { return errors.Join(a, b) }

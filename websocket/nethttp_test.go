@@ -6,12 +6,8 @@ import (
 	"time"
 
 	"github.com/asyncgo/async"
-	"github.com/asyncgo/async/executor"
-	"github.com/asyncgo/async/http1"
 	"github.com/asyncgo/async/http1/nethttp"
 	"github.com/asyncgo/async/internal/rttest"
-	"github.com/asyncgo/async/oneshot"
-	"github.com/asyncgo/async/tcp"
 )
 
 // TestUpgradeHTTP upgrades in a net/http handler run by the adapter, and
@@ -41,28 +37,8 @@ func TestUpgradeHTTP(t *testing.T) {
 				}
 			}
 		})
-		l, err := tcp.Listen("127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := &http1.Server{Handler: nethttp.Handler(mux)}
-		stop, stopped := oneshot.New[struct{}]()
-		done := make(chan error, 1)
-		go func() {
-			err, runErr := executor.Run(async.Go(func(co *async.Co) error {
-				r := async.Await(co, async.Select2(srv.Serve(l), stopped))
-				if r.Index == 0 {
-					return r.V1
-				}
-				return async.Await(co, srv.Shutdown(time.Second))
-			}), x.Options...)
-			done <- errorsJoin(err, runErr)
-		}()
-		defer func() {
-			stop.Send(struct{}{})
-			<-done
-		}()
-		client(t, x, &Dialer{}, "ws://"+l.Addr().String()+"/ws", func(co *async.Co, c *Conn) {
+		addr := serveHandler(t, x, nethttp.Handler(mux))
+		client(t, x, &Dialer{}, "ws://"+addr+"/ws", func(co *async.Co, c *Conn) {
 			for _, s := range []string{"one", "two", string(make([]byte, 100_000))} {
 				if err := async.Await(co, c.WriteMessage(Binary, []byte(s))); err != nil {
 					t.Fatal(err)
