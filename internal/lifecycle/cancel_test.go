@@ -16,6 +16,7 @@ func allCases() []lcase {
 		aioCases(),
 		syncCases(),
 		miscCases(),
+		websocketCases(),
 	} {
 		cs = append(cs, part...)
 	}
