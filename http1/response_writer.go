@@ -381,8 +381,13 @@ type Hijacked struct {
 }
 
 type hijackFuture struct {
-	w *ResponseWriter
+	w       *ResponseWriter
+	started bool // polled: the head is committed, and its flush may be in flight
 }
+
+// errHijackCancelled is what a response whose Hijack was cancelled fails
+// with.
+var errHijackCancelled = errors.New("http1: Hijack cancelled")
 
 func (f *hijackFuture) Poll(cx *async.Context) (async.Result[Hijacked], bool) {
 	w, x := f.w, f.w.x
@@ -393,6 +398,7 @@ func (f *hijackFuture) Poll(cx *async.Context) (async.Result[Hijacked], bool) {
 	if w.err != nil {
 		return async.Err[Hijacked](w.err), true
 	}
+	f.started = true
 	if w.status != 0 && !w.committed {
 		// A head was set (101 Switching Protocols): it goes out as is,
 		// without a body and without framing.
@@ -421,4 +427,21 @@ func (f *hijackFuture) Poll(cx *async.Context) (async.Result[Hijacked], bool) {
 	return async.Ok(Hijacked{Conn: c.c, Buffered: buffered}), true
 }
 
-func (f *hijackFuture) Cancel() {}
+// Cancel stops a hijack whose flush is in flight. The connection cannot
+// go on as HTTP after the head it committed (a 101, usually), so the
+// response fails: what of the head had not gone out is dropped, the
+// handler's writes fail, and the connection closes once the handler
+// returns, writing nothing more.
+func (f *hijackFuture) Cancel() {
+	w, x := f.w, f.w.x
+	c := x.c
+	if !f.started || c.hijacked {
+		return
+	}
+	f.started = false
+	c.c.Write(nil).Cancel() // the flush's write, and its waker
+	x.writeWaits = false
+	x.out = x.out[:x.sent]
+	w.err = errHijackCancelled
+	w.closeConn = true
+}

@@ -232,6 +232,8 @@ func (c *Conn) doneReading() {
 // cancelRead is a read's Cancel: its state stays for the next read; the
 // control frame it was writing, if any, is cut short.
 func (c *Conn) cancelRead() {
+	// The socket's read in flight, if any, gives its waker back.
+	c.s.Read(nil).Cancel()
 	rd := &c.rd
 	if w := rd.ctl; w != nil && w.write != nil {
 		w.write.Cancel()

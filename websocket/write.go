@@ -92,7 +92,8 @@ func (c *Conn) Ping(data []byte) async.Future[error] {
 		return async.Ready[error](errors.New("websocket: ping payload over 125 bytes"))
 	}
 	f := &c.wr.extra().ping
-	*f = pingFuture{c: c, n: copy(f.data[:], data)}
+	*f = pingFuture{c: c}
+	f.n = copy(f.data[:], data)
 	return f
 }
 
