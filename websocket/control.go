@@ -56,53 +56,53 @@ func (c *Conn) appendControl(b []byte) []byte {
 // sendControl writes the control frames owed, unless another side is
 // writing: then that side sends them, and sendControl reports true at
 // once, or, if must, waits until it has. It reports false while its own
-// write waits for the socket.
+// write waits for the socket. Frames owed while it wrote (a ping that
+// came meanwhile) go out in a write of their own before it reports true.
 func (c *Conn) sendControl(cx *async.Context, must bool) (bool, error) {
 	rd := &c.rd
-	if rd.ctl == nil || rd.ctl.write == nil {
-		c.mu.Lock()
-		owed := c.sh.pongDue || c.sh.pingDue || c.sh.closeDue
-		if !owed {
-			c.mu.Unlock()
-			return true, nil
-		}
-		if c.sh.busy {
-			if must {
-				c.sh.ctlWaiter = cx.Waker()
-			}
-			c.mu.Unlock()
-			return !must, nil
-		}
-		c.sh.busy = true
-		if rd.ctl == nil {
-			rd.ctl = new(controlWrite)
-		}
-		w := rd.ctl
-		w.buf = c.appendControl(c.pool.get()[:0])
-		c.mu.Unlock()
-		w.sent = 0
-		w.write = c.s.Write(w.buf)
-	}
-	w := rd.ctl
 	for {
-		r, ok := w.write.Poll(cx)
-		if !ok {
-			return false, nil
+		w := rd.ctl
+		if w == nil || w.write == nil {
+			c.mu.Lock()
+			if !(c.sh.pongDue || c.sh.pingDue || c.sh.closeDue) {
+				c.mu.Unlock()
+				return true, nil
+			}
+			if c.sh.busy {
+				if must {
+					c.sh.ctlWaiter = cx.Waker()
+				}
+				c.mu.Unlock()
+				return !must, nil
+			}
+			c.sh.busy = true
+			if rd.ctl == nil {
+				rd.ctl = new(controlWrite)
+			}
+			w = rd.ctl
+			w.buf = c.appendControl(c.pool.get()[:0])
+			c.mu.Unlock()
+			w.sent = 0
+			w.write = c.s.Write(w.buf)
 		}
-		if r.Err != nil {
-			w.write = nil
-			c.releaseControl()
-			return false, r.Err
+		for w.sent < len(w.buf) {
+			r, ok := w.write.Poll(cx)
+			if !ok {
+				return false, nil
+			}
+			if r.Err != nil {
+				w.write = nil
+				c.releaseControl()
+				return false, r.Err
+			}
+			w.sent += r.Value
+			if w.sent < len(w.buf) {
+				w.write = c.s.Write(w.buf[w.sent:])
+			}
 		}
-		w.sent += r.Value
-		if w.sent == len(w.buf) {
-			break
-		}
-		w.write = c.s.Write(w.buf[w.sent:])
+		w.write = nil
+		c.releaseControl()
 	}
-	w.write = nil
-	c.releaseControl()
-	return true, nil
 }
 
 // releaseControl gives the socket's writing back after the read side's

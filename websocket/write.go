@@ -205,20 +205,29 @@ func (fw *frameWrite) Poll(cx *async.Context) (error, bool) {
 			return nil, false
 		}
 		// Control frames the read side came to owe meanwhile go out now,
-		// rather than wait for the next write.
+		// rather than wait for the next write. Checking and letting go of
+		// the socket's writing is one step, so that a frame owed just
+		// after is sent by the read side, which then finds the socket
+		// free.
 		c.mu.Lock()
 		owed := c.sh.pongDue || c.sh.pingDue || c.sh.closeDue
+		var w async.Waker
 		if owed {
 			f.out = c.appendControl(f.out[:0])
-			f.sent = 0
+			f.sent, f.direct, f.dsent = 0, nil, 0
+		} else {
+			c.sh.busy = false
+			w, c.sh.ctlWaiter = c.sh.ctlWaiter, nil
 		}
 		c.mu.Unlock()
 		if !owed {
-			break
+			f.drop(c)
+			if w != nil {
+				w.Wake()
+			}
+			return nil, true
 		}
 	}
-	f.finish(c)
-	return nil, true
 }
 
 // build lays out the frame and the control frames owed before it.
@@ -277,10 +286,15 @@ func (f *frameState) writeOut(c *Conn, cx *async.Context) (bool, error) {
 
 // finish gives back the buffer and the socket's writing.
 func (f *frameState) finish(c *Conn) {
+	f.drop(c)
+	c.release()
+}
+
+// drop gives back the buffer and ends the write.
+func (f *frameState) drop(c *Conn) {
 	c.pool.put(f.out)
 	f.out, f.direct = nil, nil
 	f.state = fwDone
-	c.release()
 }
 
 // Cancel gives the socket's writing back; a frame partly written closes
