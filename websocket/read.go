@@ -509,6 +509,9 @@ func (c *Conn) idle() {
 		c.pool.put(rd.msg)
 		rd.msg = nil
 	}
+	if z := c.z; z != nil && !rd.inMessage && cap(z.plain) > largePayload {
+		z.plain = nil // a large inflated message is not kept for the next
+	}
 }
 
 // endRead fails the connection with err: if this end found the fault (a
