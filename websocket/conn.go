@@ -17,6 +17,7 @@ const (
 	Binary MessageType = MessageType(opBinary) // bytes
 )
 
+// String names the type: "text" or "binary".
 func (t MessageType) String() string { return opcode(t).String() }
 
 // stream is what a connection runs over: a tcp.Conn, or in tests any

@@ -26,6 +26,7 @@ type HandshakeError struct {
 	Reason string
 }
 
+// Error gives the reason and the status.
 func (e *HandshakeError) Error() string {
 	return fmt.Sprintf("websocket: handshake: %s (status %d)", e.Reason, e.Status)
 }

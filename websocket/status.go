@@ -26,6 +26,7 @@ const (
 	StatusInternalError      StatusCode = 1011
 )
 
+// String gives the code and its name: "1000 (normal closure)".
 func (c StatusCode) String() string {
 	var name string
 	switch c {
@@ -85,6 +86,7 @@ type CloseError struct {
 	Remote bool
 }
 
+// Error says whose close it was, with the code and the reason.
 func (e *CloseError) Error() string {
 	if e.Remote {
 		if e.Reason == "" {
