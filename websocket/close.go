@@ -175,7 +175,7 @@ func (f *closeFuture) stop() {
 	c.sh.opWaiter = nil
 	c.mu.Unlock()
 	if mine {
-		c.cancelRead()
+		c.abandonRead()
 	}
 	f.reading = false
 }

@@ -229,10 +229,23 @@ func (c *Conn) doneReading() {
 	c.mu.Unlock()
 }
 
-// cancelRead is a read's Cancel: its state stays for the next read; the
-// control frame it was writing, if any, is cut short.
+// cancelRead is the Cancel of a read of the caller's: if it was in flight,
+// its state stays for the next read, and its waits end (see abandonRead).
+// One never polled, or already ready, leaves the read side alone: Close
+// may be reading.
 func (c *Conn) cancelRead() {
-	// The socket's read in flight, if any, gives its waker back.
+	c.mu.Lock()
+	inFlight := c.sh.reading
+	c.mu.Unlock()
+	if inFlight {
+		c.abandonRead()
+	}
+}
+
+// abandonRead ends the waits of the read in flight: the socket's read
+// gives its waker back, and the control frame it was writing, if any, is
+// cut short. What was read stays for the next read.
+func (c *Conn) abandonRead() {
 	c.s.Read(nil).Cancel()
 	rd := &c.rd
 	if w := rd.ctl; w != nil && w.write != nil {
