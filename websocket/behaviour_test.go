@@ -218,8 +218,9 @@ func ctlCap(c *Conn) int {
 func TestCancelledPingKeepsConnection(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
 		url := serve(t, x, &Upgrader{}, func(co *async.Co, c *Conn) {
-			// Read nothing for a while: the ping waits unanswered.
-			async.Await(co, timer.Sleep(300*time.Millisecond))
+			// Read nothing for a while: the ping waits unanswered, far
+			// longer than its timeout.
+			async.Await(co, timer.Sleep(2*time.Second))
 			echo(co, c)
 		})
 		client(t, x, &Dialer{}, url, func(co *async.Co, c *Conn) {

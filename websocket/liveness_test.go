@@ -58,7 +58,9 @@ func TestKeepAliveDropsSilentPeer(t *testing.T) {
 
 func TestKeepAliveKeepsAnsweringPeer(t *testing.T) {
 	rttest.Each(t, func(t *testing.T, x rttest.Executor) {
-		u := &Upgrader{Options: Options{PingInterval: 20 * time.Millisecond, PongTimeout: 200 * time.Millisecond}}
+		// Ten pings in the quiet half second; a pong may take up to 5 s,
+		// so that a loaded machine cannot fail the test.
+		u := &Upgrader{Options: Options{PingInterval: 50 * time.Millisecond, PongTimeout: 5 * time.Second}}
 		url := serve(t, x, u, echo)
 		client(t, x, &Dialer{}, url, func(co *async.Co, c *Conn) {
 			// The client's read answers the server's pings while the
