@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/asyncgo/async"
+	"github.com/asyncgo/async/internal/park"
 	"github.com/asyncgo/async/task"
 )
 
@@ -48,23 +49,14 @@ func wait[T any](c *Conn, f async.Future[T]) (T, error) {
 	if task.Polling() {
 		return zero, ErrOnExecutor
 	}
-	wake := make(chan struct{}, 1)
+	w := park.New()
 	tcx := task.NewContext(nil, c.r)
-	tcx.SetWaker(chanWaker(wake))
+	tcx.SetWaker(w)
 	for {
 		tcx.ResetBudget()
 		if v, ok := f.Poll((*async.Context)(tcx)); ok {
 			return v, nil
 		}
-		<-wake
-	}
-}
-
-type chanWaker chan struct{}
-
-func (w chanWaker) Wake() {
-	select {
-	case w <- struct{}{}:
-	default:
+		w.Wait()
 	}
 }

@@ -138,14 +138,10 @@ func (c *Conn) tryClose(cx *async.Context, code StatusCode, reason string) {
 	// given up.
 	var scratch async.Context
 	f := c.s.Write(b)
-	if _, ok := async.PollWith(cx, &scratch, nopWaker{}, f); !ok {
+	if _, ok := async.PollWith(cx, &scratch, async.NoopWaker(), f); !ok {
 		f.Cancel()
 	}
 	c.mu.Lock()
 	c.sh.busy = false
 	c.mu.Unlock()
 }
-
-type nopWaker struct{}
-
-func (nopWaker) Wake() {}

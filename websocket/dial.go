@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/asyncgo/async"
@@ -141,7 +142,7 @@ func (f *dialFuture) connect(cx *async.Context, resp *http1.Response) (*Conn, er
 		return fail(refuse(101, "Sec-WebSocket-Accept %q does not match the key", got))
 	}
 	proto := h.Get("Sec-WebSocket-Protocol")
-	if proto != "" && !contains(d.Subprotocols, proto) {
+	if proto != "" && !slices.Contains(d.Subprotocols, proto) {
 		return fail(refuse(101, "server chose subprotocol %q, which was not offered", proto))
 	}
 	var params deflateParams
@@ -166,15 +167,6 @@ func (f *dialFuture) connect(cx *async.Context, resp *http1.Response) (*Conn, er
 		c.negotiated(params, c.lim.level)
 	}
 	return c, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (f *dialFuture) Cancel() {
