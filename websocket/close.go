@@ -94,13 +94,17 @@ func (f *closeFuture) Poll(cx *async.Context) (error, bool) {
 		}
 		// Nobody reads: read until the peer's close frame, discarding
 		// data. A read of the caller's that starts meanwhile takes over.
-		if !c.enterRead(cx, true) {
+		entered, ok, err := c.enterRead(cx, true)
+		if !entered {
 			return f.pending(cx)
 		}
 		f.reading = true
-		r, ok := c.pollMessage(cx)
-		c.leaveRead()
-		if !ok {
+		r := async.Err[Message](err)
+		if err == nil && ok {
+			r, ok = c.readWhole(cx)
+		}
+		c.leaveRead(ok || err != nil)
+		if !ok && err == nil {
 			return f.pending(cx)
 		}
 		if r.Err != nil {

@@ -19,14 +19,6 @@ type controlWrite struct {
 	write async.Future[async.Result[int]] // in flight, or nil
 }
 
-// controlOwed reports whether a control frame waits to be sent.
-func (c *Conn) controlOwed() bool {
-	c.mu.Lock()
-	owed := c.sh.pongDue || c.sh.pingDue || c.sh.closeDue
-	c.mu.Unlock()
-	return owed
-}
-
 // appendControl appends the control frames owed, taking them, with c.mu
 // held.
 func (c *Conn) appendControl(b []byte) []byte {

@@ -75,25 +75,26 @@ func (c *Conn) ReadMessage() async.Future[async.Result[Message]] {
 // side holds all the state.
 type readMessage Conn
 
-func (f *readMessage) Poll(cx *async.Context) (async.Result[Message], bool) {
+func (f *readMessage) Poll(cx *async.Context) (r async.Result[Message], ready bool) {
 	c := (*Conn)(f)
-	if !c.enterRead(cx, false) {
-		return async.Result[Message]{}, false
+	entered, ok, err := c.enterRead(cx, false)
+	if !entered {
+		return r, false
 	}
-	defer c.leaveRead()
-	return c.pollMessage(cx)
-}
-
-// pollMessage is ReadMessage's poll, with the read side entered.
-func (c *Conn) pollMessage(cx *async.Context) (async.Result[Message], bool) {
-	rd := &c.rd
-	ok, err := c.beginRead(cx)
+	defer func() { c.leaveRead(ready) }()
 	if err != nil {
 		return async.Err[Message](err), true
 	}
 	if !ok {
-		return async.Result[Message]{}, false
+		return r, false
 	}
+	return c.readWhole(cx)
+}
+
+// readWhole reads on to the end of the message, with the read side
+// entered.
+func (c *Conn) readWhole(cx *async.Context) (async.Result[Message], bool) {
+	rd := &c.rd
 	if !rd.inMessage {
 		rd.msg = rd.msg[:0]
 	}
@@ -122,7 +123,6 @@ func (c *Conn) pollMessage(cx *async.Context) (async.Result[Message], bool) {
 			if err != nil {
 				return async.Err[Message](c.endRead(cx, err)), true
 			}
-			c.doneReading()
 			return async.Ok(m), true
 		}
 	}
@@ -146,18 +146,60 @@ func grow(b []byte, n int, p *bufPool) []byte {
 	return nb
 }
 
-// beginRead starts a poll of a read: it fails if the connection has
-// ended, answers a close frame in progress, and runs the keep-alive.
-func (c *Conn) beginRead(cx *async.Context) (bool, error) {
+// enterRead lets one poll at a time into the read side: a read of the
+// caller's, or Close reading for the peer's close frame when no read is in
+// flight (byClose). A read of the caller's that finds Close reading takes
+// over, and Close goes back to waiting for it. On a multi-thread executor
+// two polls may come at once; the second waits for the first to leave
+// (entered is false). A poll that entered then begins (see beginRead),
+// and must leaveRead.
+func (c *Conn) enterRead(cx *async.Context, byClose bool) (entered, ready bool, err error) {
+	c.mu.Lock()
+	sh := &c.sh
+	if sh.readBusy || byClose && sh.reading {
+		if byClose {
+			sh.opWaiter = cx.Waker()
+		} else {
+			sh.readWaiter = cx.Waker()
+		}
+		c.mu.Unlock()
+		return false, false, nil
+	}
+	sh.readBusy = true
+	var w async.Waker
+	if byClose {
+		sh.closeReads = true
+	} else {
+		sh.reading = true
+		if sh.closeReads {
+			sh.closeReads = false
+			w, sh.opWaiter = sh.opWaiter, nil
+		}
+	}
+	// What the poll must know of the shared state, read under the same
+	// lock: one lock to enter, one to leave, on the path of every read.
+	ended, owed := sh.err, sh.pongDue || sh.pingDue || sh.closeDue
+	c.mu.Unlock()
+	if w != nil {
+		w.Wake() // Close, to go back to waiting
+	}
+	ready, err = c.beginRead(cx, ended, owed)
+	return true, ready, err
+}
+
+// beginRead starts a poll of the read side: it fails if the connection
+// has ended, answers a close frame in progress, sends the control frames
+// owed, and runs the keep-alive.
+func (c *Conn) beginRead(cx *async.Context, ended error, owed bool) (bool, error) {
 	rd := &c.rd
 	rd.read = false
-	if err := c.ended(); err != nil {
-		return false, err
+	if ended != nil {
+		return false, ended
 	}
 	if rd.closing {
 		return false, c.answerClose(cx)
 	}
-	if rd.ctl != nil && rd.ctl.write != nil || c.controlOwed() {
+	if owed || rd.ctl != nil && rd.ctl.write != nil {
 		if ok, err := c.sendControl(cx, false); err != nil {
 			return false, c.endRead(cx, err)
 		} else if !ok {
@@ -172,61 +214,24 @@ func (c *Conn) beginRead(cx *async.Context) (bool, error) {
 	return true, nil
 }
 
-// enterRead lets one poll at a time into the read side: a read of the
-// caller's, or Close reading for the peer's close frame when no read is in
-// flight (byClose). A read of the caller's that finds Close reading takes
-// over, and Close goes back to waiting for it. On a multi-thread executor
-// two polls may come at once; the second waits for the first to leave.
-func (c *Conn) enterRead(cx *async.Context, byClose bool) bool {
-	c.mu.Lock()
-	sh := &c.sh
-	if sh.readBusy || byClose && sh.reading {
-		if byClose {
-			sh.opWaiter = cx.Waker()
-		} else {
-			sh.readWaiter = cx.Waker()
-		}
-		c.mu.Unlock()
-		return false
-	}
-	sh.readBusy = true
-	var w async.Waker
-	if byClose {
-		sh.closeReads = true
-	} else {
-		sh.reading = true
-		if sh.closeReads {
-			sh.closeReads = false
-			w, sh.opWaiter = sh.opWaiter, nil
-		}
-	}
-	c.mu.Unlock()
-	if w != nil {
-		w.Wake() // Close, to go back to waiting
-	}
-	return true
-}
-
 // leaveRead ends a poll of the read side, and wakes a read waiting to
-// enter.
-func (c *Conn) leaveRead() {
+// enter. done says the read is over (ready): its keep-alive timer stops
+// until the next read, and no read of the caller's is in flight.
+func (c *Conn) leaveRead(done bool) {
+	if done {
+		c.stopTimer()
+	}
 	c.mu.Lock()
 	c.sh.readBusy = false
+	if done {
+		c.sh.reading = false
+	}
 	w := c.sh.readWaiter
 	c.sh.readWaiter = nil
 	c.mu.Unlock()
 	if w != nil {
 		w.Wake()
 	}
-}
-
-// doneReading ends a read that succeeded: the keep-alive timer stops
-// until the next read, and the shared state learns no read is in flight.
-func (c *Conn) doneReading() {
-	c.stopTimer()
-	c.mu.Lock()
-	c.sh.reading = false
-	c.mu.Unlock()
 }
 
 // cancelRead is the Cancel of a read of the caller's: if it was in flight,
@@ -258,7 +263,10 @@ func (c *Conn) abandonRead() {
 		}
 		c.releaseControl()
 	}
-	c.doneReading()
+	c.stopTimer()
+	c.mu.Lock()
+	c.sh.reading = false
+	c.mu.Unlock()
 }
 
 // nextDataFrame reads frame headers until one of a data frame, handling

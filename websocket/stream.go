@@ -37,22 +37,22 @@ func (c *Conn) NextReader() async.Future[async.Result[*MessageReader]] {
 
 type nextReader struct{ c *Conn }
 
-func (f *nextReader) Poll(cx *async.Context) (async.Result[*MessageReader], bool) {
+func (f *nextReader) Poll(cx *async.Context) (r async.Result[*MessageReader], ready bool) {
 	c := f.c
-	if !c.enterRead(cx, false) {
-		return async.Result[*MessageReader]{}, false
-	}
-	defer c.leaveRead()
 	rd := &c.rd
+	entered, ok, err := c.enterRead(cx, false)
+	if !entered {
+		return r, false
+	}
+	defer func() { c.leaveRead(ready) }()
 	if mr := &rd.stream.mr; rd.inMessage && !rd.compressed && mr.c != nil && !mr.done {
 		return async.Err[*MessageReader](errors.New("websocket: NextReader before the previous message was read to its end")), true
 	}
-	ok, err := c.beginRead(cx)
 	if err != nil {
 		return async.Err[*MessageReader](err), true
 	}
 	if !ok {
-		return async.Result[*MessageReader]{}, false
+		return r, false
 	}
 	if !rd.inMessage {
 		if ok, err := c.nextDataFrame(cx); err != nil {
@@ -65,17 +65,16 @@ func (f *nextReader) Poll(cx *async.Context) (async.Result[*MessageReader], bool
 	if rd.compressed {
 		// Read the rest whole, as ReadMessage does, and serve the
 		// inflated bytes.
-		r, ok := c.pollMessage(cx)
+		m, ok := c.readWhole(cx)
 		if !ok {
-			return async.Result[*MessageReader]{}, false
+			return r, false
 		}
-		if r.Err != nil {
-			return async.Err[*MessageReader](r.Err), true
+		if m.Err != nil {
+			return async.Err[*MessageReader](m.Err), true
 		}
-		*mr = MessageReader{c: c, typ: r.Value.Type, whole: true, plain: r.Value.Data}
+		*mr = MessageReader{c: c, typ: m.Value.Type, whole: true, plain: m.Value.Data}
 	} else {
 		*mr = MessageReader{c: c, typ: rd.msgType}
-		c.doneReading()
 	}
 	mr.rf.m = mr
 	return async.Ok(mr), true
@@ -96,7 +95,7 @@ type messageRead struct {
 	p []byte
 }
 
-func (f *messageRead) Poll(cx *async.Context) (async.Result[int], bool) {
+func (f *messageRead) Poll(cx *async.Context) (r async.Result[int], ready bool) {
 	m := f.m
 	c := m.c
 	if m.done {
@@ -113,18 +112,18 @@ func (f *messageRead) Poll(cx *async.Context) (async.Result[int], bool) {
 		}
 		return async.Result[int]{Value: n}, true
 	}
-	if !c.enterRead(cx, false) {
-		return async.Result[int]{}, false
+	entered, ok, err := c.enterRead(cx, false)
+	if !entered {
+		return r, false
 	}
-	defer c.leaveRead()
-	rd := &c.rd
-	ok, err := c.beginRead(cx)
+	defer func() { c.leaveRead(ready) }()
 	if err != nil {
 		return async.Result[int]{Err: err}, true
 	}
 	if !ok {
-		return async.Result[int]{}, false
+		return r, false
 	}
+	rd := &c.rd
 	for {
 		if rd.inFrame {
 			n, ok, err := c.payload(cx, f.p)
@@ -135,7 +134,6 @@ func (f *messageRead) Poll(cx *async.Context) (async.Result[int], bool) {
 				return async.Result[int]{}, false
 			}
 			if n > 0 || len(f.p) == 0 {
-				c.doneReading()
 				return async.Result[int]{Value: n}, true
 			}
 			continue
@@ -145,7 +143,6 @@ func (f *messageRead) Poll(cx *async.Context) (async.Result[int], bool) {
 				return async.Result[int]{Err: c.endRead(cx, err)}, true
 			}
 			m.done = true
-			c.doneReading()
 			return async.Result[int]{Err: io.EOF}, true
 		}
 		if ok, err := c.nextDataFrame(cx); err != nil {
