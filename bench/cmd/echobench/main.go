@@ -202,7 +202,11 @@ func writeOutputs(ctx context.Context, cfg config, mods peers.Modules, tables []
 	out, chart := resolvePath(cfg.out, mods.Main), resolvePath(cfg.chart, mods.Main)
 	m := describe(ctx, cfg, mods, tables, notes)
 	if chart != "" {
-		if err := writeFile(chart, func(w io.Writer) error { return report.WriteChart(w, tables, m) }); err != nil {
+		var svg bytes.Buffer
+		if err := report.WriteChart(&svg, tables, m); err != nil {
+			return err
+		}
+		if err := report.WriteFile(chart, svg.Bytes()); err != nil {
 			return err
 		}
 		logf("wrote %s", chart)
@@ -231,31 +235,6 @@ func resolvePath(p, mainDir string) string {
 		return filepath.Join(mainDir, filepath.FromSlash(rest))
 	}
 	return p
-}
-
-// writeFile writes path through a temporary file, so a failed run never
-// leaves a half-written report.
-func writeFile(path string, write func(io.Writer) error) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".echobench-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // describe gathers the report's facts about the run and the machine.

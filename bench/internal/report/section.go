@@ -25,12 +25,22 @@ func WriteSection(path, name string, content []byte) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	return WriteFile(path, out)
+}
+
+// WriteFile replaces the file at path with data, through a temporary file
+// beside it, so that a failed write never leaves half a report. It makes
+// the directory if need be.
+func WriteFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".report-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(f.Name())
-	if _, err := f.Write(out); err != nil {
+	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
 	}
