@@ -173,19 +173,15 @@ func (fw *frameWrite) Poll(cx *async.Context) (error, bool) {
 	c := (*Conn)(fw)
 	f := &c.wr.f
 	if f.state == fwStart {
-		if err := c.ended(); err != nil {
+		ok, owed, err := c.acquire(cx, f.op)
+		if err != nil {
 			f.state, f.direct = fwDone, nil
 			return err, true
 		}
-		if !c.acquire(cx, f.op) {
+		if !ok {
 			return nil, false
 		}
-		if f.op != opClose && c.closeWasSent() {
-			c.release()
-			f.state, f.direct = fwDone, nil
-			return errAfterClose, true
-		}
-		if err := f.build(c); err != nil {
+		if err := f.build(c, owed); err != nil {
 			c.release()
 			f.state = fwDone
 			return err, true
@@ -230,8 +226,8 @@ func (fw *frameWrite) Poll(cx *async.Context) (error, bool) {
 	}
 }
 
-// build lays out the frame and the control frames owed before it.
-func (f *frameState) build(c *Conn) error {
+// build lays out the frame, after the control frames owed (if owed).
+func (f *frameState) build(c *Conn, owed bool) error {
 	payload := f.direct
 	var rsv uint8
 	if c.z != nil && (f.op == opText || f.op == opBinary) && f.fin && len(payload) > 0 {
@@ -242,9 +238,11 @@ func (f *frameState) build(c *Conn) error {
 		payload, rsv = z, rsv1Bit
 	}
 	out := c.pool.get()[:0]
-	c.mu.Lock()
-	out = c.appendControl(out)
-	c.mu.Unlock()
+	if owed {
+		c.mu.Lock()
+		out = c.appendControl(out)
+		c.mu.Unlock()
+	}
 	if !c.client && len(payload) >= largePayload {
 		out = appendHeader(out, f.fin, rsv, f.op, len(payload), nil)
 		f.direct = payload
@@ -331,32 +329,34 @@ func (c *Conn) writeFailed(err error) error {
 }
 
 // acquire takes the socket's writing for a frame of op, or stores the
-// waker to be called when it is free.
-func (c *Conn) acquire(cx *async.Context, op opcode) bool {
+// waker to be called when it is free. In the same step it fails a write
+// on a connection that ended, or a data frame after our close frame (RFC
+// 6455 section 5.5.1 allows none), and reports whether control frames
+// are owed: one lock on the path of a write that does not wait.
+func (c *Conn) acquire(cx *async.Context, op opcode) (ok, owed bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.sh.busy {
-		c.sh.writeWaiter = cx.Waker()
-		return false
+	sh := &c.sh
+	switch {
+	case sh.err != nil:
+		return false, false, sh.err
+	case sh.busy:
+		sh.writeWaiter = cx.Waker()
+		return false, false, nil
+	case op != opClose && sh.closeSent:
+		return false, false, errAfterClose
 	}
-	c.sh.busy = true
-	c.sh.writeWaiter = nil
+	sh.busy = true
+	sh.writeWaiter = nil
 	if op == opClose {
-		c.sh.closeSent = true
+		sh.closeSent = true
 	}
-	return true
+	return true, sh.pongDue || sh.pingDue || sh.closeDue, nil
 }
 
 // errAfterClose is what a write returns once this end's close frame has
 // gone: RFC 6455 section 5.5.1 allows no data after it.
 var errAfterClose = errors.New("websocket: write after the close frame was sent")
-
-// closeWasSent reports whether our close frame is out, or going out.
-func (c *Conn) closeWasSent() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.sh.closeSent
-}
 
 // release gives the socket's writing back and wakes the read side if it
 // waits to send a close frame.
