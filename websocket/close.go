@@ -40,7 +40,6 @@ type closeFuture struct {
 	timer    reactor.Timer
 	armed    bool
 	deadline time.Time
-	reading  bool // this future drives the read side
 }
 
 const (
@@ -77,9 +76,6 @@ func (f *closeFuture) Poll(cx *async.Context) (error, bool) {
 	for {
 		c.mu.Lock()
 		recv, ended, reading := c.sh.closeRecv, c.sh.err, c.sh.reading
-		if f.reading && !c.sh.closeReads {
-			f.reading = false // a read of the caller's took over
-		}
 		if recv == nil && ended == nil && reading {
 			c.sh.opWaiter = cx.Waker()
 		}
@@ -98,7 +94,6 @@ func (f *closeFuture) Poll(cx *async.Context) (error, bool) {
 		if !entered {
 			return f.pending(cx)
 		}
-		f.reading = true
 		r := async.Err[Message](err)
 		if err == nil && ok {
 			r, ok = c.readWhole(cx)
@@ -174,14 +169,13 @@ func (f *closeFuture) stop() {
 		f.inner = nil
 	}
 	c.mu.Lock()
-	mine := f.reading && c.sh.closeReads
+	mine := c.sh.closeReads // only Close reads that way
 	c.sh.closeReads = false
 	c.sh.opWaiter = nil
 	c.mu.Unlock()
 	if mine {
 		c.abandonRead()
 	}
-	f.reading = false
 }
 
 // Cancel stops waiting: the connection stays as it is, its close frame
