@@ -7,9 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
+	"github.com/asyncgo/async/bench/internal/openall"
 	"github.com/asyncgo/async/bench/internal/pin"
 )
 
@@ -32,43 +32,14 @@ func holdIdle(ctx context.Context, addr string, n int) ([]*net.TCPConn, error) {
 	ctx, cancel := context.WithTimeout(ctx, holdTimeout)
 	defer cancel()
 	conns := make([]*net.TCPConn, n)
-	next := make(chan int)
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	for range holdParallel {
-		wg.Go(func() {
-			for i := range next {
-				c, err := openOne(ctx, addr)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("idle connection %d of %d: %w", i+1, n, err)
-						cancel()
-					}
-					mu.Unlock()
-					continue
-				}
-				conns[i] = c
-			}
-		})
-	}
-feed:
-	for i := range n {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
+	err := openall.Run(ctx, n, holdParallel, "idle connection", func(ctx context.Context, i int) error {
+		c, err := openOne(ctx, addr)
+		if err == nil {
+			conns[i] = c
 		}
-	}
-	close(next)
-	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = fmt.Errorf("opening %d idle connections: %w", n, context.Cause(ctx))
-	}
-	return conns, firstErr
+		return err
+	})
+	return conns, err
 }
 
 // openOne dials addr (again, on a refused or timed-out connect: a full

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/asyncgo/async/bench/internal/openall"
 	"github.com/gorilla/websocket"
 )
 
@@ -59,44 +60,18 @@ func open(cfg config) (*fanout, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.connectTimeout)
 	defer cancel()
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	for range cfg.dialers {
-		wg.Go(func() {
-			for i := range next {
-				c, err := dial(ctx, cfg)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("connection %d of %d: %w", i+1, cfg.conns, err)
-						cancel()
-					}
-					mu.Unlock()
-					continue
-				}
-				f.conns[i] = c
-				f.readers.Go(func() { f.read(i, c) })
-			}
-		})
-	}
-feed:
-	for i := range cfg.conns {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
+	err := openall.Run(ctx, cfg.conns, cfg.dialers, "connection", func(ctx context.Context, i int) error {
+		c, err := dial(ctx, cfg)
+		if err != nil {
+			return err
 		}
-	}
-	close(next)
-	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = fmt.Errorf("opening %d connections: %w", cfg.conns, context.Cause(ctx))
-	}
-	if firstErr != nil {
+		f.conns[i] = c
+		f.readers.Go(func() { f.read(i, c) })
+		return nil
+	})
+	if err != nil {
 		f.close()
-		return nil, firstErr
+		return nil, err
 	}
 	return f, nil
 }
