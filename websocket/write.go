@@ -47,15 +47,16 @@ type frameWrite Conn
 
 // frameState is the state of the frame being written.
 type frameState struct {
-	op  opcode
-	fin bool
+	out    []byte // header (and payload, unless large) to write
+	direct []byte // a large payload written after out, from the caller's slice
+	inner  async.Future[async.Result[int]]
+	sent   int32
+	dsent  int32
 
+	// Small fields last, packed together.
+	op      opcode
+	fin     bool
 	state   uint8
-	out     []byte // header (and payload, unless large) to write
-	sent    int32
-	direct  []byte // a large payload written after out, from the caller's slice
-	dsent   int32
-	inner   async.Future[async.Result[int]]
 	written bool // some byte of the frame is out: it cannot be taken back
 }
 
